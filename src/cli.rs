@@ -1,0 +1,91 @@
+//! The command line, as clap structures. No logic here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "regionprofil",
+    version,
+    about = "Builds multilingual region-profiling sites with statistics from data files",
+    long_about = "Builds multilingual region-profiling sites from Markdown, templates and data files.\n\n\
+                  Exit status: 0 success, 1 the site has errors, 2 the command line is wrong."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (all or nothing)
+    Build(BuildArgs),
+    /// Check everything a build checks, plus translation coverage and data age; writes nothing
+    Check(CheckArgs),
+    /// Create a new bilingual site that builds at once
+    Init(InitArgs),
+    /// List the coming publish and expiry moments, the next one first
+    Schedule(ScheduleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site folder (where site.yaml is)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Build for another address than site.yaml's base_url (preview builds)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+    /// Build as if it were this date or time (YYYY-MM-DD or RFC 3339); default: SOURCE_DATE_EPOCH, else now
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The output folder [default: ROOT/public]
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Treat warnings, missing translations and old data as errors
+    #[arg(long)]
+    pub strict: bool,
+    /// Also check that external links answer
+    #[arg(long)]
+    pub external: bool,
+    /// How to print the report
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in (must not exist, or be empty)
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// How to print the list
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}

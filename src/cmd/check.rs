@@ -1,0 +1,71 @@
+use serde::Serialize;
+
+use regionprofil::coverage::Coverage;
+use regionprofil::diag::Diagnostics;
+
+use crate::cli::{CheckArgs, Format};
+
+use super::{Failed, options, print_diagnostics};
+
+#[derive(Serialize)]
+struct Report<'a> {
+    ok: bool,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a Diagnostics,
+    coverage: Option<&'a Coverage>,
+}
+
+pub fn run(args: CheckArgs) -> Result<(), Failed> {
+    let options = options(&args.site)?;
+    let (diags, coverage) = match regionprofil::generate(&options) {
+        Ok((generated, warnings)) => (warnings, Some(generated.coverage)),
+        Err(errors) => (errors, None),
+    };
+    let diags = if args.strict { diags.strict() } else { diags };
+    let missing = coverage.as_ref().map_or(0, Coverage::missing_count);
+    let failed_strict = args.strict && missing > 0;
+    let ok = !diags.has_errors() && !failed_strict;
+    match args.format {
+        Format::Json => {
+            let report = Report {
+                ok,
+                errors: diags.error_count(),
+                warnings: diags.warning_count(),
+                diagnostics: &diags,
+                coverage: coverage.as_ref(),
+            };
+            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        }
+        Format::Text => {
+            print_diagnostics(&diags);
+            if let Some(coverage) = &coverage {
+                print_coverage(coverage);
+            }
+            if failed_strict {
+                eprintln!("error: --strict: {missing} translations are missing");
+            }
+            if ok {
+                println!("The site is fine: {} errors, {} warnings.", diags.error_count(), diags.warning_count());
+            }
+        }
+    }
+    if ok { Ok(()) } else { Err(Failed) }
+}
+
+fn print_coverage(coverage: &Coverage) {
+    println!("Translation coverage:");
+    for lang in &coverage.languages {
+        println!("  {:<6} {}/{} pages", lang.lang, lang.translated, lang.total);
+        for page in &lang.missing_pages {
+            let how = if page.fallback { "built from the default language" } else { "not built" };
+            println!("           missing {} ({how})", page.file);
+        }
+        if !lang.missing_ui_strings.is_empty() {
+            println!(
+                "           missing UI strings (the default language's are used): {}",
+                lang.missing_ui_strings.join(", ")
+            );
+        }
+    }
+}

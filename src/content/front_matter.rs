@@ -1,0 +1,388 @@
+//! Front matter: YAML between a first line `---` and the next `---` line.
+//!
+//! [`split`] finds the YAML and the Markdown body as byte ranges of the whole file;
+//! [`parse_page`] and [`parse_section`] validate the YAML into [`PageMeta`] and
+//! [`SectionMeta`]. Errors point into the whole file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::dates::Moment;
+use crate::diag::{Diagnostic, Location};
+use crate::yaml::{self, YamlSource, error_with_hint};
+
+/// Where the parts of a content file are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// The YAML between the `---` lines (empty range when the file has no front matter).
+    pub yaml: Range<usize>,
+    /// Whether the file opens with a `---` line.
+    pub has_front_matter: bool,
+    /// The Markdown after the closing `---` line.
+    pub body: Range<usize>,
+}
+
+pub fn split(text: &str, file: &str) -> Result<Split, Diagnostic> {
+    let Some(first_end) = line_end(text, 0) else {
+        return Ok(Split { yaml: 0..0, has_front_matter: false, body: 0..text.len() });
+    };
+    if !is_fence(&text[..first_end]) {
+        return Ok(Split { yaml: 0..0, has_front_matter: false, body: 0..text.len() });
+    }
+    let yaml_start = next_line(text, first_end);
+    let mut at = yaml_start;
+    while at < text.len() {
+        let end = line_end(text, at).unwrap_or(text.len());
+        if is_fence(&text[at..end]) {
+            return Ok(Split { yaml: yaml_start..at, has_front_matter: true, body: next_line(text, end)..text.len() });
+        }
+        at = next_line(text, end);
+    }
+    Err(Diagnostic::error("the front matter is never closed")
+        .at(Location::in_text(file, text, 0..3))
+        .hint("end the front matter with a line that holds only `---`"))
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end_matches(['\r', ' ', '\t']) == "---"
+}
+
+fn line_end(text: &str, from: usize) -> Option<usize> {
+    if from >= text.len() {
+        return None;
+    }
+    Some(text[from..].find('\n').map_or(text.len(), |i| from + i))
+}
+
+fn next_line(text: &str, end: usize) -> usize {
+    (end + 1).min(text.len())
+}
+
+/// `job:` — a job posting, given to templates as schema.org `JobPosting`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Job {
+    pub employer: String,
+    pub location: String,
+    pub employment_type: EmploymentType,
+    pub valid_through: Moment,
+    pub apply_url: String,
+    #[serde(default)]
+    pub salary: Option<Salary>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EmploymentType {
+    FullTime,
+    PartTime,
+    Contractor,
+    Temporary,
+    Intern,
+    Volunteer,
+    PerDiem,
+    Other,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Salary {
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    #[serde(default = "nok")]
+    pub currency: String,
+    /// `HOUR`, `MONTH` or `YEAR`.
+    #[serde(default = "year")]
+    pub unit: String,
+}
+
+fn nok() -> String {
+    "NOK".into()
+}
+fn year() -> String {
+    "YEAR".into()
+}
+
+/// `event:` — given to templates as schema.org `Event`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub start: Moment,
+    pub end: Moment,
+    pub location: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: Option<String>,
+    pub date: Option<Moment>,
+    pub updated: Option<Moment>,
+    pub draft: bool,
+    pub publish_date: Option<Moment>,
+    pub expiry_date: Option<Moment>,
+    pub slug: Option<String>,
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    pub weight: Option<i64>,
+    pub image: Option<String>,
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub job: Option<Job>,
+    pub event: Option<Event>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+const PAGE_KEYS: [&str; 15] = [
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "publish_date",
+    "expiry_date",
+    "slug",
+    "aliases",
+    "template",
+    "weight",
+    "image",
+    "job",
+    "event",
+    "extra",
+];
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    #[default]
+    Date,
+    Weight,
+    Title,
+}
+
+/// `pages_from:` — one page per row of a data table.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagesFrom {
+    pub data: String,
+    pub slug: String,
+    pub title: String,
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionMeta {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub sort_by: SortBy,
+    #[serde(default)]
+    pub paginate: Option<usize>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub page_template: Option<String>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub pages_from: Option<PagesFrom>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Parses a page's front matter; `taxonomies` are the extra list keys `site.yaml` allows.
+pub fn parse_page(text: &str, split: &Split, file: &str, taxonomies: &[String]) -> Result<PageMeta, Diagnostic> {
+    if !split.has_front_matter {
+        return Err(missing_front_matter(text, file));
+    }
+    let source = YamlSource { file, full_text: text, offset: split.yaml.start };
+    let yaml = &text[split.yaml.clone()];
+    if yaml.trim().is_empty() {
+        return Err(Diagnostic::error("the page has no `title`")
+            .at(Location::in_text(file, text, 0..3))
+            .hint("add `title: …` between the `---` lines"));
+    }
+    yaml::from_str_seed(yaml, PageSeed { taxonomies }, source)
+}
+
+pub fn parse_section(text: &str, split: &Split, file: &str) -> Result<SectionMeta, Diagnostic> {
+    let yaml = &text[split.yaml.clone()];
+    if !split.has_front_matter || yaml.trim().is_empty() {
+        return Ok(SectionMeta::default());
+    }
+    let source = YamlSource { file, full_text: text, offset: split.yaml.start };
+    yaml::from_str(yaml, source)
+}
+
+fn missing_front_matter(text: &str, file: &str) -> Diagnostic {
+    Diagnostic::error("the page has no front matter")
+        .at(Location::in_text(file, text, 0..0))
+        .hint("start the file with a `---` line, `title: …`, and another `---` line")
+}
+
+struct PageSeed<'a> {
+    taxonomies: &'a [String],
+}
+
+impl<'de> DeserializeSeed<'de> for PageSeed<'_> {
+    type Value = PageMeta;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<PageMeta, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PageSeed<'_> {
+    type Value = PageMeta;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("front matter keys and values")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageMeta, A::Error> {
+        let mut meta = PageMeta::default();
+        let mut title = None;
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed { taxonomies: self.taxonomies, seen: &mut seen })? {
+            match key.as_str() {
+                "title" => title = Some(map.next_value::<String>()?),
+                "description" => meta.description = map.next_value()?,
+                "date" => meta.date = map.next_value()?,
+                "updated" => meta.updated = map.next_value()?,
+                "draft" => meta.draft = map.next_value()?,
+                "publish_date" => meta.publish_date = map.next_value()?,
+                "expiry_date" => meta.expiry_date = map.next_value()?,
+                "slug" => meta.slug = map.next_value()?,
+                "aliases" => meta.aliases = map.next_value()?,
+                "template" => meta.template = map.next_value()?,
+                "weight" => meta.weight = map.next_value()?,
+                "image" => meta.image = map.next_value()?,
+                "job" => meta.job = map.next_value()?,
+                "event" => meta.event = map.next_value()?,
+                "extra" => meta.extra = map.next_value::<Option<_>>()?.unwrap_or_default(),
+                taxonomy => {
+                    let terms: Vec<String> = map.next_value::<Option<_>>()?.unwrap_or_default();
+                    meta.taxonomies.insert(taxonomy.to_string(), terms);
+                }
+            }
+        }
+        meta.title = title.ok_or_else(|| error_with_hint("the page has no `title`", "add `title: …`"))?;
+        Ok(meta)
+    }
+}
+
+/// Reads a front-matter key and rejects unknown and repeated keys while the YAML reader
+/// still points at the key.
+struct KeySeed<'a> {
+    taxonomies: &'a [String],
+    seen: &'a mut Vec<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = String;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        crate::yaml::deserialize_parsed(deserializer, "a key", |key| {
+            let is_taxonomy = self.taxonomies.iter().any(|t| t == key);
+            if !is_taxonomy && !PAGE_KEYS.contains(&key) {
+                return Err((format!("unknown key `{key}`"), unknown_key_hint(key, self.taxonomies)));
+            }
+            if self.seen.iter().any(|k| k == key) {
+                return Err((format!("the key `{key}` is given twice"), "keep one of them".to_string()));
+            }
+            self.seen.push(key.to_string());
+            Ok(key.to_string())
+        })
+    }
+}
+
+fn unknown_key_hint(key: &str, taxonomies: &[String]) -> String {
+    if key == "tags" {
+        return "`tags` is a taxonomy: list it in site.yaml under `taxonomies`".into();
+    }
+    if ["sort_by", "paginate", "page_template", "pages_from"].contains(&key) {
+        return format!("`{key}` belongs in a section's `_index.md`");
+    }
+    let known = PAGE_KEYS.iter().copied().chain(taxonomies.iter().map(String::as_str));
+    match crate::diag::did_you_mean(key, known) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => "put free-form values under `extra:`".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_yaml_and_body() {
+        let text = "---\ntitle: A\n---\n# Body\n";
+        let s = split(text, "a.md").expect("split");
+        assert_eq!(&text[s.yaml.clone()], "title: A\n");
+        assert_eq!(&text[s.body.clone()], "# Body\n");
+        let crlf = "---\r\ntitle: A\r\n---\r\nBody";
+        let s = split(crlf, "a.md").expect("split");
+        assert_eq!(&crlf[s.body], "Body");
+        let none = split("# Just markdown", "a.md").expect("split");
+        assert!(!none.has_front_matter);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let d = split("---\ntitle: A\n# Body\n", "a.md").expect_err("unclosed");
+        assert_eq!(d.message, "the front matter is never closed");
+    }
+
+    fn page(text: &str) -> Result<PageMeta, Diagnostic> {
+        let s = split(text, "content/a.md")?;
+        parse_page(text, &s, "content/a.md", &["tags".to_string()])
+    }
+
+    #[test]
+    fn page_keys_and_taxonomies_parse() {
+        let meta = page("---\ntitle: A\ndate: 2026-01-02\ntags: [x, y]\nweight: 3\n---\n").expect("valid");
+        assert_eq!(meta.title, "A");
+        assert_eq!(meta.taxonomies.get("tags").map(Vec::len), Some(2));
+        assert_eq!(meta.weight, Some(3));
+    }
+
+    #[test]
+    fn errors_point_at_the_line_in_the_whole_file() {
+        let d = page("---\ntitle: A\ndate: 2026-13-45\n---\n").expect_err("bad date");
+        assert_eq!(d.message, "`2026-13-45` is not a date");
+        assert_eq!(d.location.as_ref().map(|l| (l.line, l.col)), Some((3, 7)));
+        assert!(d.hint.unwrap_or_default().contains("YYYY-MM-DD"));
+
+        let d = page("---\ntitle: A\ntitel: B\n---\n").expect_err("unknown key");
+        assert_eq!(d.message, "unknown key `titel`");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(d.location.map(|l| l.line), Some(3));
+
+        let d = page("---\ndescription: x\n---\n").expect_err("no title");
+        assert!(d.message.contains("title"), "{}", d.message);
+    }
+
+    #[test]
+    fn job_requires_its_fields() {
+        let d = page("---\ntitle: A\njob:\n  employer: X\n---\n").expect_err("incomplete job");
+        assert!(d.message.starts_with("missing key `location`"), "{}", d.message);
+        let d = page(
+            "---\ntitle: A\njob: { employer: X, location: Y, employment_type: FULLTIME, valid_through: 2026-01-01, apply_url: https://x }\n---\n",
+        )
+        .expect_err("bad type");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `FULL_TIME`?"));
+    }
+}

@@ -1,0 +1,202 @@
+//! The files under `content/`, classified and with their front matter validated.
+//!
+//! 1. Each path becomes a [`ContentFile`] (section, page or page bundle, in a language, with
+//!    its translation key) or an [`AssetFile`] (any other file, copied beside its owner).
+//! 2. Front matter is split and validated in parallel; every file's errors are kept.
+
+pub mod front_matter;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
+use crate::source::{Area, SourceId, SourceTree};
+pub use front_matter::{Event, Job, PageMeta, PagesFrom, SectionMeta, SortBy, Split};
+
+pub type LangId = usize;
+
+#[derive(Clone, Debug)]
+pub enum FileMeta {
+    Page(Box<PageMeta>),
+    Section(Box<SectionMeta>),
+}
+
+#[derive(Clone, Debug)]
+pub struct ContentFile {
+    pub source: SourceId,
+    /// The translation key: the path of the default-language file, which is also what
+    /// `@/` links name: `jobb/sykepleier.md`, `jobb/_index.md`, `jobb/hytte/index.md`.
+    pub key: String,
+    pub lang: LangId,
+    /// Sections: their folder. Pages: the folder they sit in. Bundles: the bundle folder.
+    pub folder: Vec<String>,
+    /// Pages: the file name without `.md` (bundles: the bundle folder's name).
+    pub stem: String,
+    pub is_bundle: bool,
+    pub split: Split,
+    pub meta: FileMeta,
+}
+
+impl ContentFile {
+    pub fn is_section(&self) -> bool {
+        matches!(self.meta, FileMeta::Section(_))
+    }
+
+    /// The folder whose section this document belongs to.
+    pub fn parent_folder(&self) -> &[String] {
+        match &self.meta {
+            FileMeta::Section(_) => &self.folder[..self.folder.len().saturating_sub(1)],
+            FileMeta::Page(_) if self.is_bundle => &self.folder[..self.folder.len() - 1],
+            FileMeta::Page(_) => &self.folder,
+        }
+    }
+}
+
+/// A file in `content/` that is not Markdown: copied beside the document that owns its folder.
+#[derive(Clone, Debug)]
+pub struct AssetFile {
+    pub source: SourceId,
+    pub folder: Vec<String>,
+    pub name: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Sorted by (key, lang).
+    pub files: Vec<ContentFile>,
+    pub assets: Vec<AssetFile>,
+    /// Keys of files that could not be read; their errors are reported once, and links to
+    /// them are not reported again.
+    pub broken: std::collections::BTreeSet<String>,
+}
+
+enum Kind {
+    Section,
+    Page { stem: String },
+    Bundle,
+}
+
+struct Classified {
+    source: SourceId,
+    key: String,
+    lang: LangId,
+    folder: Vec<String>,
+    kind: Kind,
+}
+
+/// Every usable content file; each file's problems are reported and the file left out.
+pub fn load(tree: &SourceTree, config: &Config) -> (Content, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut classified = Vec::new();
+    let mut assets = Vec::new();
+    for (id, file) in tree.area(Area::Content) {
+        match classify(id, &file.rel, &file.display, config) {
+            Ok(Some(c)) => classified.push(c),
+            Ok(None) => {
+                let mut folder: Vec<String> = file.rel.split('/').map(str::to_string).collect();
+                let name = folder.pop().unwrap_or_default();
+                assets.push(AssetFile { source: id, folder, name });
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    check_bundle_conflicts(&classified, tree, &mut diags);
+
+    let parsed: Vec<(String, Result<ContentFile, Diagnostic>)> =
+        classified.into_par_iter().map(|c| (c.key.clone(), parse(c, tree, &config.taxonomies))).collect();
+    let mut files = Vec::new();
+    let mut broken = std::collections::BTreeSet::new();
+    for (key, result) in parsed {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => {
+                diags.push(d);
+                broken.insert(key);
+            }
+        }
+    }
+    files.sort_by(|a, b| (&a.key, a.lang).cmp(&(&b.key, b.lang)));
+    assets.sort_by(|a, b| (&a.folder, &a.name).cmp(&(&b.folder, &b.name)));
+    (Content { files, assets, broken }, diags)
+}
+
+fn parse(c: Classified, tree: &SourceTree, taxonomies: &[String]) -> Result<ContentFile, Diagnostic> {
+    let file = tree.file(c.source);
+    let text = file.text();
+    let split = front_matter::split(text, &file.display)?;
+    let (meta, stem, is_bundle) = match c.kind {
+        Kind::Section => (
+            FileMeta::Section(Box::new(front_matter::parse_section(text, &split, &file.display)?)),
+            String::new(),
+            false,
+        ),
+        Kind::Page { stem } => {
+            let meta = front_matter::parse_page(text, &split, &file.display, taxonomies)?;
+            (FileMeta::Page(Box::new(meta)), stem, false)
+        }
+        Kind::Bundle => {
+            let meta = front_matter::parse_page(text, &split, &file.display, taxonomies)?;
+            let stem = c.folder.last().cloned().unwrap_or_default();
+            (FileMeta::Page(Box::new(meta)), stem, true)
+        }
+    };
+    Ok(ContentFile { source: c.source, key: c.key, lang: c.lang, folder: c.folder, stem, is_bundle, split, meta })
+}
+
+/// `jobb/sykepleier.en.md` → page `sykepleier` in `jobb/`, language `en`, key `jobb/sykepleier.md`.
+fn classify(source: SourceId, rel: &str, display: &str, config: &Config) -> Result<Option<Classified>, Diagnostic> {
+    let Some(without_md) = rel.strip_suffix(".md") else { return Ok(None) };
+    let mut folder: Vec<String> = without_md.split('/').map(str::to_string).collect();
+    let file_name = folder.pop().unwrap_or_default();
+    let (stem, lang) = match file_name.rsplit_once('.') {
+        Some((stem, suffix)) => match config.language(suffix) {
+            Some(lang) => (stem.to_string(), lang),
+            None => {
+                let hint = suggest(suffix, config.language_keys())
+                    .map(|s| format!("{s} The languages of this site are {}", language_list(config)))
+                    .unwrap_or_else(|| format!("the languages of this site are {}", language_list(config)));
+                return Err(Diagnostic::error(format!(
+                    "`{suffix}` in `{file_name}.md` is not a language of this site"
+                ))
+                .at(Location::file(display))
+                .hint(format!("{hint}; add `{suffix}` under `languages` in site.yaml, or rename the file")));
+            }
+        },
+        None => (file_name.clone(), 0),
+    };
+    let folder_path = folder.join("/");
+    let prefix = if folder_path.is_empty() { String::new() } else { format!("{folder_path}/") };
+    let (kind, key) = match stem.as_str() {
+        "_index" => (Kind::Section, format!("{prefix}_index.md")),
+        "index" if folder.is_empty() => {
+            return Err(Diagnostic::error("content/index.md would be a page at the site root")
+                .at(Location::file(display))
+                .hint("the home page is content/_index.md; rename the file"));
+        }
+        "index" => (Kind::Bundle, format!("{prefix}index.md")),
+        _ => (Kind::Page { stem: stem.clone() }, format!("{prefix}{stem}.md")),
+    };
+    Ok(Some(Classified { source, key, lang, folder, kind }))
+}
+
+fn language_list(config: &Config) -> String {
+    config.language_keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// A folder cannot be both a section (`_index.md`) and a page bundle (`index.md`).
+fn check_bundle_conflicts(files: &[Classified], tree: &SourceTree, diags: &mut Diagnostics) {
+    for bundle in files.iter().filter(|c| matches!(c.kind, Kind::Bundle)) {
+        if let Some(section) = files.iter().find(|c| matches!(c.kind, Kind::Section) && c.folder == bundle.folder) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "{} and {} both claim the folder content/{}",
+                    tree.file(bundle.source).display,
+                    tree.file(section.source).display,
+                    bundle.folder.join("/")
+                ))
+                .at(Location::file(&tree.file(bundle.source).display))
+                .hint("a folder is either a section (_index.md) or a page bundle (index.md)"),
+            );
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! regionprofil: a static site generator for multilingual region-profiling sites with
+//! statistics from data files.
+//!
+//! The build is a one-way chain (see ARCHITECTURE.md):
+//!
+//! ```text
+//! site folder ─source─▶ SourceTree ─config/content/i18n─▶ validated parts ─site─▶ Site
+//!   ─render─▶ Output (files in memory) ─output::minify─▶ ─output::write─▶ public/
+//! ```
+//!
+//! Each stage reports every problem it finds and goes on with what it could use, so one
+//! run shows all the mistakes; nothing is written unless there are none.
+
+pub mod config;
+pub mod content;
+pub mod coverage;
+pub mod dates;
+pub mod diag;
+pub mod highlight;
+pub mod html;
+pub mod i18n;
+pub mod locale;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod schedule;
+pub mod site;
+pub mod slug;
+pub mod source;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::config::{Config, Overrides};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::locale::Locales;
+use crate::render::{Output, RenderInputs};
+use crate::site::SiteOptions;
+
+/// What a build is asked to do.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub now: Timestamp,
+}
+
+/// A site rendered in memory.
+pub struct Generated {
+    pub output: Output,
+    pub summary: Summary,
+    pub coverage: coverage::Coverage,
+}
+
+/// Counts for the message after a build.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// (language key, pages, sections) per language.
+    pub languages: Vec<(String, usize, usize)>,
+    pub left_out: usize,
+}
+
+/// Reads, validates and renders the site, without writing anything.
+pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diagnostics> {
+    let (config, tree, mut diags) = load(options)?;
+    let locale_tags: Vec<&str> = config.languages.iter().map(|l| l.locale.as_str()).collect();
+    let locales = Locales::new(&locale_tags).map_err(|e| Diagnostics::from(Diagnostic::error(e)))?;
+    let (i18n, i18n_diags) = i18n::I18n::load(&tree, &config);
+    diags.extend(i18n_diags);
+    let (content, content_diags) = content::load(&tree, &config);
+    diags.extend(content_diags);
+    let site_options = SiteOptions { now: options.now, drafts: options.drafts };
+    let (site, site_diags) = site::build(config, content, &tree, &locales, &site_options);
+    diags.extend(site_diags);
+    let summary = summarize(&site);
+    let coverage = coverage::coverage(&site, &i18n);
+    let minify = site.config.minify;
+    let (mut output, render_diags) = match render::render(RenderInputs { site, locales, i18n }, &tree) {
+        Ok(result) => result,
+        Err(render_diags) => {
+            diags.extend(render_diags);
+            return Err(diags.sorted());
+        }
+    };
+    diags.extend(render_diags);
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    if minify {
+        output::minify::minify(&mut output.files);
+    }
+    Ok((Generated { output, summary, coverage }, diags.sorted()))
+}
+
+/// Reads `site.yaml` and the site's files.
+pub fn load(options: &BuildOptions) -> Result<(Config, source::SourceTree, Diagnostics), Diagnostics> {
+    let text = source::read_config(&options.root)?;
+    let overrides = Overrides { base_url: options.base_url.clone() };
+    let config = Config::parse(&text, &overrides)?;
+    let (tree, diags) = source::load(&options.root, config.theme.as_deref())?;
+    Ok((config, tree, diags))
+}
+
+fn summarize(site: &site::Site) -> Summary {
+    let languages = site
+        .config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(lang, l)| {
+            let pages = site.pages().filter(|d| d.lang == lang).count();
+            let sections = site.sections().filter(|d| d.lang == lang).count();
+            (l.key.clone(), pages, sections)
+        })
+        .collect();
+    Summary { languages, left_out: site.unpublished.len() }
+}
+
+/// Renders the site and writes it to `out_dir`, all or nothing.
+pub fn build(
+    options: &BuildOptions,
+    out_dir: &Path,
+) -> Result<(Generated, output::write::WriteReport, Diagnostics), Diagnostics> {
+    let (generated, diags) = generate(options)?;
+    let report = output::write::write(out_dir, &options.root, &generated.output)?;
+    Ok((generated, report, diags))
+}

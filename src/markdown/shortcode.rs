@@ -1,0 +1,431 @@
+//! Finding shortcodes in Markdown, outside code blocks and code spans:
+//!
+//! ```text
+//! {{ stat(table="befolkning", row="0501 Lillehammer", col="31.12.2013") }}
+//! {% note(kind="tip") %}
+//! Markdown **body**
+//! {% end %}
+//! ```
+//!
+//! Arguments are `name=value` with strings (`"…"` or `'…'`), numbers, booleans and lists.
+//! Every call and argument keeps its byte span, so errors point at the right column.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ArgValue {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    List(Vec<ArgValue>),
+}
+
+impl ArgValue {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ArgValue::Str(_) => "a string",
+            ArgValue::Int(_) | ArgValue::Float(_) => "a number",
+            ArgValue::Bool(_) => "a boolean",
+            ArgValue::List(_) => "a list",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    pub name: String,
+    pub value: ArgValue,
+    /// From the name to the end of the value.
+    pub span: Range<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub name: String,
+    pub name_span: Range<usize>,
+    pub args: Vec<Arg>,
+    /// The whole call, from `{{`/`{%` to `}}`/`{% end %}`.
+    pub span: Range<usize>,
+    /// The Markdown between `%}` and `{% end %}` for the body form.
+    pub body: Option<Range<usize>>,
+}
+
+impl Call {
+    pub fn arg(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|a| a.name == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Range<usize>,
+    pub hint: Option<String>,
+}
+
+/// The top-level shortcode calls in `text`; calls inside a body are found when the body is
+/// rendered. `code` are the byte ranges of code blocks and spans, which are left alone.
+pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
+    let mut calls = Vec::new();
+    let mut errors = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = text[at..].find('{') {
+        let start = at + offset;
+        if let Some(range) = code.iter().find(|r| r.contains(&start)) {
+            at = range.end.max(start + 1);
+            continue;
+        }
+        let rest = &text[start..];
+        let block = rest.starts_with("{%");
+        if !(block || rest.starts_with("{{")) {
+            at = start + 1;
+            continue;
+        }
+        let mut p = Parser { text, pos: start + 2 };
+        p.skip_ws();
+        let name_start = p.pos;
+        let name = p.ident();
+        p.skip_ws();
+        if name.is_empty() || !p.at('(') {
+            if block && name == "end" && p.rest().trim_start().starts_with("%}") {
+                errors.push(ParseError {
+                    message: "`{% end %}` without a shortcode to close".into(),
+                    span: start..p.pos + p.rest().find("%}").map_or(0, |i| i + 2),
+                    hint: Some("open a body shortcode first: {% name() %} … {% end %}".into()),
+                });
+            }
+            // Not a shortcode: `{{` in prose stays as it is.
+            at = start + 2;
+            continue;
+        }
+        let name_span = name_start..name_start + name.len();
+        match p.call_rest(block) {
+            Ok(args) => {
+                let head_end = p.pos;
+                if block {
+                    match find_end(text, head_end, code) {
+                        Some((body_end, end_end)) => {
+                            calls.push(Call {
+                                name: name.to_string(),
+                                name_span,
+                                args,
+                                span: start..end_end,
+                                body: Some(head_end..body_end),
+                            });
+                            at = end_end;
+                        }
+                        None => {
+                            errors.push(ParseError {
+                                message: format!("the shortcode `{name}` is never closed"),
+                                span: start..head_end,
+                                hint: Some("end its body with `{% end %}`".into()),
+                            });
+                            at = head_end;
+                        }
+                    }
+                } else {
+                    calls.push(Call { name: name.to_string(), name_span, args, span: start..head_end, body: None });
+                    at = head_end;
+                }
+            }
+            Err(e) => {
+                at = e.span.end.max(start + 2);
+                errors.push(e);
+            }
+        }
+    }
+    (calls, errors)
+}
+
+/// The `{% end %}` that closes a body opened before `from`, skipping nested bodies and code:
+/// (where the body ends, where the `{% end %}` ends).
+fn find_end(text: &str, from: usize, code: &[Range<usize>]) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut at = from;
+    while let Some(offset) = text[at..].find("{%") {
+        let start = at + offset;
+        if let Some(range) = code.iter().find(|r| r.contains(&start)) {
+            at = range.end.max(start + 1);
+            continue;
+        }
+        let mut p = Parser { text, pos: start + 2 };
+        p.skip_ws();
+        let name = p.ident();
+        p.skip_ws();
+        if name == "end" && p.rest().starts_with("%}") {
+            if depth == 0 {
+                return Some((start, p.pos + 2));
+            }
+            depth -= 1;
+        } else if !name.is_empty() && p.at('(') {
+            depth += 1;
+        }
+        at = start + 2;
+    }
+    None
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn rest(&self) -> &'a str {
+        &self.text[self.pos..]
+    }
+
+    fn at(&self, c: char) -> bool {
+        self.rest().starts_with(c)
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn skip_ws(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start().len();
+    }
+
+    fn ident(&mut self) -> &'a str {
+        let rest = self.rest();
+        let len = rest
+            .char_indices()
+            .find(|(i, c)| !(c.is_ascii_alphanumeric() || *c == '_' || (*i > 0 && *c == '-')))
+            .map_or(rest.len(), |(i, _)| i);
+        let ident = &rest[..len];
+        if ident.starts_with(|c: char| c.is_ascii_digit()) {
+            return "";
+        }
+        self.pos += len;
+        ident
+    }
+
+    fn error(&self, message: impl Into<String>, span: Range<usize>, hint: Option<&str>) -> ParseError {
+        ParseError { message: message.into(), span, hint: hint.map(str::to_string) }
+    }
+
+    /// From `(` to the closing `}}` or `%}`.
+    fn call_rest(&mut self, block: bool) -> Result<Vec<Arg>, ParseError> {
+        let close = if block { "%}" } else { "}}" };
+        self.pos += 1; // (
+        let mut args: Vec<Arg> = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.at(')') {
+                self.pos += 1;
+                break;
+            }
+            let arg_start = self.pos;
+            let name = self.ident();
+            if name.is_empty() {
+                let end = self.token_end();
+                return Err(self.error(
+                    format!("expected an argument name, found `{}`", &self.text[arg_start..end]),
+                    arg_start..end,
+                    Some("arguments are written name=value, separated by commas"),
+                ));
+            }
+            self.skip_ws();
+            if !self.at('=') {
+                return Err(self.error(
+                    format!("the argument `{name}` has no value"),
+                    arg_start..self.pos,
+                    Some("write name=value, for example kind=\"tip\""),
+                ));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value()?;
+            if args.iter().any(|a| a.name == name) {
+                return Err(self.error(format!("the argument `{name}` is given twice"), arg_start..self.pos, None));
+            }
+            args.push(Arg { name: name.to_string(), value, span: arg_start..self.pos });
+            self.skip_ws();
+            if self.at(',') {
+                self.pos += 1;
+            } else if !self.at(')') {
+                let end = self.token_end();
+                return Err(self.error(
+                    "expected `,` or `)` after an argument",
+                    self.pos..end.max(self.pos + 1).min(self.text.len()),
+                    Some("separate arguments with commas and close the list with `)`"),
+                ));
+            }
+        }
+        self.skip_ws();
+        if self.rest().starts_with(close) {
+            self.pos += 2;
+            Ok(args)
+        } else {
+            let end = self.token_end();
+            Err(self.error(format!("expected `{close}` to end the shortcode"), self.pos..end, None))
+        }
+    }
+
+    fn token_end(&self) -> usize {
+        let rest = self.rest();
+        self.pos
+            + rest.find(|c: char| c.is_whitespace() || ",)}".contains(c)).unwrap_or(rest.len()).max(1).min(rest.len())
+    }
+
+    fn value(&mut self) -> Result<ArgValue, ParseError> {
+        let start = self.pos;
+        match self.peek() {
+            Some(q @ ('"' | '\'')) => self.string(q).map(ArgValue::Str),
+            Some('[') => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.skip_ws();
+                    if self.at(']') {
+                        self.pos += 1;
+                        return Ok(ArgValue::List(items));
+                    }
+                    items.push(self.value()?);
+                    self.skip_ws();
+                    if self.at(',') {
+                        self.pos += 1;
+                    } else if !self.at(']') {
+                        return Err(self.error("expected `,` or `]` in a list", self.pos..self.token_end(), None));
+                    }
+                }
+            }
+            Some(c) if c == '-' || c.is_ascii_digit() => {
+                let rest = self.rest();
+                let len = rest
+                    .char_indices()
+                    .find(|(i, c)| !(c.is_ascii_digit() || *c == '.' || (*i == 0 && *c == '-')))
+                    .map_or(rest.len(), |(i, _)| i);
+                let text = &rest[..len];
+                self.pos += len;
+                if let Ok(int) = text.parse::<i64>() {
+                    Ok(ArgValue::Int(int))
+                } else if let Some(float) = text.parse::<f64>().ok().filter(|f| f.is_finite()) {
+                    Ok(ArgValue::Float(float))
+                } else {
+                    Err(self.error(format!("`{text}` is not a number"), start..self.pos, None))
+                }
+            }
+            _ => {
+                let word = self.ident();
+                match word {
+                    "true" => Ok(ArgValue::Bool(true)),
+                    "false" => Ok(ArgValue::Bool(false)),
+                    _ => {
+                        let end = if word.is_empty() { self.token_end() } else { self.pos };
+                        let end = end.max(start + 1).min(self.text.len());
+                        Err(self.error(
+                            format!("`{}` is not a value", &self.text[start..end]),
+                            start..end,
+                            Some("quote text (\"…\"), or use a number, true, false or a list [\"a\", \"b\"]"),
+                        ))
+                    }
+                }
+            }
+        }
+    }
+
+    fn string(&mut self, quote: char) -> Result<String, ParseError> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut out = String::new();
+        let mut chars = self.rest().char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                c if c == quote => {
+                    self.pos += i + 1;
+                    return Ok(out);
+                }
+                '\\' => match chars.next() {
+                    Some((_, 'n')) => out.push('\n'),
+                    Some((_, 't')) => out.push('\t'),
+                    Some((_, other)) => out.push(other),
+                    None => break,
+                },
+                c => out.push(c),
+            }
+        }
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        Err(self.error(
+            "this string is never closed",
+            start..line_end,
+            Some("end it with the same quote it starts with"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Call {
+        let (calls, errors) = find(text, &[]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(calls.len(), 1, "{calls:?}");
+        calls.into_iter().next().unwrap_or_else(|| unreachable!())
+    }
+
+    #[test]
+    fn inline_call_with_every_argument_type() {
+        let text = r#"Folketall: {{ stat(table="befolkning", row='0501 Lillehammer', decimals=0, share=-1.5, cite=true, cols=["a", "b"]) }}."#;
+        let call = one(text);
+        assert_eq!(call.name, "stat");
+        assert_eq!(&text[call.span.clone()], &text[11..text.len() - 1]);
+        let values: Vec<_> = call.args.iter().map(|a| (a.name.as_str(), a.value.clone())).collect();
+        assert_eq!(
+            values,
+            [
+                ("table", ArgValue::Str("befolkning".into())),
+                ("row", ArgValue::Str("0501 Lillehammer".into())),
+                ("decimals", ArgValue::Int(0)),
+                ("share", ArgValue::Float(-1.5)),
+                ("cite", ArgValue::Bool(true)),
+                ("cols", ArgValue::List(vec![ArgValue::Str("a".into()), ArgValue::Str("b".into())])),
+            ]
+        );
+    }
+
+    #[test]
+    fn body_call_with_nesting() {
+        let text = "{% note(kind=\"tip\") %}\nA {% note() %}inner{% end %} B\n{% end %}\nafter";
+        let call = one(text);
+        let body = call.body.clone().unwrap_or(0..0);
+        assert_eq!(&text[body], "\nA {% note() %}inner{% end %} B\n");
+        assert!(text[call.span].ends_with("{% end %}"));
+    }
+
+    #[test]
+    fn code_is_skipped_and_prose_braces_are_text() {
+        let text = "`{{ stat(x=1) }}` and {{ not a shortcode }} and {{ real() }}";
+        let code_span = text.find(" and").unwrap_or(0);
+        let (calls, errors) = find(text, std::slice::from_ref(&(0..code_span)));
+        assert!(errors.is_empty());
+        assert_eq!(calls.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["real"]);
+    }
+
+    #[test]
+    fn errors_carry_spans_and_hints() {
+        let text = "x {{ stat(table=befolkning) }}";
+        let (_, errors) = find(text, &[]);
+        assert_eq!(errors[0].message, "`befolkning` is not a value");
+        assert_eq!(&text[errors[0].span.clone()], "befolkning");
+
+        let (_, errors) = find("{% note() %}\nnever closed", &[]);
+        assert_eq!(errors[0].message, "the shortcode `note` is never closed");
+
+        let (_, errors) = find("{{ stat(\"x\") }}", &[]);
+        assert!(errors[0].message.starts_with("expected an argument name"), "{:?}", errors[0]);
+
+        let (_, errors) = find("{{ stat(a=\"open) }}", &[]);
+        assert_eq!(errors[0].message, "this string is never closed");
+
+        let (_, errors) = find("text {% end %}", &[]);
+        assert!(errors[0].message.contains("without a shortcode"));
+    }
+}

@@ -1,0 +1,145 @@
+use super::*;
+
+/// A host with one page (`jobb/sykepleier.md`, doc 7), one unpublished page, and two
+/// shortcodes: `echo` prints its `text` argument, `box` wraps its body.
+struct FakeHost {
+    highlighter: Highlighter,
+    link_hook: bool,
+}
+
+impl Host for FakeHost {
+    fn resolve(&self, path: &str, _lang: LangId) -> Resolved {
+        match path {
+            "jobb/sykepleier.md" => Resolved::Found { path: "/region/jobb/sykepleier/".into(), doc: 7 },
+            "gammel.md" => Resolved::Unpublished("expired on 2020-01-01".into()),
+            _ => Resolved::Missing { hint: None },
+        }
+    }
+
+    fn shortcode(&self, call: &Call, body: Option<&str>, site: &ShortcodeSite) -> Result<String, ShortcodeError> {
+        match (call.name.as_str(), body) {
+            ("echo", None) => match call.arg("text").map(|a| &a.value) {
+                Some(ArgValue::Str(s)) => Ok(format!("<b>{s}#{}</b>", site.nth)),
+                _ => Err(ShortcodeError::new("`text` must be a string").arg("text")),
+            },
+            ("box", Some(body)) => Ok(format!("<div class=\"box\">{body}</div>")),
+            (name, _) => Err(ShortcodeError::new(format!("unknown shortcode `{name}`"))),
+        }
+    }
+
+    fn hook(&self, hook: &Hook, _doc: DocId) -> Option<Result<String, String>> {
+        match hook {
+            Hook::Link { url, text, .. } if self.link_hook => {
+                Some(Ok(format!("<a class=\"hooked\" href=\"{url}\">{text}</a>")))
+            }
+            _ => None,
+        }
+    }
+
+    fn highlighter(&self) -> &Highlighter {
+        &self.highlighter
+    }
+}
+
+fn check(markdown: &str) -> (Rendered, Vec<Diagnostic>) {
+    check_with(markdown, false)
+}
+
+fn check_with(markdown: &str, link_hook: bool) -> (Rendered, Vec<Diagnostic>) {
+    let text = format!("---\ntitle: T\n---\n{markdown}");
+    let host = FakeHost { highlighter: Highlighter::new(), link_hook };
+    let input = DocInput { doc: 0, lang: 0, file: "content/a.md", text: &text, body: 16..text.len() };
+    render(&input, &host)
+}
+
+#[test]
+fn headings_get_unique_slug_ids_and_a_nested_toc() {
+    let (out, diags) = check("## Lønn og vilkår\n\n### Detaljer\n\n## Lønn og vilkår\n\n## Eget {#mitt-id}\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(out.html.contains("<h2 id=\"lonn-og-vilkar\">Lønn og vilkår</h2>"), "{}", out.html);
+    assert!(out.html.contains("<h2 id=\"lonn-og-vilkar-1\">"), "{}", out.html);
+    assert!(out.html.contains("<h2 id=\"mitt-id\">"), "{}", out.html);
+    assert_eq!(out.toc.len(), 3);
+    assert_eq!(out.toc[0].children[0].id, "detaljer");
+}
+
+#[test]
+fn internal_links_resolve_and_record_anchors() {
+    let (out, diags) = check("Se [stillingen](@/jobb/sykepleier.md#lonn).\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(out.html.contains("href=\"/region/jobb/sykepleier/#lonn\""), "{}", out.html);
+    assert_eq!(out.links.len(), 1);
+    assert_eq!(out.links[0].anchor, "lonn");
+    assert_eq!((out.links[0].at.line, out.links[0].at.col), (4, 4));
+}
+
+#[test]
+fn broken_links_are_errors_at_their_line() {
+    let (_, diags) = check("Tekst\n\n[borte](@/finnes-ikke.md)\n");
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].message, "the link to `@/finnes-ikke.md` points at no page");
+    assert_eq!(diags[0].location.as_ref().map(|l| (l.line, l.col)), Some((6, 1)));
+}
+
+#[test]
+fn links_to_unpublished_pages_become_text_with_a_warning() {
+    let (out, diags) = check("Les [den gamle](@/gammel.md) saken.\n");
+    assert!(out.html.contains("Les den gamle saken."), "{}", out.html);
+    assert_eq!(diags.len(), 1);
+    assert!(!diags[0].is_error());
+}
+
+#[test]
+fn shortcodes_render_inline_and_as_blocks_but_never_in_code() {
+    let md = "Tall: {{ echo(text=\"a\") }}.\n\n{{ echo(text=\"b\") }}\n\n`{{ echo(text=\"c\") }}`\n\n```\n{{ echo(text=\"d\") }}\n```\n";
+    let (out, diags) = check(md);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(out.html.contains("<p>Tall: <b>a#1</b>.</p>"), "{}", out.html);
+    assert!(out.html.contains("\n<b>b#2</b>\n"), "{}", out.html);
+    assert!(!out.html.contains("<p><b>b#2</b></p>"), "{}", out.html);
+    assert!(out.html.contains("<code>{{ echo(text=\"c\") }}</code>"), "{}", out.html);
+    assert!(out.html.contains("{{ echo(text=&quot;d&quot;) }}"), "{}", out.html);
+}
+
+#[test]
+fn body_shortcodes_render_their_markdown_with_nested_shortcodes() {
+    let (out, diags) = check("{% box() %}\n**fet** {{ echo(text=\"x\") }}\n{% end %}\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(out.html.contains("<div class=\"box\"><p><strong>fet</strong> <b>x#1</b></p>\n</div>"), "{}", out.html);
+}
+
+#[test]
+fn shortcode_errors_point_at_the_argument() {
+    let (_, diags) = check("Her: {{ echo(text=3) }}\n");
+    assert_eq!(diags[0].message, "`text` must be a string");
+    assert_eq!(diags[0].location.as_ref().map(|l| (l.line, l.col, l.len)), Some((4, 14, 6)));
+    let (_, diags) = check("{{ nope() }}\n");
+    assert_eq!(diags[0].message, "unknown shortcode `nope`");
+    assert_eq!(diags[0].location.as_ref().map(|l| (l.line, l.col)), Some((4, 4)));
+}
+
+#[test]
+fn summary_ends_at_more_and_code_is_highlighted() {
+    let (out, _) = check("Ingress.\n\n<!-- more -->\n\nResten.\n\n```rust\nfn main() {}\n```\n");
+    assert_eq!(out.summary.as_deref(), Some("<p>Ingress.</p>\n"));
+    assert!(out.has_code);
+    assert!(
+        out.html.contains("<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\"><span class=\"hl-"),
+        "{}",
+        out.html
+    );
+}
+
+#[test]
+fn extensions_are_on() {
+    let (out, _) = check("| a | b |\n|---|--:|\n| 1 | 2 |\n\n~~x~~ \"q\" [^1]\n\n- [x] gjort\n\n[^1]: Note.\n");
+    for needle in ["<table>", "<del>x</del>", "“q”", "footnote", "type=\"checkbox\""] {
+        assert!(out.html.contains(needle), "{needle} in {}", out.html);
+    }
+}
+
+#[test]
+fn hooks_replace_elements() {
+    let (out, _) = check_with("[a](https://example.org)\n", true);
+    assert!(out.html.contains("<a class=\"hooked\" href=\"https://example.org\">a</a>"), "{}", out.html);
+}

@@ -1,0 +1,4 @@
+//! The last stage: minifying and writing files.
+
+pub mod minify;
+pub mod write;

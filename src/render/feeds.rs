@@ -1,0 +1,112 @@
+//! `atom.xml` per language and `sitemap.xml` with hreflang alternates.
+
+use crate::content::LangId;
+use crate::dates::{Moment, rfc3339};
+use crate::html::escape;
+use crate::markdown::Rendered;
+use crate::site::{Doc, Site};
+
+/// The Atom feed of a language: its dated pages, newest first. `updated` is the newest
+/// entry's date, so the feed changes only when the content does.
+pub fn atom(site: &Site, lang: LangId, rendered: &[Rendered]) -> String {
+    let language = &site.config.languages[lang];
+    let mut entries: Vec<&Doc> =
+        site.pages().filter(|d| d.lang == lang && !d.is_fallback() && d.meta.date.is_some()).collect();
+    entries.sort_by(|a, b| {
+        let date = |d: &Doc| d.meta.date.as_ref().map(Moment::instant);
+        date(b).cmp(&date(a)).then_with(|| a.key.cmp(&b.key))
+    });
+    entries.truncate(site.config.feed_limit);
+    let updated = entries
+        .iter()
+        .filter_map(|d| last_changed(d))
+        .max()
+        .map(Moment::rfc3339)
+        .unwrap_or_else(|| rfc3339(jiff::Timestamp::UNIX_EPOCH));
+    let home = site.url_of(&site.lang_rel(lang));
+    let mut out = String::with_capacity(4096);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", escape(&language.locale)));
+    out.push_str(&format!("<title>{}</title>\n", escape(&language.title)));
+    if !language.description.is_empty() {
+        out.push_str(&format!("<subtitle>{}</subtitle>\n", escape(&language.description)));
+    }
+    out.push_str(&format!(
+        "<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n",
+        escape(&site.url_of(&format!("{}atom.xml", site.lang_rel(lang))))
+    ));
+    out.push_str(&format!("<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n", escape(&home)));
+    out.push_str(&format!("<id>{}</id>\n<updated>{updated}</updated>\n", escape(&home)));
+    out.push_str("<generator>regionprofil</generator>\n");
+    for doc in entries {
+        let url = escape(&site.url_of(&doc.rel));
+        let rendered = &rendered[doc.id];
+        out.push_str("<entry>\n");
+        out.push_str(&format!("<title>{}</title>\n", escape(&doc.meta.title)));
+        if let Some(date) = &doc.meta.date {
+            out.push_str(&format!("<published>{}</published>\n", date.rfc3339()));
+        }
+        if let Some(changed) = last_changed(doc) {
+            out.push_str(&format!("<updated>{}</updated>\n", changed.rfc3339()));
+        }
+        out.push_str(&format!("<author><name>{}</name></author>\n", escape(&site.config.title)));
+        out.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n"));
+        let summary = rendered.summary.clone().or_else(|| doc.meta.description.as_ref().map(|d| escape(d)));
+        if let Some(summary) = summary {
+            out.push_str(&format!("<summary type=\"html\">{}</summary>\n", escape(&summary)));
+        }
+        out.push_str(&format!("<content type=\"html\">{}</content>\n", escape(&rendered.html)));
+        out.push_str("</entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+fn last_changed(doc: &Doc) -> Option<&Moment> {
+    doc.meta.updated.as_ref().or(doc.meta.date.as_ref())
+}
+
+/// One `<url>` of the sitemap: its location, last change and language alternates.
+pub struct SitemapEntry {
+    pub url: String,
+    pub lastmod: Option<String>,
+    pub alternates: Vec<(String, String)>,
+}
+
+pub fn sitemap(entries: &[SitemapEntry]) -> String {
+    let mut out = String::with_capacity(entries.len() * 200 + 200);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(
+        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for entry in entries {
+        out.push_str(&format!("<url>\n<loc>{}</loc>\n", escape(&entry.url)));
+        if let Some(lastmod) = &entry.lastmod {
+            out.push_str(&format!("<lastmod>{lastmod}</lastmod>\n"));
+        }
+        for (hreflang, href) in &entry.alternates {
+            out.push_str(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                escape(hreflang),
+                escape(href)
+            ));
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// The sitemap entries of every document that is its own original (fallback pages point
+/// search engines at their original instead).
+pub fn doc_entries(site: &Site) -> Vec<SitemapEntry> {
+    site.docs
+        .iter()
+        .filter(|d| !d.is_fallback())
+        .map(|doc| SitemapEntry {
+            url: site.url_of(&doc.rel),
+            lastmod: last_changed(doc).map(|m| m.date().to_string()),
+            alternates: site.alternates(doc),
+        })
+        .collect()
+}

@@ -1,0 +1,92 @@
+//! Template filters, in the language of the page being rendered:
+//! `num(decimals?)`, `percent(decimals?)`, `date_local(format?)`, `markdown`, `slugify`,
+//! plus `date`, `json_encode`, `urlencode`, `striptags` from tera-contrib.
+
+use std::sync::Arc;
+
+use tera::{Error, Kwargs, State, TeraResult, Value};
+
+use crate::dates::Moment;
+use crate::locale::DateStyle;
+use crate::markdown::{self, Call, Hook, Host, Resolved, ShortcodeError, ShortcodeSite};
+
+use super::World;
+use super::functions::current_lang;
+
+pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
+    let w = world.clone();
+    tera.register_filter("num", move |value: &Value, kwargs: Kwargs, state: &State| {
+        let n = number(value, "num")?;
+        let lang = current_lang(&w, &kwargs, state)?;
+        Ok::<_, Error>(w.locales.get(lang).number(n, kwargs.get::<u32>("decimals")?))
+    });
+    let w = world.clone();
+    tera.register_filter("percent", move |value: &Value, kwargs: Kwargs, state: &State| {
+        let n = number(value, "percent")?;
+        let lang = current_lang(&w, &kwargs, state)?;
+        Ok::<_, Error>(w.locales.get(lang).percent(n, kwargs.get::<u32>("decimals")?))
+    });
+    let w = world.clone();
+    tera.register_filter("date_local", move |value: &str, kwargs: Kwargs, state: &State| {
+        let moment: Moment = value.parse().map_err(|e| Error::message(format!("date_local: {e}")))?;
+        let format = kwargs.get::<&str>("format")?.unwrap_or("long");
+        let style = DateStyle::parse(format).ok_or_else(|| {
+            Error::message(format!("date_local: format `{format}` is not one of full, long, medium, short"))
+        })?;
+        let lang = current_lang(&w, &kwargs, state)?;
+        Ok::<_, Error>(w.locales.get(lang).date(moment.date(), style))
+    });
+    let w = world;
+    tera.register_filter("markdown", move |value: &str, kwargs: Kwargs, state: &State| {
+        let lang = current_lang(&w, &kwargs, state)?;
+        let host = FragmentHost { world: &w };
+        let html = markdown::render_fragment(value, 0, lang, &host).map_err(Error::message)?;
+        let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
+        let html = if inline { unwrap_paragraph(&html) } else { html };
+        Ok::<_, Error>(Value::safe_string(&html))
+    });
+    tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| crate::slug::slugify(value));
+    tera.register_filter("date", tera_contrib::dates::date);
+    tera.register_filter("json_encode", tera_contrib::json::json_encode);
+    tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
+    tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
+    tera.register_filter("striptags", tera_contrib::regex::striptags);
+}
+
+fn number(value: &Value, filter: &str) -> TeraResult<f64> {
+    match value.as_f64() {
+        Some(n) if value.is_number() => Ok(n),
+        _ => Err(Error::message(format!("`{filter}` formats numbers, and this is {}", value.name()))),
+    }
+}
+
+fn unwrap_paragraph(html: &str) -> String {
+    let trimmed = html.trim();
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html.to_string(),
+    }
+}
+
+/// Markdown in templates resolves `@/` links; shortcodes and hooks belong to documents.
+struct FragmentHost<'a> {
+    world: &'a World,
+}
+
+impl Host for FragmentHost<'_> {
+    fn resolve(&self, path: &str, lang: crate::content::LangId) -> Resolved {
+        super::host::resolve(self.world, path, lang)
+    }
+
+    fn shortcode(&self, call: &Call, _: Option<&str>, _: &ShortcodeSite) -> Result<String, ShortcodeError> {
+        Err(ShortcodeError::new(format!("the shortcode `{}` cannot be used in the markdown filter", call.name)))
+    }
+
+    fn hook(&self, _: &Hook, _: crate::site::DocId) -> Option<Result<String, String>> {
+        None
+    }
+
+    fn highlighter(&self) -> &crate::highlight::Highlighter {
+        &self.world.highlighter
+    }
+}

@@ -1,0 +1,109 @@
+//! What Markdown rendering needs from templates and the site: `@/` link resolution,
+//! shortcodes (`templates/shortcodes/NAME.html`, then the built-ins) and render hooks
+//! (`templates/markdown/NAME.html`).
+
+use tera::{Tera, Value};
+
+use crate::content::LangId;
+use crate::diag::suggest;
+use crate::highlight::Highlighter;
+use crate::markdown::{ArgValue, Call, Hook, Host, Resolved, ShortcodeError, ShortcodeSite};
+use crate::site::DocId;
+
+use super::World;
+use super::functions::parse_key;
+use super::templates::Templates;
+
+pub struct DocHost<'a> {
+    pub world: &'a World,
+    pub tera: &'a Tera,
+    pub templates: &'a Templates,
+}
+
+/// `jobb/x.md` in `lang`, else in the default language.
+pub fn resolve(world: &World, path: &str, lang: LangId) -> Resolved {
+    let (key, explicit) = parse_key(world, path);
+    let lang = explicit.unwrap_or(lang);
+    let site = &world.site;
+    if let Some(id) = site.resolve(&key, lang) {
+        return Resolved::Found { path: site.path_of(&site.doc(id).rel), doc: id };
+    }
+    let left_out = site.unpublished.get(&(key.clone(), lang)).or_else(|| site.unpublished.get(&(key.clone(), 0)));
+    if let Some(why) = left_out {
+        return Resolved::Unpublished(why.describe());
+    }
+    if site.broken.contains(&key) {
+        return Resolved::Broken;
+    }
+    let hint = suggest(&key, site.docs.iter().map(|d| d.key.as_str()));
+    Resolved::Missing { hint }
+}
+
+impl Host for DocHost<'_> {
+    fn resolve(&self, path: &str, lang: LangId) -> Resolved {
+        resolve(self.world, path, lang)
+    }
+
+    fn shortcode(&self, call: &Call, body: Option<&str>, site: &ShortcodeSite) -> Result<String, ShortcodeError> {
+        let template = format!("shortcodes/{}.html", call.name);
+        if !self.templates.has(&template) {
+            let names = self.templates.shortcodes();
+            return Err(ShortcodeError::new(format!("unknown shortcode `{}`", call.name))
+                .hint(suggest(&call.name, names).or_else(|| Some(format!("create templates/{template}")))));
+        }
+        let mut context = self.world.base_context(site.lang);
+        for arg in &call.args {
+            context.insert_value(arg.name.clone(), arg_value(&arg.value));
+        }
+        if let Some(body) = body {
+            context.insert_value("body", Value::safe_string(body));
+        }
+        context.insert_value("page", self.world.docs[site.doc].clone());
+        context.insert_value("nth", Value::from(site.nth));
+        self.tera.render(&template, &context).map_err(|e| {
+            let d = self.templates.diagnostic(&e);
+            let at = d.location.map(|l| format!(" ({}:{}:{})", l.file, l.line, l.col)).unwrap_or_default();
+            ShortcodeError::new(format!("the shortcode `{}` failed: {}{at}", call.name, d.message))
+        })
+    }
+
+    fn hook(&self, hook: &Hook, doc: DocId) -> Option<Result<String, String>> {
+        let template = hook.template_name();
+        if !self.templates.has(template) {
+            return None;
+        }
+        let mut context = self.world.base_context(self.world.site.doc(doc).lang);
+        if let Some(map) = Value::from_serializable(hook).as_map() {
+            for (key, value) in map.iter() {
+                if let Some(key) = key.as_str() {
+                    let value = if matches!(key, "text" | "html") {
+                        Value::safe_string(value.as_str().unwrap_or_default())
+                    } else {
+                        value.clone()
+                    };
+                    context.insert_value(key.to_string(), value);
+                }
+            }
+        }
+        context.insert_value("page", self.world.docs[doc].clone());
+        Some(self.tera.render(template, &context).map_err(|e| {
+            let d = self.templates.diagnostic(&e);
+            let at = d.location.map(|l| format!(" ({}:{}:{})", l.file, l.line, l.col)).unwrap_or_default();
+            format!("the render hook {template} failed: {}{at}", d.message)
+        }))
+    }
+
+    fn highlighter(&self) -> &Highlighter {
+        &self.world.highlighter
+    }
+}
+
+pub fn arg_value(value: &ArgValue) -> Value {
+    match value {
+        ArgValue::Str(s) => Value::from(s.as_str()),
+        ArgValue::Int(i) => Value::from(*i),
+        ArgValue::Float(f) => Value::from(*f),
+        ArgValue::Bool(b) => Value::from(*b),
+        ArgValue::List(items) => Value::from(items.iter().map(arg_value).collect::<Vec<_>>()),
+    }
+}

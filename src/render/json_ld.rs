@@ -1,0 +1,94 @@
+//! schema.org JSON-LD for pages with `job:` (JobPosting) or `event:` (Event), written so it
+//! can sit inside `<script type="application/ld+json">` whatever the text contains.
+
+use serde_json::{Value, json};
+
+use crate::content::Job;
+use crate::content::front_matter::EmploymentType;
+use crate::site::{Doc, Site};
+
+pub fn for_doc(site: &Site, doc: &Doc) -> Option<String> {
+    let value = if let Some(job) = &doc.meta.job {
+        job_posting(site, doc, job)
+    } else if let Some(event) = &doc.meta.event {
+        let mut value = json!({
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": doc.meta.title,
+            "startDate": event.start.as_str(),
+            "endDate": event.end.as_str(),
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": { "@type": "Place", "name": event.location, "address": event.location },
+            "url": event.url.clone().unwrap_or_else(|| site.url_of(&doc.rel)),
+            "inLanguage": site.config.languages[doc.text_lang].locale,
+        });
+        if let Some(description) = &doc.meta.description {
+            value["description"] = json!(description);
+        }
+        value
+    } else {
+        return None;
+    };
+    Some(script_safe(&value))
+}
+
+fn job_posting(site: &Site, doc: &Doc, job: &Job) -> Value {
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": doc.meta.title,
+        "description": doc.meta.description.clone().unwrap_or_else(|| doc.meta.title.clone()),
+        "hiringOrganization": { "@type": "Organization", "name": job.employer },
+        "jobLocation": {
+            "@type": "Place",
+            "address": { "@type": "PostalAddress", "addressLocality": job.location, "addressCountry": "NO" }
+        },
+        "employmentType": employment_type(job.employment_type),
+        "validThrough": job.valid_through.as_str(),
+        "url": site.url_of(&doc.rel),
+        "directApply": false,
+        "inLanguage": site.config.languages[doc.text_lang].locale,
+    });
+    if let Some(date) = &doc.meta.date {
+        value["datePosted"] = json!(date.as_str());
+    }
+    if let Some(salary) = &job.salary {
+        let mut amount = json!({ "@type": "QuantitativeValue", "unitText": salary.unit });
+        if let Some(min) = salary.min {
+            amount["minValue"] = json!(min);
+        }
+        if let Some(max) = salary.max {
+            amount["maxValue"] = json!(max);
+        }
+        value["baseSalary"] = json!({ "@type": "MonetaryAmount", "currency": salary.currency, "value": amount });
+    }
+    value
+}
+
+fn employment_type(kind: EmploymentType) -> Value {
+    serde_json::to_value(kind).unwrap_or(Value::Null)
+}
+
+/// JSON that cannot end a `<script>` element or open a comment in it.
+pub fn script_safe(value: &Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_breakouts_are_escaped() {
+        let out = script_safe(&json!({ "title": "</script><script>alert(1)</script> & <!--" }));
+        assert!(!out.contains("</script"), "{out}");
+        assert!(!out.contains("<!--"), "{out}");
+        let back: Value = serde_json::from_str(&out).unwrap_or(Value::Null);
+        assert_eq!(back["title"], "</script><script>alert(1)</script> & <!--");
+    }
+}

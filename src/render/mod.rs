@@ -1,0 +1,605 @@
+//! From the site model to output files.
+//!
+//! 1. Compile the templates twice: once for Markdown (shortcodes and hooks see documents
+//!    without their rendered content), once for pages (everything rendered).
+//! 2. Render every document's Markdown in parallel; check links to anchors.
+//! 3. Plan every output file — pages, paged listings, taxonomies, 404s, aliases, feeds,
+//!    sitemap, robots.txt, `_redirects`, the highlight stylesheet — and render the plan in
+//!    parallel. The order of the result does not depend on the number of threads.
+//! 4. Refuse two outputs that claim one path.
+
+pub mod builtin;
+mod feeds;
+mod filters;
+mod functions;
+mod host;
+mod json_ld;
+mod templates;
+mod views;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::{Context, Tera, Value};
+
+use crate::content::LangId;
+use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
+use crate::highlight::{self, Highlighter};
+use crate::i18n::I18n;
+use crate::locale::Locales;
+use crate::markdown::{self, DocInput, Rendered};
+use crate::site::{Body, Doc, DocId, Kind, Site};
+use crate::source::{Area, Contents, SourceTree};
+
+pub use templates::Templates;
+
+/// A file made by the build.
+#[derive(Clone, Debug)]
+pub struct OutputFile {
+    /// Path in the output folder: `en/jobs/index.html`.
+    pub rel: String,
+    pub bytes: Vec<u8>,
+    /// What made it, for messages: `content/jobb/_index.md`.
+    pub origin: String,
+}
+
+/// A file copied as it is.
+#[derive(Clone, Debug)]
+pub struct CopyFile {
+    pub rel: String,
+    pub from: CopySource,
+    pub origin: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum CopySource {
+    Disk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Sorted by path.
+    pub files: Vec<OutputFile>,
+    pub copies: Vec<CopyFile>,
+}
+
+/// Everything templates and shortcodes can look up, for one phase of rendering.
+pub struct World {
+    pub site: Arc<Site>,
+    pub locales: Arc<Locales>,
+    pub i18n: Arc<I18n>,
+    pub highlighter: Arc<Highlighter>,
+    /// Static files (site over theme) → content hash, for `asset()`.
+    pub fingerprints: Arc<BTreeMap<String, String>>,
+    /// Each document's value, by `DocId`.
+    pub docs: Vec<Value>,
+    /// Each section's value with its pages and subsections, by `DocId`.
+    pub sections: Vec<Option<Value>>,
+    config: Value,
+    languages: Vec<Value>,
+}
+
+impl World {
+    /// The context every template gets: `config`, `lang`, `language`, `languages`.
+    pub fn base_context(&self, lang: LangId) -> Context {
+        let mut context = Context::new();
+        context.insert_value("config", self.config.clone());
+        context.insert_value("languages", Value::from(self.languages.clone()));
+        context.insert_value("language", self.languages[lang].clone());
+        context.insert_value("lang", Value::from(self.site.config.languages[lang].key.as_str()));
+        context
+    }
+}
+
+pub struct RenderInputs {
+    pub site: Site,
+    pub locales: Locales,
+    pub i18n: I18n,
+}
+
+pub fn render(inputs: RenderInputs, tree: &SourceTree) -> Result<(Output, Diagnostics), Diagnostics> {
+    let RenderInputs { site, locales, i18n } = inputs;
+    let templates = Templates::collect(tree);
+    let mut diags = Diagnostics::new();
+    let missing_templates = check_templates(&site, &templates, tree, &mut diags);
+    let site = Arc::new(site);
+    let shared = Shared {
+        site: site.clone(),
+        locales: Arc::new(locales),
+        i18n: Arc::new(i18n),
+        highlighter: Arc::new(Highlighter::new()),
+        fingerprints: Arc::new(fingerprints(tree)),
+    };
+
+    // Markdown, with documents as they are before rendering.
+    let docs = views::doc_values(&site, tree, None);
+    let markdown_world = Arc::new(shared.world(docs));
+    let markdown_tera = templates.compile(markdown_world.clone()).map_err(|e| {
+        diags.extend(e);
+        std::mem::take(&mut diags)
+    })?;
+    let host = host::DocHost { world: &markdown_world, tera: &markdown_tera, templates: &templates };
+    let results: Vec<(Rendered, Vec<Diagnostic>)> =
+        site.docs.par_iter().map(|doc| render_markdown(doc, tree, &host)).collect();
+    let mut rendered = Vec::with_capacity(results.len());
+    for (r, d) in results {
+        diags.extend(d);
+        rendered.push(r);
+    }
+    check_anchors(&site, &rendered, &mut diags);
+
+    // Pages, with everything rendered.
+    let docs = views::doc_values(&site, tree, Some(&rendered));
+    let world = Arc::new(shared.world(docs));
+    let tera = templates.compile(world.clone()).map_err(|e| {
+        diags.extend(e);
+        std::mem::take(&mut diags)
+    })?;
+    let renderer = PageRenderer { world: &world, tera: &tera, templates: &templates, tree, rendered: &rendered };
+    let mut plan = plan(&site, &templates, &rendered);
+    plan.retain(|job| !matches!(job, Job::Doc { doc, .. } if missing_templates.contains(doc)));
+    let results: Vec<Result<OutputFile, Diagnostic>> = plan.par_iter().map(|job| renderer.render(job)).collect();
+    let mut files = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => diags.push(d),
+        }
+    }
+    let copies = copies(&site, tree);
+    check_collisions(&files, &copies, &mut diags);
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok((Output { files, copies }, diags))
+}
+
+/// What both phases share.
+struct Shared {
+    site: Arc<Site>,
+    locales: Arc<Locales>,
+    i18n: Arc<I18n>,
+    highlighter: Arc<Highlighter>,
+    fingerprints: Arc<BTreeMap<String, String>>,
+}
+
+impl Shared {
+    fn world(&self, docs: Vec<Value>) -> World {
+        let sections = views::section_values(&self.site, &docs);
+        let languages = views::languages_value(&self.site);
+        World {
+            site: self.site.clone(),
+            locales: self.locales.clone(),
+            i18n: self.i18n.clone(),
+            highlighter: self.highlighter.clone(),
+            fingerprints: self.fingerprints.clone(),
+            config: views::config_value(&self.site.config, languages.clone()),
+            languages,
+            docs,
+            sections,
+        }
+    }
+}
+
+fn fingerprints(tree: &SourceTree) -> BTreeMap<String, String> {
+    tree.area(Area::Static).filter_map(|(_, f)| f.fingerprint.clone().map(|h| (f.rel.clone(), h))).collect()
+}
+
+fn render_markdown(doc: &Doc, tree: &SourceTree, host: &host::DocHost) -> (Rendered, Vec<Diagnostic>) {
+    match &doc.body {
+        Body::File { source, range } => {
+            let file = tree.file(*source);
+            let input =
+                DocInput { doc: doc.id, lang: doc.lang, file: &file.display, text: file.text(), body: range.clone() };
+            markdown::render(&input, host)
+        }
+        Body::Empty => (Rendered::default(), Vec::new()),
+    }
+}
+
+/// `[x](@/page.md#anchor)` must name a heading or id of that page.
+fn check_anchors(site: &Site, rendered: &[Rendered], diags: &mut Diagnostics) {
+    for (doc, r) in site.docs.iter().zip(rendered) {
+        if doc.is_fallback() && doc.lang != 0 {
+            continue; // the same links were checked in the original
+        }
+        for link in &r.links {
+            let anchors = &rendered[link.target].anchors;
+            if !anchors.contains(&link.anchor) {
+                let target = site.doc(link.target);
+                diags.push(
+                    Diagnostic::error(format!("`@/{}` has no heading or id `#{}`", target.key, link.anchor))
+                        .at(link.at.clone())
+                        .maybe_hint(suggest(&link.anchor, anchors.iter().map(String::as_str))),
+                );
+            }
+        }
+    }
+}
+
+/// The template a document is rendered with.
+fn template_for(site: &Site, doc: &Doc, templates: &Templates) -> String {
+    if let Some(name) = &doc.meta.template {
+        return name.clone();
+    }
+    match &doc.kind {
+        Kind::Section(_) if doc.key == "_index.md" && templates.has("index.html") => "index.html".into(),
+        Kind::Section(_) => "section.html".into(),
+        Kind::Page => {
+            let mut parent = doc.parent;
+            while let Some(id) = parent {
+                let section = site.doc(id);
+                if let Some(name) = section.section().and_then(|s| s.page_template.clone()) {
+                    return name;
+                }
+                parent = section.parent;
+            }
+            "page.html".into()
+        }
+    }
+}
+
+/// Every document's template must exist, and taxonomy templates where terms exist.
+/// Returns the documents that cannot be rendered.
+fn check_templates(site: &Site, templates: &Templates, tree: &SourceTree, diags: &mut Diagnostics) -> Vec<DocId> {
+    let mut missing = Vec::new();
+    for doc in &site.docs {
+        let name = template_for(site, doc, templates);
+        if templates.has(&name) {
+            continue;
+        }
+        missing.push(doc.id);
+        if doc.is_fallback() {
+            continue; // reported at the original
+        }
+        let location = doc.source.map(|s| {
+            let file = tree.file(s);
+            let range = crate::yaml::locate_key(file.text(), &["template"]).unwrap_or(0..0);
+            Location::in_text(&file.display, file.text(), range)
+        });
+        let d = Diagnostic::error(format!("there is no template `{name}`"))
+            .maybe_hint(suggest(&name, templates.names()).or_else(|| Some(format!("create templates/{name}"))));
+        diags.push(match location {
+            Some(at) => d.at(at),
+            None => d.hint(format!("create templates/{name}, or use a theme that has one")),
+        });
+    }
+    for name in ["taxonomy_list.html", "taxonomy_single.html"] {
+        if site.taxonomies.iter().any(|t| !t.terms.is_empty()) && !templates.has(name) {
+            diags.push(
+                Diagnostic::error(format!("pages have taxonomy terms, but there is no template `{name}`"))
+                    .hint(format!("create templates/{name}")),
+            );
+        }
+    }
+    missing
+}
+
+/// One output file to make.
+enum Job {
+    Doc { doc: DocId, pager: usize },
+    FirstPagerRedirect(DocId),
+    TaxonomyList(usize),
+    Term { taxonomy: usize, term: usize, pager: usize },
+    NotFound(LangId),
+    Alias(usize),
+    Feed(LangId),
+    Sitemap,
+    Robots,
+    Redirects,
+    HighlightCss,
+    LanguageChooser,
+}
+
+fn pager_count(items: usize, per_page: usize) -> usize {
+    if per_page == 0 { 1 } else { items.div_ceil(per_page).max(1) }
+}
+
+fn plan(site: &Site, templates: &Templates, rendered: &[Rendered]) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for doc in &site.docs {
+        match doc.section() {
+            Some(info) => {
+                let pagers = pager_count(info.pages.len(), info.paginate);
+                jobs.extend((1..=pagers).map(|pager| Job::Doc { doc: doc.id, pager }));
+                if pagers > 1 {
+                    jobs.push(Job::FirstPagerRedirect(doc.id));
+                }
+            }
+            None => jobs.push(Job::Doc { doc: doc.id, pager: 1 }),
+        }
+    }
+    if templates.has("taxonomy_list.html") && templates.has("taxonomy_single.html") {
+        for (i, taxonomy) in site.taxonomies.iter().enumerate() {
+            jobs.push(Job::TaxonomyList(i));
+            for (t, term) in taxonomy.terms.iter().enumerate() {
+                let pagers = pager_count(term.pages.len(), site.config.paginate);
+                jobs.extend((1..=pagers).map(|pager| Job::Term { taxonomy: i, term: t, pager }));
+            }
+        }
+    }
+    jobs.extend((0..site.config.languages.len()).map(Job::NotFound));
+    jobs.extend((0..site.aliases.len()).map(Job::Alias));
+    if site.config.feeds {
+        jobs.extend((0..site.config.languages.len()).map(Job::Feed));
+    }
+    jobs.extend([Job::Sitemap, Job::Robots, Job::Redirects]);
+    if rendered.iter().any(|r| r.has_code) {
+        jobs.push(Job::HighlightCss);
+    }
+    if site.config.has_language_chooser() {
+        jobs.push(Job::LanguageChooser);
+    }
+    jobs
+}
+
+struct PageRenderer<'a> {
+    world: &'a World,
+    tera: &'a Tera,
+    templates: &'a Templates,
+    tree: &'a SourceTree,
+    rendered: &'a [Rendered],
+}
+
+impl PageRenderer<'_> {
+    fn site(&self) -> &Site {
+        &self.world.site
+    }
+
+    fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        let site = self.site();
+        match job {
+            Job::Doc { doc, pager } => self.doc(site.doc(*doc), *pager),
+            Job::FirstPagerRedirect(doc) => {
+                let doc = site.doc(*doc);
+                let page = builtin::redirect_page(&site.url_of(&doc.rel));
+                Ok(self.file(format!("{}page/1/index.html", doc.rel), page, self.origin(doc)))
+            }
+            Job::TaxonomyList(i) => self.taxonomy_list(*i),
+            Job::Term { taxonomy, term, pager } => self.term(*taxonomy, *term, *pager),
+            Job::NotFound(lang) => self.not_found(*lang),
+            Job::Alias(i) => {
+                let alias = &site.aliases[*i];
+                let target = site.doc(alias.target);
+                let page = builtin::redirect_page(&site.url_of(&target.rel));
+                Ok(self.file(alias.output_file(), page, format!("an alias in {}", self.origin(target))))
+            }
+            Job::Feed(lang) => {
+                let rel = format!("{}atom.xml", site.lang_rel(*lang));
+                Ok(self.file(rel, feeds::atom(site, *lang, self.rendered), "the Atom feed".into()))
+            }
+            Job::Sitemap => {
+                let mut entries = feeds::doc_entries(site);
+                for taxonomy in &site.taxonomies {
+                    if self.templates.has("taxonomy_list.html") {
+                        entries.push(feeds::SitemapEntry {
+                            url: site.url_of(&taxonomy.rel),
+                            lastmod: None,
+                            alternates: vec![],
+                        });
+                        for term in &taxonomy.terms {
+                            entries.push(feeds::SitemapEntry {
+                                url: site.url_of(&term.rel),
+                                lastmod: None,
+                                alternates: vec![],
+                            });
+                        }
+                    }
+                }
+                Ok(self.file("sitemap.xml".into(), feeds::sitemap(&entries), "the sitemap".into()))
+            }
+            Job::Robots => Ok(self.file("robots.txt".into(), builtin::robots_txt(site), "robots.txt".into())),
+            Job::Redirects => {
+                let mut lines: Vec<(String, String)> = site
+                    .aliases
+                    .iter()
+                    .map(|a| (site.path_of(&a.rel), site.path_of(&site.doc(a.target).rel)))
+                    .collect();
+                for doc in site.sections() {
+                    let info = doc.section().map(|s| (s.pages.len(), s.paginate)).unwrap_or_default();
+                    if pager_count(info.0, info.1) > 1 {
+                        lines.push((site.path_of(&format!("{}page/1/", doc.rel)), site.path_of(&doc.rel)));
+                    }
+                }
+                lines.sort();
+                Ok(self.file("_redirects".into(), builtin::redirects_file(&lines), "aliases".into()))
+            }
+            Job::HighlightCss => {
+                let css = highlight::stylesheet(&site.config.highlight.theme).map_err(Diagnostic::error)?;
+                Ok(self.file(highlight::STYLESHEET_PATH.into(), css, "the highlight stylesheet".into()))
+            }
+            Job::LanguageChooser => {
+                let html = if self.templates.has("language_chooser.html") {
+                    let mut context = self.world.base_context(0);
+                    context.insert_value("current_url", Value::from(site.url_of("")));
+                    context.insert_value("current_path", Value::from(site.path_of("")));
+                    self.tera.render("language_chooser.html", &context).map_err(|e| self.templates.diagnostic(&e))?
+                } else {
+                    builtin::language_chooser(site)
+                };
+                Ok(self.file("index.html".into(), html, "the language chooser".into()))
+            }
+        }
+    }
+
+    fn file(&self, rel: String, text: String, origin: String) -> OutputFile {
+        OutputFile { rel, bytes: text.into_bytes(), origin }
+    }
+
+    fn origin(&self, doc: &Doc) -> String {
+        match doc.source {
+            Some(s) => self.tree.file(s).display.clone(),
+            None => format!("the home page of `{}`", self.site().config.languages[doc.lang].key),
+        }
+    }
+
+    fn context(&self, lang: LangId, rel: &str) -> Context {
+        let site = self.site();
+        let mut context = self.world.base_context(lang);
+        context.insert_value("current_url", Value::from(site.url_of(rel)));
+        context.insert_value("current_path", Value::from(site.path_of(rel)));
+        context
+    }
+
+    fn doc(&self, doc: &Doc, pager: usize) -> Result<OutputFile, Diagnostic> {
+        let site = self.site();
+        let rel = if pager > 1 { format!("{}page/{pager}/", doc.rel) } else { doc.rel.clone() };
+        let mut context = self.context(doc.lang, &rel);
+        match doc.section() {
+            Some(info) => {
+                let section = self.world.sections[doc.id].clone().unwrap_or_else(|| self.world.docs[doc.id].clone());
+                context.insert_value("section", section);
+                let paginator = paginator(site, &self.world.docs, &info.pages, info.paginate, pager, &doc.rel);
+                context.insert_value("paginator", paginator);
+            }
+            None => context.insert_value("page", self.world.docs[doc.id].clone()),
+        }
+        let template = template_for(site, doc, self.templates);
+        let html = self.tera.render(&template, &context).map_err(|e| self.render_error(&e, doc))?;
+        Ok(self.file(format!("{rel}index.html"), html, self.origin(doc)))
+    }
+
+    fn render_error(&self, error: &tera::Error, doc: &Doc) -> Diagnostic {
+        let d = self.templates.diagnostic(error);
+        let while_rendering = format!("while rendering {} ({})", self.origin(doc), self.site().path_of(&doc.rel));
+        let hint = match d.hint.clone() {
+            Some(h) => format!("{h}; {while_rendering}"),
+            None => while_rendering,
+        };
+        d.hint(hint)
+    }
+
+    fn taxonomy_value(&self, index: usize) -> Value {
+        let site = self.site();
+        let taxonomy = &site.taxonomies[index];
+        let mut map = tera::Map::new();
+        map.insert("name".into(), Value::from(taxonomy.name.as_str()));
+        map.insert("lang".into(), Value::from(site.config.languages[taxonomy.lang].key.as_str()));
+        map.insert("url".into(), Value::from(site.url_of(&taxonomy.rel)));
+        map.insert("path".into(), Value::from(site.path_of(&taxonomy.rel)));
+        Value::from(map)
+    }
+
+    fn taxonomy_list(&self, index: usize) -> Result<OutputFile, Diagnostic> {
+        let site = self.site();
+        let taxonomy = &site.taxonomies[index];
+        let mut context = self.context(taxonomy.lang, &taxonomy.rel);
+        let terms: Vec<Value> = taxonomy
+            .terms
+            .iter()
+            .map(|t| views::term_value(site, t, views::doc_ids_values(&self.world.docs, &t.pages)))
+            .collect();
+        context.insert_value("taxonomy", self.taxonomy_value(index));
+        context.insert_value("terms", Value::from(terms));
+        let html = self
+            .tera
+            .render("taxonomy_list.html", &context)
+            .map_err(|e| self.templates.diagnostic(&e).hint(format!("while rendering /{}", taxonomy.rel)))?;
+        Ok(self.file(format!("{}index.html", taxonomy.rel), html, format!("the taxonomy `{}`", taxonomy.name)))
+    }
+
+    fn term(&self, index: usize, term_index: usize, pager: usize) -> Result<OutputFile, Diagnostic> {
+        let site = self.site();
+        let taxonomy = &site.taxonomies[index];
+        let term = &taxonomy.terms[term_index];
+        let rel = if pager > 1 { format!("{}page/{pager}/", term.rel) } else { term.rel.clone() };
+        let mut context = self.context(taxonomy.lang, &rel);
+        let pages = views::doc_ids_values(&self.world.docs, &term.pages);
+        context.insert_value("taxonomy", self.taxonomy_value(index));
+        context.insert_value("term", views::term_value(site, term, pages));
+        let paginator = paginator(site, &self.world.docs, &term.pages, site.config.paginate, pager, &term.rel);
+        context.insert_value("paginator", paginator);
+        let html = self
+            .tera
+            .render("taxonomy_single.html", &context)
+            .map_err(|e| self.templates.diagnostic(&e).hint(format!("while rendering /{rel}")))?;
+        Ok(self.file(format!("{rel}index.html"), html, format!("the {} term `{}`", taxonomy.name, term.name)))
+    }
+
+    fn not_found(&self, lang: LangId) -> Result<OutputFile, Diagnostic> {
+        let site = self.site();
+        let rel = format!("{}404.html", site.lang_rel(lang));
+        let html = if self.templates.has("404.html") {
+            let context = self.context(lang, &rel);
+            self.tera.render("404.html", &context).map_err(|e| self.templates.diagnostic(&e))?
+        } else {
+            builtin::not_found_page(site, lang)
+        };
+        Ok(self.file(rel, html, "the 404 page".into()))
+    }
+}
+
+/// The `paginator` of one listing page.
+fn paginator(site: &Site, docs: &[Value], ids: &[DocId], per_page: usize, pager: usize, rel: &str) -> Value {
+    let count = pager_count(ids.len(), per_page);
+    let size = if per_page == 0 { ids.len().max(1) } else { per_page };
+    let start = ((pager - 1) * size).min(ids.len());
+    let end = (start + size).min(ids.len());
+    let pager_rel = |n: usize| if n <= 1 { rel.to_string() } else { format!("{rel}page/{n}/") };
+    let link = |n: usize| Value::from(site.url_of(&pager_rel(n)));
+    let pagers: Vec<Value> = (1..=count)
+        .map(|n| {
+            let mut map = tera::Map::new();
+            map.insert("index".into(), Value::from(n));
+            map.insert("url".into(), link(n));
+            map.insert("path".into(), Value::from(site.path_of(&pager_rel(n))));
+            Value::from(map)
+        })
+        .collect();
+    let mut map = tera::Map::new();
+    map.insert("pages".into(), Value::from(views::doc_ids_values(docs, &ids[start..end])));
+    map.insert("current_index".into(), Value::from(pager));
+    map.insert("number_pagers".into(), Value::from(count));
+    map.insert("paginate_by".into(), Value::from(per_page));
+    map.insert("total_pages".into(), Value::from(ids.len()));
+    map.insert("first".into(), link(1));
+    map.insert("last".into(), link(count));
+    map.insert("previous".into(), if pager > 1 { link(pager - 1) } else { Value::none() });
+    map.insert("next".into(), if pager < count { link(pager + 1) } else { Value::none() });
+    map.insert("pagers".into(), Value::from(pagers));
+    Value::from(map)
+}
+
+/// Static files (site over theme) and content assets.
+fn copies(site: &Site, tree: &SourceTree) -> Vec<CopyFile> {
+    let mut out = Vec::new();
+    for (_, file) in tree.area(Area::Static) {
+        let from = match &file.contents {
+            Contents::OnDisk(path) => CopySource::Disk(path.clone()),
+            Contents::Embedded(bytes) => CopySource::Embedded(bytes),
+            Contents::Text(_) | Contents::Bytes(_) => continue,
+        };
+        out.push(CopyFile { rel: file.rel.clone(), from, origin: file.display.clone() });
+    }
+    for asset in &site.assets {
+        let file = tree.file(asset.source);
+        if let Contents::OnDisk(path) = &file.contents {
+            out.push(CopyFile {
+                rel: asset.rel.clone(),
+                from: CopySource::Disk(path.clone()),
+                origin: file.display.clone(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out
+}
+
+/// Two things that would write the same output file are an error naming both.
+fn check_collisions(files: &[OutputFile], copies: &[CopyFile], diags: &mut Diagnostics) {
+    let mut claimed: BTreeMap<&str, &str> = BTreeMap::new();
+    let all = files
+        .iter()
+        .map(|f| (f.rel.as_str(), f.origin.as_str()))
+        .chain(copies.iter().map(|c| (c.rel.as_str(), c.origin.as_str())));
+    for (rel, origin) in all {
+        if let Some(first) = claimed.insert(rel, origin) {
+            let (a, b) = if first <= origin { (first, origin) } else { (origin, first) };
+            let d = Diagnostic::error(format!("{a} and {b} both make the output file {rel}"))
+                .hint("give one of them another `slug`, file name or path");
+            let d = if a.contains('/') && !a.contains(' ') { d.at(Location::file(a)) } else { d };
+            diags.push(d);
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! Assembling the [`Site`] from validated content:
+//!
+//! 1. Leave out drafts (unless asked), pages before their `publish_date` and after their
+//!    `expiry_date` (or a job's `valid_through`), remembering why.
+//! 2. Make documents: one per file and language; a home page for every language even
+//!    without `_index.md`; with `missing: fallback`, a fallback document in each language
+//!    that lacks a translation of a default-language document.
+//! 3. Give each a slug and an output folder in its language's URL space.
+//! 4. Link the tree: parent sections, their pages (sorted) and subsections.
+//! 5. Translations, taxonomies, aliases and asset copies.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use super::taxonomy;
+use super::urls::{SectionSlugs, lang_rel};
+use super::{Alias, AssetCopy, Body, Doc, DocId, Kind, Meta, SectionInfo, Site, Unpublished};
+use crate::config::{Config, Missing};
+use crate::content::{Content, ContentFile, FileMeta, LangId, SortBy};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::locale::Locales;
+use crate::slug::slugify;
+use crate::source::SourceTree;
+
+#[derive(Clone, Debug)]
+pub struct SiteOptions {
+    pub now: Timestamp,
+    pub drafts: bool,
+}
+
+/// The site from the usable content; problems are reported and the rest kept.
+pub fn build(
+    config: Config,
+    content: Content,
+    tree: &SourceTree,
+    locales: &Locales,
+    options: &SiteOptions,
+) -> (Site, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let (files, unpublished) = published(content.files, options);
+    let mut docs = make_docs(&files, &config);
+    assign_urls(&mut docs, &files, &config, tree, &mut diags);
+    let index: BTreeMap<(String, LangId), DocId> = docs.iter().map(|d| ((d.key.clone(), d.lang), d.id)).collect();
+    let homes: Vec<DocId> = (0..config.languages.len())
+        .map(|lang| index.get(&("_index.md".to_string(), lang)).copied().unwrap_or(0))
+        .collect();
+    link_tree(&mut docs, &homes, locales);
+    link_translations(&mut docs, &index);
+    check_terms(&docs, tree, &mut diags);
+    let lang_rels: Vec<String> = config.languages.iter().map(lang_rel).collect();
+    let taxonomies = taxonomy::collect(&config.taxonomies, &lang_rels, &docs, locales, |a, b| {
+        newest_first(&docs[*a], &docs[*b], locales)
+    });
+    let aliases = aliases(&docs, tree, &mut diags);
+    let assets = assets(&content.assets, &docs);
+    let broken = content.broken;
+    let site = Site { config, now: options.now, docs, index, homes, unpublished, broken, taxonomies, aliases, assets };
+    (site, diags)
+}
+
+type UnpublishedMap = BTreeMap<(String, LangId), Unpublished>;
+
+fn published(files: Vec<ContentFile>, options: &SiteOptions) -> (Vec<ContentFile>, UnpublishedMap) {
+    let mut kept = Vec::with_capacity(files.len());
+    let mut left_out = BTreeMap::new();
+    for file in files {
+        match why_unpublished(&file, options) {
+            Some(reason) => {
+                left_out.insert((file.key.clone(), file.lang), reason);
+            }
+            None => kept.push(file),
+        }
+    }
+    (kept, left_out)
+}
+
+fn why_unpublished(file: &ContentFile, options: &SiteOptions) -> Option<Unpublished> {
+    let FileMeta::Page(meta) = &file.meta else { return None };
+    if meta.draft && !options.drafts {
+        return Some(Unpublished::Draft);
+    }
+    if let Some(publish) = &meta.publish_date
+        && publish.instant() > options.now
+    {
+        return Some(Unpublished::Scheduled(publish.clone()));
+    }
+    let expiry = meta.expiry_date.iter().chain(meta.job.as_ref().map(|j| &j.valid_through));
+    for moment in expiry {
+        if moment.instant() <= options.now {
+            return Some(Unpublished::Expired(moment.clone()));
+        }
+    }
+    None
+}
+
+/// One document per (file, language), plus implicit homes and fallbacks. `docs[i].id == i`;
+/// documents made from a file keep the file's index in `files` as a temporary link through
+/// `source_index`.
+fn make_docs(files: &[ContentFile], config: &Config) -> Vec<Doc> {
+    let mut by_key: BTreeMap<&str, Vec<&ContentFile>> = BTreeMap::new();
+    for file in files {
+        by_key.entry(file.key.as_str()).or_default().push(file);
+    }
+    let mut docs = Vec::new();
+    for (key, versions) in &by_key {
+        for lang in 0..config.languages.len() {
+            let own = versions.iter().find(|f| f.lang == lang);
+            let fallback = || versions.iter().find(|f| f.lang == 0).filter(|_| config.missing == Missing::Fallback);
+            if let Some(file) = own.copied().or_else(|| fallback().copied()) {
+                docs.push(doc_from_file(docs.len(), key, lang, file, config));
+            }
+        }
+    }
+    // A home page in every language, written or not.
+    for lang in 0..config.languages.len() {
+        if !docs.iter().any(|d| d.key == "_index.md" && d.lang == lang) {
+            docs.push(implicit_home(docs.len(), lang, config));
+        }
+    }
+    docs.sort_by(|a, b| (&a.key, a.lang).cmp(&(&b.key, b.lang)));
+    for (i, doc) in docs.iter_mut().enumerate() {
+        doc.id = i;
+    }
+    docs
+}
+
+fn doc_from_file(id: DocId, key: &str, lang: LangId, file: &ContentFile, config: &Config) -> Doc {
+    let (meta, kind) = match &file.meta {
+        FileMeta::Page(page) => (
+            Meta {
+                title: page.title.clone(),
+                description: page.description.clone(),
+                date: page.date.clone(),
+                updated: page.updated.clone(),
+                weight: page.weight,
+                image: page.image.clone(),
+                template: page.template.clone(),
+                aliases: page.aliases.clone(),
+                taxonomies: page.taxonomies.clone(),
+                job: page.job.clone(),
+                event: page.event.clone(),
+                extra: page.extra.clone(),
+            },
+            Kind::Page,
+        ),
+        FileMeta::Section(section) => {
+            let is_home = file.folder.is_empty();
+            let language = &config.languages[lang];
+            let title = section.title.clone().unwrap_or_else(|| {
+                if is_home { language.title.clone() } else { file.folder.last().cloned().unwrap_or_default() }
+            });
+            let description = section.description.clone().or_else(|| is_home.then(|| language.description.clone()));
+            (
+                Meta {
+                    title,
+                    description,
+                    weight: section.weight,
+                    template: section.template.clone(),
+                    extra: section.extra.clone(),
+                    ..Meta::default()
+                },
+                Kind::Section(SectionInfo {
+                    sort_by: section.sort_by,
+                    paginate: section.paginate.unwrap_or(config.paginate),
+                    page_template: section.page_template.clone(),
+                    ..SectionInfo::default()
+                }),
+            )
+        }
+    };
+    let own_folder = (file.is_section() || file.is_bundle).then(|| file.folder.clone());
+    Doc {
+        id,
+        key: key.to_string(),
+        lang,
+        text_lang: file.lang,
+        source: Some(file.source),
+        body: Body::File { source: file.source, range: file.split.body.clone() },
+        meta,
+        kind,
+        slug: String::new(),
+        rel: String::new(),
+        parent_folder: file.parent_folder().to_vec(),
+        own_folder,
+        parent: None,
+        translations: Vec::new(),
+    }
+}
+
+fn implicit_home(id: DocId, lang: LangId, config: &Config) -> Doc {
+    let language = &config.languages[lang];
+    Doc {
+        id,
+        key: "_index.md".into(),
+        lang,
+        text_lang: lang,
+        source: None,
+        body: Body::Empty,
+        meta: Meta {
+            title: language.title.clone(),
+            description: Some(language.description.clone()).filter(|d| !d.is_empty()),
+            ..Meta::default()
+        },
+        kind: Kind::Section(SectionInfo { paginate: config.paginate, ..SectionInfo::default() }),
+        slug: String::new(),
+        rel: String::new(),
+        parent_folder: Vec::new(),
+        own_folder: Some(Vec::new()),
+        parent: None,
+        translations: Vec::new(),
+    }
+}
+
+/// Slugs from front matter or file names; output folders through translated section slugs.
+fn assign_urls(docs: &mut [Doc], files: &[ContentFile], config: &Config, tree: &SourceTree, diags: &mut Diagnostics) {
+    let by_source: BTreeMap<usize, &ContentFile> = files.iter().map(|f| (f.source, f)).collect();
+    let file_of = |doc: &Doc| doc.source.and_then(|s| by_source.get(&s).copied());
+    let mut section_slugs: BTreeMap<(Vec<String>, LangId), String> = BTreeMap::new();
+    for doc in docs.iter_mut() {
+        let Some(file) = file_of(doc) else { continue };
+        let (written, from_name) = match &file.meta {
+            FileMeta::Page(meta) => (meta.slug.clone(), file.stem.clone()),
+            FileMeta::Section(meta) => (meta.slug.clone(), file.folder.last().cloned().unwrap_or_default()),
+        };
+        let slug = slugify(written.as_deref().unwrap_or(&from_name));
+        if slug.is_empty() && !(doc.is_section() && file.folder.is_empty()) {
+            let display = &tree.file(file.source).display;
+            let text = tree.file(file.source).text();
+            let range = crate::yaml::locate_key(&text[file.split.yaml.clone()], &["slug"])
+                .map(|r| file.split.yaml.start + r.start..file.split.yaml.start + r.end)
+                .unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error(format!("`{}` makes an empty slug", written.as_deref().unwrap_or(&from_name)))
+                    .at(Location::in_text(display, text, range))
+                    .hint("give the page a `slug:` with letters or digits"),
+            );
+        }
+        if doc.is_section()
+            && let Some(folder) = &doc.own_folder
+        {
+            section_slugs.insert((folder.clone(), doc.lang), slug.clone());
+        }
+        doc.slug = slug;
+    }
+    let slugs = SectionSlugs { slugs: &section_slugs };
+    for doc in docs.iter_mut() {
+        let language_rel = lang_rel(&config.languages[doc.lang]);
+        doc.rel = match (&doc.kind, &doc.own_folder) {
+            (Kind::Section(_), Some(folder)) => format!("{language_rel}{}", slugs.folder_rel(folder, doc.lang)),
+            _ => format!("{language_rel}{}{}/", slugs.folder_rel(&doc.parent_folder, doc.lang), doc.slug),
+        };
+    }
+}
+
+/// Parents, the pages of each section (sorted) and its subsections (by weight, then title).
+fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales) {
+    let sections: BTreeMap<(Vec<String>, LangId), DocId> = docs
+        .iter()
+        .filter(|d| d.is_section())
+        .filter_map(|d| d.own_folder.clone().map(|f| ((f, d.lang), d.id)))
+        .collect();
+    let mut children: BTreeMap<DocId, (Vec<DocId>, Vec<DocId>)> = BTreeMap::new();
+    for doc in docs.iter_mut() {
+        if doc.key == "_index.md" {
+            continue;
+        }
+        let mut folder = doc.parent_folder.clone();
+        let parent = loop {
+            if let Some(id) = sections.get(&(folder.clone(), doc.lang)) {
+                break *id;
+            }
+            if folder.pop().is_none() {
+                break homes[doc.lang];
+            }
+        };
+        doc.parent = Some(parent);
+        let entry = children.entry(parent).or_default();
+        if doc.is_section() { entry.1.push(doc.id) } else { entry.0.push(doc.id) }
+    }
+    for (parent, (mut pages, mut subsections)) in children {
+        let docs_ro: &[Doc] = docs;
+        let locale = locales.get(docs_ro[parent].lang);
+        let sort_by = docs_ro[parent].section().map(|s| s.sort_by).unwrap_or_default();
+        pages.sort_by(|a, b| {
+            let (a, b) = (&docs_ro[*a], &docs_ro[*b]);
+            let by_title = || locale.compare(&a.meta.title, &b.meta.title);
+            match sort_by {
+                SortBy::Date => newest_first(a, b, locales),
+                SortBy::Weight => by_weight(a, b).then_with(by_title),
+                SortBy::Title => by_title(),
+            }
+            .then_with(|| a.key.cmp(&b.key))
+        });
+        subsections.sort_by(|a, b| {
+            let (a, b) = (&docs_ro[*a], &docs_ro[*b]);
+            by_weight(a, b).then_with(|| locale.compare(&a.meta.title, &b.meta.title)).then_with(|| a.key.cmp(&b.key))
+        });
+        if let Kind::Section(info) = &mut docs[parent].kind {
+            info.pages = pages;
+            info.subsections = subsections;
+        }
+    }
+}
+
+/// Weighted first, lightest first.
+fn by_weight(a: &Doc, b: &Doc) -> Ordering {
+    match (a.meta.weight, b.meta.weight) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// Dated first, newest first; then by weight and title.
+fn newest_first(a: &Doc, b: &Doc, locales: &Locales) -> Ordering {
+    let date = |d: &Doc| d.meta.date.as_ref().map(|m| m.instant());
+    match (date(a), date(b)) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then_with(|| by_weight(a, b))
+    .then_with(|| locales.get(a.lang).compare(&a.meta.title, &b.meta.title))
+    .then_with(|| a.key.cmp(&b.key))
+}
+
+fn link_translations(docs: &mut [Doc], index: &BTreeMap<(String, LangId), DocId>) {
+    let mut groups: BTreeMap<&str, Vec<DocId>> = BTreeMap::new();
+    for ((key, _), id) in index {
+        groups.entry(key.as_str()).or_default().push(*id);
+    }
+    let groups: Vec<Vec<DocId>> = groups.into_values().collect();
+    for group in groups {
+        for id in &group {
+            docs[*id].translations = group.clone();
+        }
+    }
+}
+
+fn check_terms(docs: &[Doc], tree: &SourceTree, diags: &mut Diagnostics) {
+    for doc in docs.iter().filter(|d| !d.is_fallback()) {
+        for (taxonomy, terms) in &doc.meta.taxonomies {
+            for term in terms.iter().filter(|t| slugify(t).is_empty()) {
+                let Some(source) = doc.source else { continue };
+                let file = tree.file(source);
+                let range = crate::yaml::locate_key(file.text(), &[taxonomy]).unwrap_or(0..0);
+                diags.push(
+                    Diagnostic::error(format!("the {taxonomy} term `{term}` has no letters or digits"))
+                        .at(Location::in_text(&file.display, file.text(), range)),
+                );
+            }
+        }
+    }
+}
+
+fn aliases(docs: &[Doc], tree: &SourceTree, diags: &mut Diagnostics) -> Vec<Alias> {
+    let mut out = Vec::new();
+    for doc in docs.iter().filter(|d| !d.is_fallback()) {
+        for alias in &doc.meta.aliases {
+            match alias_rel(alias) {
+                Ok(rel) => out.push(Alias { rel, target: doc.id }),
+                Err(hint) => {
+                    let Some(source) = doc.source else { continue };
+                    let file = tree.file(source);
+                    let at = file.text().find(alias.as_str()).map_or(0..0, |i| i..i + alias.len());
+                    diags.push(
+                        Diagnostic::error(format!("the alias `{alias}` is not a path inside the site"))
+                            .at(Location::in_text(&file.display, file.text(), at))
+                            .hint(hint),
+                    );
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out
+}
+
+/// `/gammel/side` → `gammel/side/`; refuses anything that would leave the site.
+pub fn alias_rel(alias: &str) -> Result<String, &'static str> {
+    let path = alias.trim();
+    if path.contains("://") || path.starts_with("//") || path.contains(['\\', '?', '#', '<', '>', '"', '\'']) {
+        return Err("write an old path of this site, like /gammel-side/");
+    }
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() {
+        return Err("an alias cannot be the site root");
+    }
+    if segments.iter().any(|s| *s == ".." || *s == "." || s.chars().any(char::is_control)) {
+        return Err("an alias cannot contain `.` or `..` segments");
+    }
+    let joined = segments.join("/");
+    Ok(if joined.ends_with(".html") { joined } else { format!("{joined}/") })
+}
+
+/// Files beside a bundle or section go beside each language version of it; other files keep
+/// their path from the site root.
+fn assets(assets: &[crate::content::AssetFile], docs: &[Doc]) -> Vec<AssetCopy> {
+    let mut owners: BTreeMap<&[String], Vec<&Doc>> = BTreeMap::new();
+    for doc in docs {
+        if let Some(folder) = &doc.own_folder
+            && !folder.is_empty()
+        {
+            owners.entry(folder.as_slice()).or_default().push(doc);
+        }
+    }
+    let mut out = Vec::new();
+    for asset in assets {
+        let owner = (1..=asset.folder.len()).rev().find_map(|n| owners.get(&asset.folder[..n]).map(|d| (n, d)));
+        match owner {
+            Some((depth, versions)) => {
+                let rest: String = asset.folder[depth..].iter().map(|s| format!("{s}/")).collect();
+                for doc in versions {
+                    out.push(AssetCopy { source: asset.source, rel: format!("{}{rest}{}", doc.rel, asset.name) });
+                }
+            }
+            None => {
+                let folder: String = asset.folder.iter().map(|s| format!("{s}/")).collect();
+                out.push(AssetCopy { source: asset.source, rel: format!("{folder}{}", asset.name) });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.dedup_by(|a, b| a.rel == b.rel);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alias_rel;
+
+    #[test]
+    fn aliases_stay_inside_the_site() {
+        assert_eq!(alias_rel("/gammel/side"), Ok("gammel/side/".to_string()));
+        assert_eq!(alias_rel("gammel.html"), Ok("gammel.html".to_string()));
+        assert!(alias_rel("/../etc/passwd").is_err());
+        assert!(alias_rel("https://evil.example/").is_err());
+        assert!(alias_rel("//evil.example/x").is_err());
+        assert!(alias_rel("/").is_err());
+    }
+}

@@ -1,0 +1,70 @@
+//! Taxonomies per language: the terms pages list under a front-matter key (`tags: [a, b]`),
+//! each with its pages, newest first. Terms that make the same slug are one term.
+
+use std::collections::BTreeMap;
+
+use crate::content::LangId;
+use crate::locale::Locales;
+use crate::slug::slugify;
+
+use super::{Doc, DocId};
+
+#[derive(Clone, Debug)]
+pub struct Taxonomy {
+    pub name: String,
+    pub lang: LangId,
+    /// Output-relative folder: `tags/`, `en/tags/`.
+    pub rel: String,
+    /// Sorted by name in the language's collation.
+    pub terms: Vec<Term>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub rel: String,
+    /// Newest first.
+    pub pages: Vec<DocId>,
+}
+
+pub fn collect(
+    names: &[String],
+    lang_rels: &[String],
+    docs: &[Doc],
+    locales: &Locales,
+    by_date: impl Fn(&DocId, &DocId) -> std::cmp::Ordering,
+) -> Vec<Taxonomy> {
+    let mut out = Vec::new();
+    for name in names {
+        for (lang, lang_rel) in lang_rels.iter().enumerate() {
+            let rel = format!("{lang_rel}{name}/");
+            let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+            for doc in docs.iter().filter(|d| d.lang == lang && !d.is_section()) {
+                for term in doc.meta.taxonomies.get(name).into_iter().flatten() {
+                    let slug = slugify(term);
+                    if slug.is_empty() {
+                        continue;
+                    }
+                    let entry = by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                        name: term.clone(),
+                        rel: format!("{rel}{slug}/"),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                    if !entry.pages.contains(&doc.id) {
+                        entry.pages.push(doc.id);
+                    }
+                }
+            }
+            let locale = locales.get(lang);
+            let mut terms: Vec<Term> = by_slug.into_values().collect();
+            for term in &mut terms {
+                term.pages.sort_by(&by_date);
+            }
+            terms.sort_by(|a, b| locale.compare(&a.name, &b.name).then_with(|| a.slug.cmp(&b.slug)));
+            out.push(Taxonomy { name: name.clone(), lang, rel, terms });
+        }
+    }
+    out
+}

@@ -1,0 +1,417 @@
+//! Reading the site folder: the only module that reads files during a build.
+//!
+//! 1. Read `site.yaml` ([`read_config`]).
+//! 2. Walk `content/`, `templates/`, `static/`, `i18n/`, `data/` of the site and
+//!    `templates/`, `static/`, `i18n/` of its theme (from `themes/NAME/`, or the built-in
+//!    theme compiled into the program).
+//! 3. Refuse anything that resolves outside the site folder (symlinks included), file names
+//!    that are not UTF-8, and text files that are not UTF-8.
+//! 4. Overlay: a site file replaces the theme's file of the same path (`i18n/` files are
+//!    kept both, and merged key by key later).
+//!
+//! Text files are read into memory; static files and page-bundle assets are only listed,
+//! and copied when the output is written.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::config::CONFIG_FILE;
+use crate::diag::{Diagnostic, Diagnostics, Location};
+
+/// The default theme, compiled in so that a site without a `themes/` folder builds.
+static BUILTIN_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/region");
+pub const BUILTIN_THEME_NAME: &str = "region";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Area {
+    Content,
+    Templates,
+    Static,
+    I18n,
+    Data,
+}
+
+impl Area {
+    pub fn dir(self) -> &'static str {
+        match self {
+            Area::Content => "content",
+            Area::Templates => "templates",
+            Area::Static => "static",
+            Area::I18n => "i18n",
+            Area::Data => "data",
+        }
+    }
+
+    /// Whether the files of this area are read into memory as text.
+    fn is_text(self, rel: &str) -> bool {
+        match self {
+            Area::Content => rel.ends_with(".md"),
+            Area::Templates | Area::I18n => true,
+            Area::Static | Area::Data => false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    Theme,
+    Site,
+}
+
+#[derive(Clone, Debug)]
+pub enum Contents {
+    Text(String),
+    Bytes(Vec<u8>),
+    /// Not read: copied from this path when the output is written.
+    OnDisk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub area: Area,
+    pub origin: Origin,
+    /// Path inside the area, with `/`: `jobb/sykepleier.md`, `shortcodes/note.html`.
+    pub rel: String,
+    /// Path shown to the author, relative to the site folder: `content/jobb/sykepleier.md`.
+    pub display: String,
+    pub contents: Contents,
+    /// A hash of a static file's bytes, for cache-busting URLs (`asset()`).
+    pub fingerprint: Option<String>,
+}
+
+impl SourceFile {
+    pub fn text(&self) -> &str {
+        match &self.contents {
+            Contents::Text(text) => text,
+            _ => "",
+        }
+    }
+
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.contents {
+            Contents::Text(text) => Some(text.as_bytes()),
+            Contents::Bytes(bytes) => Some(bytes),
+            Contents::Embedded(bytes) => Some(bytes),
+            Contents::OnDisk(_) => None,
+        }
+    }
+}
+
+pub type SourceId = usize;
+
+#[derive(Debug)]
+pub struct SourceTree {
+    pub root: PathBuf,
+    /// Sorted by (area, rel); one file per (area, rel) except in `i18n/`.
+    pub files: Vec<SourceFile>,
+}
+
+impl SourceTree {
+    pub fn area(&self, area: Area) -> impl Iterator<Item = (SourceId, &SourceFile)> {
+        self.files.iter().enumerate().filter(move |(_, f)| f.area == area)
+    }
+
+    pub fn file(&self, id: SourceId) -> &SourceFile {
+        &self.files[id]
+    }
+
+    pub fn find(&self, area: Area, rel: &str) -> Option<SourceId> {
+        self.files.iter().position(|f| f.area == area && f.rel == rel)
+    }
+
+    /// A source tree made from memory, for tests and `init`.
+    pub fn from_files(root: &Path, files: Vec<SourceFile>) -> SourceTree {
+        let mut tree = SourceTree { root: root.to_path_buf(), files };
+        tree.sort_and_overlay();
+        tree
+    }
+
+    fn sort_and_overlay(&mut self) {
+        // Site files sort after theme files, so the last of each (area, rel) wins.
+        self.files.sort_by(|a, b| (a.area, &a.rel, a.origin).cmp(&(b.area, &b.rel, b.origin)));
+        let files = std::mem::take(&mut self.files);
+        let mut kept: Vec<SourceFile> = Vec::with_capacity(files.len());
+        for file in files {
+            if file.area != Area::I18n
+                && let Some(last) = kept.last_mut()
+                && last.area == file.area
+                && last.rel == file.rel
+            {
+                *last = file;
+                continue;
+            }
+            kept.push(file);
+        }
+        self.files = kept;
+    }
+}
+
+/// Reads `site.yaml`.
+pub fn read_config(root: &Path) -> Result<String, Diagnostics> {
+    let path = root.join(CONFIG_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => text_or_error(bytes, CONFIG_FILE).map_err(Diagnostics::from),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Diagnostic::error(format!("no {CONFIG_FILE} in {}", root.display()))
+                .hint(
+                    "run the command in a site folder, pass --root DIR, or create a site with `regionprofil init DIR`",
+                )
+                .into())
+        }
+        Err(e) => Err(Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}")).into()),
+    }
+}
+
+/// Walks the site and its theme. Files that cannot be used are reported and left out; only
+/// an unreadable site folder stops the build here.
+pub fn load(root: &Path, theme: Option<&str>) -> Result<(SourceTree, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let canonical_root = root.canonicalize().map_err(|e| {
+        Diagnostics::from(Diagnostic::error(format!("cannot open the site folder {}: {e}", root.display())))
+    })?;
+    let mut files = Vec::new();
+    for area in [Area::Content, Area::Templates, Area::Static, Area::I18n, Area::Data] {
+        let dir = root.join(area.dir());
+        walk(&canonical_root, &dir, area.dir(), area, Origin::Site, &mut files, &mut diags);
+    }
+    if let Some(theme) = theme {
+        let theme_dir = root.join("themes").join(theme);
+        if theme_dir.is_dir() {
+            for area in [Area::Templates, Area::Static, Area::I18n] {
+                let display = format!("themes/{theme}/{}", area.dir());
+                walk(
+                    &canonical_root,
+                    &theme_dir.join(area.dir()),
+                    &display,
+                    area,
+                    Origin::Theme,
+                    &mut files,
+                    &mut diags,
+                );
+            }
+        } else if theme == BUILTIN_THEME_NAME {
+            builtin_theme_files(&mut files);
+        } else {
+            diags.push(
+                Diagnostic::error(format!("theme `{theme}` not found: there is no folder themes/{theme}"))
+                    .at(theme_location(root))
+                    .hint(format!("create themes/{theme}/, or use the built-in theme: theme: {BUILTIN_THEME_NAME}")),
+            );
+        }
+    }
+    let mut tree = SourceTree { root: root.to_path_buf(), files };
+    tree.sort_and_overlay();
+    if let Err(d) = fingerprint_static_files(&mut tree.files) {
+        diags.push(d);
+    }
+    Ok((tree, diags))
+}
+
+/// Hashes every static file, in parallel.
+fn fingerprint_static_files(files: &mut [SourceFile]) -> Result<(), Diagnostic> {
+    use rayon::prelude::*;
+    use sha2::{Digest, Sha256};
+    files.par_iter_mut().filter(|f| f.area == Area::Static).try_for_each(|file| {
+        let mut hasher = Sha256::new();
+        match &file.contents {
+            Contents::OnDisk(path) => {
+                let mut reader = std::fs::File::open(path)
+                    .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", file.display)))?;
+                std::io::copy(&mut reader, &mut hasher)
+                    .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", file.display)))?;
+            }
+            other => hasher.update(match other {
+                Contents::Text(text) => text.as_bytes(),
+                Contents::Bytes(bytes) => bytes,
+                Contents::Embedded(bytes) => bytes,
+                Contents::OnDisk(_) => &[],
+            }),
+        }
+        let digest = hasher.finalize();
+        file.fingerprint = Some(digest.iter().take(5).map(|b| format!("{b:02x}")).collect());
+        Ok(())
+    })
+}
+
+fn theme_location(root: &Path) -> Location {
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+    let range = crate::yaml::locate_key(&text, &["theme"]).unwrap_or(0..0);
+    Location::in_text(CONFIG_FILE, &text, range)
+}
+
+fn builtin_theme_files(files: &mut Vec<SourceFile>) {
+    for area in [Area::Templates, Area::Static, Area::I18n] {
+        let Some(dir) = BUILTIN_THEME.get_dir(area.dir()) else { continue };
+        let mut stack = vec![dir];
+        while let Some(dir) = stack.pop() {
+            stack.extend(dir.dirs());
+            for file in dir.files() {
+                let Some(path) = file.path().to_str() else { continue };
+                let rel = path.strip_prefix(area.dir()).unwrap_or(path).trim_start_matches('/').to_string();
+                let contents = match (area.is_text(&rel), file.contents_utf8()) {
+                    (true, Some(text)) => Contents::Text(text.to_string()),
+                    _ => Contents::Embedded(file.contents()),
+                };
+                files.push(SourceFile {
+                    area,
+                    origin: Origin::Theme,
+                    display: format!("<built-in theme>/{path}"),
+                    rel,
+                    contents,
+                    fingerprint: None,
+                });
+            }
+        }
+    }
+}
+
+fn walk(
+    canonical_root: &Path,
+    dir: &Path,
+    display_dir: &str,
+    area: Area,
+    origin: Origin,
+    files: &mut Vec<SourceFile>,
+    diags: &mut Diagnostics,
+) {
+    if !dir.exists() {
+        return;
+    }
+    let mut walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let shown = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| display_dir.to_string());
+                let message = if e.loop_ancestor().is_some() {
+                    format!("{shown} is a symlink that loops back to a folder above it")
+                } else {
+                    format!("cannot read {shown}: {e}")
+                };
+                diags.push(Diagnostic::error(message));
+                continue;
+            }
+        };
+        let rel_path = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if rel_path.as_os_str().is_empty() {
+            continue;
+        }
+        let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            diags.push(
+                Diagnostic::error(format!("the file name {} is not UTF-8", entry.path().display()))
+                    .hint("rename the file using UTF-8 (any modern editor or file manager does)"),
+            );
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        };
+        let display = format!("{display_dir}/{rel}");
+        let name = entry.file_name().to_string_lossy();
+        if is_ignored(&name, area) {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            let inside = entry.path().canonicalize().map(|p| p.starts_with(canonical_root)).unwrap_or(false);
+            if !inside {
+                diags.push(
+                    Diagnostic::error(format!("{display} is a symlink to a place outside the site folder"))
+                        .at(Location::file(&display))
+                        .hint("copy the file into the site instead; the site may only read its own folder"),
+                );
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let contents = if area.is_text(&rel) {
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => match text_or_error(bytes, &display) {
+                    Ok(text) => Contents::Text(text),
+                    Err(d) => {
+                        diags.push(d);
+                        continue;
+                    }
+                },
+                Err(e) => {
+                    diags.push(Diagnostic::error(format!("cannot read {display}: {e}")).at(Location::file(&display)));
+                    continue;
+                }
+            }
+        } else if area == Area::Data {
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => Contents::Bytes(bytes),
+                Err(e) => {
+                    diags.push(Diagnostic::error(format!("cannot read {display}: {e}")).at(Location::file(&display)));
+                    continue;
+                }
+            }
+        } else {
+            Contents::OnDisk(entry.path().to_path_buf())
+        };
+        files.push(SourceFile { area, origin, rel, display, contents, fingerprint: None });
+    }
+}
+
+/// Hidden files, editor backups and OS litter are never part of a site; in `static/`
+/// dotfiles are kept (hosts read `.well-known/`, `.nojekyll`) except VCS folders.
+fn is_ignored(name: &str, area: Area) -> bool {
+    if matches!(name, ".git" | ".svn" | ".hg" | ".DS_Store" | "Thumbs.db" | "desktop.ini") {
+        return true;
+    }
+    let backup = name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'));
+    backup || (area != Area::Static && name.starts_with('.'))
+}
+
+/// UTF-8 text with a leading BOM removed, or an error pointing at the first bad byte.
+fn text_or_error(mut bytes: Vec<u8>, display: &str) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]);
+        let mut loc = Location::in_text(display, &prefix, valid..valid);
+        loc.line_text.clear();
+        Diagnostic::error(format!("{display} is not UTF-8 text"))
+            .at(loc)
+            .hint("save the file as UTF-8; the first byte that is not UTF-8 is at this position")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_litter_is_ignored_but_static_dotfiles_are_kept() {
+        assert!(is_ignored("page.md~", Area::Content));
+        assert!(is_ignored(".page.md.swp", Area::Content));
+        assert!(is_ignored(".hidden", Area::Content));
+        assert!(!is_ignored(".well-known", Area::Static));
+        assert!(is_ignored(".git", Area::Static));
+    }
+
+    #[test]
+    fn non_utf8_text_points_at_the_bad_byte() {
+        let err = text_or_error(b"ok\nbad \xff here".to_vec(), "content/a.md").expect_err("not utf-8");
+        let loc = err.location.unwrap_or_else(|| Location::file("?"));
+        assert_eq!((loc.line, loc.col), (2, 5));
+        assert_eq!(text_or_error(b"\xEF\xBB\xBFhei".to_vec(), "x").ok().as_deref(), Some("hei"));
+    }
+}

@@ -1,0 +1,301 @@
+//! YAML reading, kept in one place so the YAML library can be swapped.
+//!
+//! serde_yaml reports errors with a byte offset into the YAML it was given; this module
+//! turns that into a [`Location`] in the whole file (front matter sits after a `---` line)
+//! and rewrites serde's wording into the site author's terms ("key", "list", "whole
+//! number"), with a hint where one helps.
+
+use serde::de::{DeserializeOwned, DeserializeSeed};
+
+use crate::diag::{Diagnostic, Location, suggest};
+
+/// Separates a message from its hint inside a custom serde error, so that validation done
+/// while deserializing (dates, URLs) can carry a hint to the diagnostic.
+pub const HINT_SEPARATOR: char = '\u{1f}';
+
+/// A custom deserialization error with a hint for the author.
+pub fn error_with_hint<E: serde::de::Error>(message: impl std::fmt::Display, hint: impl std::fmt::Display) -> E {
+    E::custom(format_args!("{message}{HINT_SEPARATOR}{hint}"))
+}
+
+/// Deserializes a scalar as text and parses it while the YAML reader still knows where the
+/// scalar is, so a parse error points at the value, not at the mapping around it.
+/// `parse` returns the error message and a hint.
+pub fn deserialize_parsed<'de, D, T, F>(deserializer: D, expecting: &'static str, parse: F) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    F: FnOnce(&str) -> Result<T, (String, String)>,
+{
+    struct ParsedVisitor<F> {
+        expecting: &'static str,
+        parse: F,
+    }
+    impl<T, F: FnOnce(&str) -> Result<T, (String, String)>> serde::de::Visitor<'_> for ParsedVisitor<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+            (self.parse)(text).map_err(|(message, hint)| error_with_hint(message, hint))
+        }
+    }
+    deserializer.deserialize_str(ParsedVisitor { expecting, parse })
+}
+
+/// Where a YAML document sits: the file it is in, the whole text of that file, and the
+/// byte offset at which the YAML starts.
+#[derive(Clone, Copy)]
+pub struct YamlSource<'a> {
+    pub file: &'a str,
+    pub full_text: &'a str,
+    pub offset: usize,
+}
+
+impl<'a> YamlSource<'a> {
+    pub fn whole_file(file: &'a str, text: &'a str) -> Self {
+        YamlSource { file, full_text: text, offset: 0 }
+    }
+
+    fn yaml(&self, len: usize) -> &'a str {
+        &self.full_text[self.offset..self.offset + len]
+    }
+}
+
+pub fn from_str<T: DeserializeOwned>(yaml: &str, source: YamlSource<'_>) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(yaml).map_err(|e| to_diagnostic(&e, yaml, source))
+}
+
+pub fn from_str_seed<'de, S: DeserializeSeed<'de>>(
+    yaml: &'de str,
+    seed: S,
+    source: YamlSource<'_>,
+) -> Result<S::Value, Diagnostic> {
+    seed.deserialize(serde_yaml::Deserializer::from_str(yaml)).map_err(|e| to_diagnostic(&e, yaml, source))
+}
+
+/// Parses any YAML into JSON-like data (for `extra`, data files and UI strings).
+pub fn to_json(yaml: &str, source: YamlSource<'_>) -> Result<serde_json::Value, Diagnostic> {
+    from_str(yaml, source)
+}
+
+/// The byte range of the key at `path` (`["languages", "en", "path"]`) in `text`, for
+/// errors found after deserialization. Best effort: block mappings by indentation, and
+/// flow mappings (`en: { path: en }`) written on their parent's line.
+pub fn locate_key(text: &str, path: &[&str]) -> Option<std::ops::Range<usize>> {
+    let mut from = 0;
+    let mut parent: Option<(usize, std::ops::Range<usize>)> = None; // (indent, line range)
+    let mut found = None;
+    for key in path {
+        let mut hit = None;
+        let mut offset = from;
+        for line in text[from..].split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let body = line.trim_start_matches(' ');
+            let indent = line.len() - body.len();
+            if body.trim().is_empty() || body.starts_with('#') {
+                continue;
+            }
+            if let Some((parent_indent, _)) = &parent
+                && indent <= *parent_indent
+            {
+                break;
+            }
+            if let Some(len) = key_at(body, key) {
+                hit = Some((indent, start + indent..start + indent + len, start..offset));
+                break;
+            }
+        }
+        match hit {
+            Some((indent, key_range, line_range)) => {
+                from = line_range.end;
+                parent = Some((indent, line_range));
+                found = Some(key_range);
+            }
+            None => {
+                // A flow mapping on the parent's line: `en: { name: English, path: en }`.
+                let (_, line) = parent.as_ref()?;
+                let line_text = &text[line.clone()];
+                let at = [format!("{{ {key}:"), format!("{{{key}:"), format!(", {key}:"), format!(",{key}:")]
+                    .iter()
+                    .find_map(|p| line_text.find(p.as_str()).map(|i| i + p.len() - key.len() - 1))?;
+                found = Some(line.start + at..line.start + at + key.len());
+            }
+        }
+    }
+    found
+}
+
+fn key_at(body: &str, key: &str) -> Option<usize> {
+    for quote in ["", "\"", "'"] {
+        let candidate = format!("{quote}{key}{quote}");
+        if let Some(rest) = body.strip_prefix(candidate.as_str())
+            && rest.trim_start_matches(' ').starts_with(':')
+        {
+            return Some(candidate.len());
+        }
+    }
+    None
+}
+
+fn to_diagnostic(error: &serde_yaml::Error, yaml: &str, source: YamlSource<'_>) -> Diagnostic {
+    debug_assert_eq!(source.yaml(yaml.len()), yaml);
+    let (start, end) = match error.location() {
+        Some(loc) => {
+            let start = loc.index().min(yaml.len());
+            (start, token_end(yaml, start))
+        }
+        None => (0, 0),
+    };
+    let location = Location::in_text(source.file, source.full_text, source.offset + start..source.offset + end);
+    let (message, hint) = reword(&error.to_string());
+    Diagnostic::error(message).at(location).maybe_hint(hint)
+}
+
+/// The end of the key or scalar that starts at `start`, for underlining.
+fn token_end(yaml: &str, start: usize) -> usize {
+    let rest = &yaml[start..];
+    let len = rest.find(['\n', ':', ',', ']', '}']).unwrap_or(rest.len());
+    start + rest[..len].trim_end().len()
+}
+
+/// serde's message → the author's words, and a hint.
+fn reword(raw: &str) -> (String, Option<String>) {
+    // serde_yaml appends " at line L column C"; the location is shown separately.
+    let raw = match raw.rfind(" at line ") {
+        Some(i) if raw[i..].contains(" column ") => &raw[..i],
+        _ => raw,
+    };
+    // …and prefixes the path of the value: "languages.en: unknown field …".
+    let (path, message) = split_path(raw);
+    // A top-level key is visible in the snippet; a nested one is worth naming.
+    let within = path.filter(|p| p.contains(['.', '['])).map(|p| format!(" in `{p}`")).unwrap_or_default();
+
+    if let Some((message, hint)) = message.split_once(HINT_SEPARATOR) {
+        return (format!("{message}{within}"), Some(hint.to_string()));
+    }
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let candidates = backticked(expected);
+        let hint = suggest(name, candidates.iter().copied());
+        return (format!("unknown key `{name}`{within}"), hint);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let candidates = backticked(expected);
+        let hint = suggest(name, candidates.iter().copied());
+        return (format!("unknown value `{name}`{within}"), hint);
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.trim_end_matches('`');
+        return (format!("missing key `{name}`{within}"), Some(format!("add `{name}: …`")));
+    }
+    if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        return (format!("{}{within}", plain_types(message)), None);
+    }
+    (format!("{message}{within}"), yaml_syntax_hint(message))
+}
+
+fn split_path(message: &str) -> (Option<&str>, &str) {
+    // A path is a run of identifiers, dots and [n] before ": ".
+    if let Some((head, tail)) = message.split_once(": ") {
+        let is_path =
+            !head.is_empty() && !head.contains(' ') && head.chars().all(|c| c.is_alphanumeric() || "._-[]".contains(c));
+        if is_path {
+            return (Some(head), tail);
+        }
+    }
+    (None, message)
+}
+
+fn backticked(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+fn plain_types(message: &str) -> String {
+    let mut out = message.to_string();
+    for (from, to) in [
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list"),
+        ("sequence", "list"),
+        ("expected a boolean", "expected `true` or `false`"),
+        ("expected a map", "expected keys and values"),
+        ("map,", "keys and values,"),
+        ("expected struct ", "expected keys and values for "),
+    ] {
+        out = out.replace(from, to);
+    }
+    out
+}
+
+fn yaml_syntax_hint(message: &str) -> Option<String> {
+    if message.contains("mapping values are not allowed") {
+        return Some("a value that contains `: ` must be quoted: title: \"Jobb: sykepleier\"".into());
+    }
+    if message.contains("found character that cannot start any token") {
+        return Some("quote values that start with `@`, `` ` ``, `%` or `|`".into());
+    }
+    if message.contains("did not find expected") || message.contains("could not find expected") {
+        return Some("check the indentation and that every quote and bracket is closed".into());
+    }
+    if message.contains("recursion limit") || message.contains("repetition limit") {
+        return Some("the YAML nests or repeats aliases too deeply".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Meta {
+        title: String,
+        #[serde(default)]
+        weight: Option<i64>,
+    }
+
+    fn check(text: &str, offset: usize) -> Diagnostic {
+        let source = YamlSource { file: "content/a.md", full_text: text, offset };
+        let end = text[offset..].find("---").map_or(text.len(), |i| offset + i);
+        match from_str::<Meta>(&text[offset..end], source) {
+            Ok(meta) => panic!("expected an error, got {meta:?}"),
+            Err(d) => d,
+        }
+    }
+
+    #[test]
+    fn unknown_key_is_located_in_the_whole_file_with_a_suggestion() {
+        let d = check("---\ntitle: a\ntitel: b\n---\nbody\n", 4);
+        assert_eq!(d.message, "unknown key `titel`");
+        let loc = d.location.clone().unwrap_or_else(|| Location::file("?"));
+        assert_eq!((loc.line, loc.col), (3, 1));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn keys_are_located_in_block_and_flow_mappings() {
+        let text = "title: x\nlanguages:\n  nb:\n    name: Norsk\n  en: { name: English, path: en }\npath: top\n";
+        let at = |path: &[&str]| locate_key(text, path).map(|r| &text[r.start..r.start + 4]);
+        assert_eq!(locate_key(text, &["languages", "nb", "name"]).map(|r| &text[r]), Some("name"));
+        assert_eq!(at(&["languages", "en", "path"]), Some("path"));
+        assert_eq!(locate_key(text, &["languages", "en", "path"]).map(|r| r.start), text.find("path: en"));
+        assert_eq!(locate_key(text, &["path"]).map(|r| r.start), text.find("path: top"));
+        assert_eq!(locate_key(text, &["languages", "de"]), None);
+    }
+
+    #[test]
+    fn wrong_type_is_said_in_plain_words() {
+        let d = check("---\ntitle: a\nweight: heavy\n---\n", 4);
+        assert!(d.message.contains("expected a whole number"), "{}", d.message);
+        assert_eq!(d.location.map(|l| (l.line, l.col)), Some((3, 9)));
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need, then runs every check and test.
+#   tests/run-all.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "lints"
+cargo clippy --release --all-targets -- -D warnings
+
+step "unit and integration tests"
+cargo test --release
+
+step "the repository's own site builds"
+cargo run --release --quiet -- build --output target/site-check
