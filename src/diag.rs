@@ -127,10 +127,7 @@ impl Diagnostic {
         let mut group = Group::with_title(title);
         if let Some(loc) = &self.location {
             if loc.line_text.is_empty() {
-                let origin = annotate_snippets::Origin::path(loc.file.as_str())
-                    .line(loc.line as usize)
-                    .char_column(loc.col as usize);
-                group = group.element(origin);
+                // No line to show: the position is added below, in the same shape.
             } else {
                 let start: usize = loc.line_text.chars().take(loc.col as usize - 1).map(char::len_utf8).sum();
                 let end: usize = start
@@ -148,11 +145,13 @@ impl Diagnostic {
         }
         let mut text = renderer.render(&[group]);
         if let Some(loc) = &self.location {
-            // An empty line has nothing to underline, so the renderer may omit the position;
-            // the position is the one thing every diagnostic must show.
+            // Without a line to show, the renderer prints no position; every diagnostic
+            // must show one, so it goes under the message as ` --> file:line:col`.
             let position = format!("{}:{}:{}", loc.file, loc.line, loc.col);
-            if !text.contains(&position) && !loc.line_text.is_empty() {
-                text = format!("{text}\n --> {position}");
+            if !text.contains(&position) {
+                let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+                let rest = if rest.is_empty() { String::new() } else { format!("\n{rest}") };
+                text = format!("{first}\n --> {position}{rest}");
             }
         }
         text

@@ -41,6 +41,10 @@ impl I18n {
                 continue;
             };
             let Some(lang) = config.language(stem) else {
+                // A theme may carry languages this site does not use.
+                if file.origin == crate::source::Origin::Theme {
+                    continue;
+                }
                 diags.push(
                     Diagnostic::error(format!("`{stem}` is not a language of this site"))
                         .at(Location::file(&file.display))

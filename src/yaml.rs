@@ -161,11 +161,10 @@ fn token_end(yaml: &str, start: usize) -> usize {
 
 /// serde's message → the author's words, and a hint.
 fn reword(raw: &str) -> (String, Option<String>) {
-    // serde_yaml appends " at line L column C"; the location is shown separately.
-    let raw = match raw.rfind(" at line ") {
-        Some(i) if raw[i..].contains(" column ") => &raw[..i],
-        _ => raw,
-    };
+    // serde_yaml and libyaml add " at line L column C" (counted in the YAML, not the
+    // file); the location is shown separately, counted in the file.
+    let without_positions = strip_positions(raw);
+    let raw = without_positions.as_str();
     // …and prefixes the path of the value: "languages.en: unknown field …".
     let (path, message) = split_path(raw);
     // A top-level key is visible in the snippet; a nested one is worth naming.
@@ -193,7 +192,28 @@ fn reword(raw: &str) -> (String, Option<String>) {
     if message.starts_with("invalid type") || message.starts_with("invalid value") {
         return (format!("{}{within}", plain_types(message)), None);
     }
-    (format!("{message}{within}"), yaml_syntax_hint(message))
+    let plain = match message {
+        m if m.contains("while scanning a quoted scalar") => "a quoted value is never closed",
+        m if m.contains("mapping values are not allowed") => "a value holds `: ` without quotes",
+        m if m.contains("found character that cannot start any token") => {
+            "a value starts with a character YAML reserves"
+        }
+        m => m,
+    };
+    (format!("{plain}{within}"), yaml_syntax_hint(message))
+}
+
+fn strip_positions(message: &str) -> String {
+    let mut out = message.to_string();
+    while let Some(start) = out.find(" at line ") {
+        let rest = &out[start + " at line ".len()..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let Some(after) = rest[digits..].strip_prefix(" column ") else { break };
+        let col_digits = after.chars().take_while(char::is_ascii_digit).count();
+        let end = start + " at line ".len() + digits + " column ".len() + col_digits;
+        out.replace_range(start..end, "");
+    }
+    out
 }
 
 fn split_path(message: &str) -> (Option<&str>, &str) {
@@ -239,6 +259,9 @@ fn yaml_syntax_hint(message: &str) -> Option<String> {
     }
     if message.contains("found character that cannot start any token") {
         return Some("quote values that start with `@`, `` ` ``, `%` or `|`".into());
+    }
+    if message.contains("while scanning a quoted scalar") {
+        return Some("a value that starts with a quote must end with the same quote".into());
     }
     if message.contains("did not find expected") || message.contains("could not find expected") {
         return Some("check the indentation and that every quote and bracket is closed".into());

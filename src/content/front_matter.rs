@@ -92,9 +92,9 @@ pub enum EmploymentType {
 #[serde(deny_unknown_fields)]
 pub struct Salary {
     #[serde(default)]
-    pub min: Option<f64>,
+    pub min: Option<serde_json::Number>,
     #[serde(default)]
-    pub max: Option<f64>,
+    pub max: Option<serde_json::Number>,
     #[serde(default = "nok")]
     pub currency: String,
     /// `HOUR`, `MONTH` or `YEAR`.

@@ -9,7 +9,7 @@ pub mod front_matter;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::source::{Area, SourceId, SourceTree};
 pub use front_matter::{Event, Job, PageMeta, PagesFrom, SectionMeta, SortBy, Split};
 
@@ -152,14 +152,17 @@ fn classify(source: SourceId, rel: &str, display: &str, config: &Config) -> Resu
         Some((stem, suffix)) => match config.language(suffix) {
             Some(lang) => (stem.to_string(), lang),
             None => {
-                let hint = suggest(suffix, config.language_keys())
-                    .map(|s| format!("{s} The languages of this site are {}", language_list(config)))
-                    .unwrap_or_else(|| format!("the languages of this site are {}", language_list(config)));
+                let close = crate::diag::did_you_mean(suffix, config.language_keys())
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
                 return Err(Diagnostic::error(format!(
                     "`{suffix}` in `{file_name}.md` is not a language of this site"
                 ))
                 .at(Location::file(display))
-                .hint(format!("{hint}; add `{suffix}` under `languages` in site.yaml, or rename the file")));
+                .hint(format!(
+                    "{close}the languages of this site are {}; add `{suffix}` under `languages` in site.yaml, or rename the file",
+                    language_list(config)
+                )));
             }
         },
         None => (file_name.clone(), 0),

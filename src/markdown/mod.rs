@@ -376,7 +376,7 @@ impl Renderer<'_> {
                 }
                 Resolved::Unpublished(why) => {
                     self.diags.push(
-                        Diagnostic::warning(format!("the link to `@/{path}` is left out: that page is {why}"))
+                        Diagnostic::warning(format!("the link to `@/{path}` is left out: that page {why}"))
                             .at(at)
                             .hint("the link text is shown without a link until the page is published"),
                     );
@@ -501,7 +501,21 @@ impl Renderer<'_> {
                     i += 1;
                     continue;
                 }
-                Some(Ok(html)) => out.push(Event::Html(CowStr::from(html))),
+                Some(Ok(html)) => {
+                    // An image alone in a paragraph becomes a block: a hook that writes a
+                    // <figure> must not end up inside <p>.
+                    let alone = matches!(hook, Hook::Image { .. })
+                        && matches!(out.last(), Some(Event::Start(Tag::Paragraph)))
+                        && matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
+                    if alone {
+                        out.pop();
+                        out.push(Event::Html(CowStr::from(format!("{html}\n"))));
+                        i = end + 2;
+                        continue;
+                    }
+                    let block = matches!(hook, Hook::Heading { .. } | Hook::Table { .. });
+                    out.push(Event::Html(CowStr::from(if block { format!("{html}\n") } else { html })));
+                }
                 Some(Err(message)) => {
                     let at = Location::file(self.input.file);
                     self.diags.push(Diagnostic::error(message).at(at));

@@ -133,7 +133,12 @@ pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
                 }
             }
             Err(e) => {
+                // Skip the body of a broken body shortcode too, so its `{% end %}` is not
+                // reported again as a stray.
                 at = e.span.end.max(start + 2);
+                if block && let Some((_, end)) = find_end(text, at, code) {
+                    at = end;
+                }
                 errors.push(e);
             }
         }

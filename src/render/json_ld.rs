@@ -54,10 +54,10 @@ fn job_posting(site: &Site, doc: &Doc, job: &Job) -> Value {
     }
     if let Some(salary) = &job.salary {
         let mut amount = json!({ "@type": "QuantitativeValue", "unitText": salary.unit });
-        if let Some(min) = salary.min {
+        if let Some(min) = &salary.min {
             amount["minValue"] = json!(min);
         }
-        if let Some(max) = salary.max {
+        if let Some(max) = &salary.max {
             amount["maxValue"] = json!(max);
         }
         value["baseSalary"] = json!({ "@type": "MonetaryAmount", "currency": salary.currency, "value": amount });

@@ -278,10 +278,18 @@ fn check_templates(site: &Site, templates: &Templates, tree: &SourceTree, diags:
 
 /// One output file to make.
 enum Job {
-    Doc { doc: DocId, pager: usize },
-    FirstPagerRedirect(DocId),
+    Doc {
+        doc: DocId,
+        pager: usize,
+    },
+    /// `LISTING/page/1/` → `LISTING/`.
+    FirstPagerRedirect(String),
     TaxonomyList(usize),
-    Term { taxonomy: usize, term: usize, pager: usize },
+    Term {
+        taxonomy: usize,
+        term: usize,
+        pager: usize,
+    },
     NotFound(LangId),
     Alias(usize),
     Feed(LangId),
@@ -296,21 +304,31 @@ fn pager_count(items: usize, per_page: usize) -> usize {
     if per_page == 0 { 1 } else { items.div_ceil(per_page).max(1) }
 }
 
+/// The listings that have more than one pager (their first pager also answers at
+/// `page/1/`, by redirect).
+fn paged_listings(site: &Site, with_terms: bool) -> Vec<String> {
+    let sections = site.sections().filter_map(|doc| {
+        let info = doc.section()?;
+        (pager_count(info.pages.len(), info.paginate) > 1).then(|| doc.rel.clone())
+    });
+    let terms = site
+        .taxonomies
+        .iter()
+        .flat_map(|t| &t.terms)
+        .filter(|term| with_terms && pager_count(term.pages.len(), site.config.paginate) > 1)
+        .map(|term| term.rel.clone());
+    sections.chain(terms).collect()
+}
+
 fn plan(site: &Site, templates: &Templates, rendered: &[Rendered]) -> Vec<Job> {
     let mut jobs = Vec::new();
     for doc in &site.docs {
-        match doc.section() {
-            Some(info) => {
-                let pagers = pager_count(info.pages.len(), info.paginate);
-                jobs.extend((1..=pagers).map(|pager| Job::Doc { doc: doc.id, pager }));
-                if pagers > 1 {
-                    jobs.push(Job::FirstPagerRedirect(doc.id));
-                }
-            }
-            None => jobs.push(Job::Doc { doc: doc.id, pager: 1 }),
-        }
+        let pagers = doc.section().map_or(1, |info| pager_count(info.pages.len(), info.paginate));
+        jobs.extend((1..=pagers).map(|pager| Job::Doc { doc: doc.id, pager }));
     }
-    if templates.has("taxonomy_list.html") && templates.has("taxonomy_single.html") {
+    let has_taxonomy_pages = templates.has("taxonomy_list.html") && templates.has("taxonomy_single.html");
+    jobs.extend(paged_listings(site, has_taxonomy_pages).into_iter().map(Job::FirstPagerRedirect));
+    if has_taxonomy_pages {
         for (i, taxonomy) in site.taxonomies.iter().enumerate() {
             jobs.push(Job::TaxonomyList(i));
             for (t, term) in taxonomy.terms.iter().enumerate() {
@@ -351,10 +369,9 @@ impl PageRenderer<'_> {
         let site = self.site();
         match job {
             Job::Doc { doc, pager } => self.doc(site.doc(*doc), *pager),
-            Job::FirstPagerRedirect(doc) => {
-                let doc = site.doc(*doc);
-                let page = builtin::redirect_page(&site.url_of(&doc.rel));
-                Ok(self.file(format!("{}page/1/index.html", doc.rel), page, self.origin(doc)))
+            Job::FirstPagerRedirect(rel) => {
+                let page = builtin::redirect_page(&site.url_of(rel));
+                Ok(self.file(format!("{rel}page/1/index.html"), page, format!("the listing /{rel}")))
             }
             Job::TaxonomyList(i) => self.taxonomy_list(*i),
             Job::Term { taxonomy, term, pager } => self.term(*taxonomy, *term, *pager),
@@ -396,11 +413,9 @@ impl PageRenderer<'_> {
                     .iter()
                     .map(|a| (site.path_of(&a.rel), site.path_of(&site.doc(a.target).rel)))
                     .collect();
-                for doc in site.sections() {
-                    let info = doc.section().map(|s| (s.pages.len(), s.paginate)).unwrap_or_default();
-                    if pager_count(info.0, info.1) > 1 {
-                        lines.push((site.path_of(&format!("{}page/1/", doc.rel)), site.path_of(&doc.rel)));
-                    }
+                let with_terms = self.templates.has("taxonomy_list.html") && self.templates.has("taxonomy_single.html");
+                for rel in paged_listings(site, with_terms) {
+                    lines.push((site.path_of(&format!("{rel}page/1/")), site.path_of(&rel)));
                 }
                 lines.sort();
                 Ok(self.file("_redirects".into(), builtin::redirects_file(&lines), "aliases".into()))
@@ -434,11 +449,14 @@ impl PageRenderer<'_> {
         }
     }
 
+    /// The base context plus where this output is: `current_url`, `current_path`, and
+    /// `canonical` (this URL; a document's canonical may say otherwise).
     fn context(&self, lang: LangId, rel: &str) -> Context {
         let site = self.site();
         let mut context = self.world.base_context(lang);
         context.insert_value("current_url", Value::from(site.url_of(rel)));
         context.insert_value("current_path", Value::from(site.path_of(rel)));
+        context.insert_value("canonical", Value::from(site.url_of(rel)));
         context
     }
 
@@ -454,6 +472,10 @@ impl PageRenderer<'_> {
                 context.insert_value("paginator", paginator);
             }
             None => context.insert_value("page", self.world.docs[doc.id].clone()),
+        }
+        if pager == 1 && doc.is_fallback() {
+            let canonical = self.world.docs[doc.id].get_from_path("canonical").cloned().unwrap_or(Value::none());
+            context.insert_value("canonical", canonical);
         }
         let template = template_for(site, doc, self.templates);
         let html = self.tera.render(&template, &context).map_err(|e| self.render_error(&e, doc))?;

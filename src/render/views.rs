@@ -131,7 +131,7 @@ pub fn doc_value(site: &Site, tree: &SourceTree, doc: &Doc, rendered: Option<&Re
         file: doc.source.map(|s| tree.file(s).display.as_str()),
         job: doc.meta.job.as_ref(),
         event: doc.meta.event.as_ref(),
-        reading_time: rendered.map(|r| r.words.div_ceil(200).max(1)),
+        reading_time: rendered.map(|r| r.words.div_ceil(200)),
         word_count: rendered.map(|r| r.words),
         toc: rendered.map(|r| r.toc.as_slice()),
         has_code: rendered.is_some_and(|r| r.has_code),
@@ -197,8 +197,10 @@ fn image_url(site: &Site, doc: &Doc, image: &str) -> String {
 }
 
 fn taxonomies<'a>(site: &'a Site, doc: &'a Doc) -> BTreeMap<&'a str, Vec<TermRef<'a>>> {
+    // Every taxonomy of the site is a key, so templates need not test for it.
     let mut out = BTreeMap::new();
-    for (name, written) in &doc.meta.taxonomies {
+    for name in &site.config.taxonomies {
+        let written = doc.meta.taxonomies.get(name).map(Vec::as_slice).unwrap_or_default();
         let Some(taxonomy) = site.taxonomies.iter().find(|t| &t.name == name && t.lang == doc.lang) else { continue };
         let mut slugs: Vec<String> = written.iter().map(|w| crate::slug::slugify(w)).collect();
         slugs.dedup();

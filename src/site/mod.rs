@@ -109,8 +109,8 @@ pub enum Unpublished {
 impl Unpublished {
     pub fn describe(&self) -> String {
         match self {
-            Unpublished::Draft => "a draft".into(),
-            Unpublished::Scheduled(at) => format!("not published until {}", at.as_str()),
+            Unpublished::Draft => "is a draft".into(),
+            Unpublished::Scheduled(at) => format!("is not published until {}", at.as_str()),
             Unpublished::Expired(at) => format!("expired on {}", at.as_str()),
         }
     }

@@ -1,1 +1,9 @@
-fn main() {}
+//! One integration test binary: each module tests a feature through the real program, on
+//! fixture sites in `tests/fixtures/`.
+
+mod build;
+mod cli;
+mod determinism;
+mod errors;
+mod safety;
+mod support;

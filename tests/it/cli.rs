@@ -1,0 +1,91 @@
+//! The command line: help, version, exit statuses, init, schedule.
+
+use crate::support::{NOW_EPOCH, Site};
+
+fn program() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("regionprofil").expect("binary");
+    cmd.env("NO_COLOR", "1").env("SOURCE_DATE_EPOCH", NOW_EPOCH);
+    cmd
+}
+
+#[test]
+fn help_lists_the_commands_and_exits_0() {
+    let out = program().arg("--help").output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for command in ["build", "check", "init", "schedule"] {
+        assert!(text.contains(command), "{command} in {text}");
+    }
+}
+
+#[test]
+fn version_exits_0() {
+    let out = program().arg("--version").output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("regionprofil "));
+}
+
+#[test]
+fn wrong_command_lines_exit_2() {
+    for args in [&["build", "--no-such-flag"][..], &["frobnicate"], &["check", "--format", "xml"], &[]] {
+        let out = program().args(args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn a_bad_now_is_a_clear_error() {
+    let site = Site::named("sites", "minimal");
+    let out = site.command().args(["build", "--now", "tomorrow"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--now: `tomorrow` is not a date"));
+}
+
+#[test]
+fn missing_site_yaml_says_how_to_start() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = program().current_dir(dir.path()).arg("build").output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no site.yaml"), "{stderr}");
+    assert!(stderr.contains("regionprofil init"), "{stderr}");
+}
+
+#[test]
+fn init_makes_a_bilingual_site_that_builds_at_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let site = dir.path().join("ny");
+    let out = program().arg("init").arg(&site).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = program().args(["build", "--root"]).arg(&site).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    for page in ["index.html", "en/index.html", "nyheter/ny-nettside/index.html", "en/news/new-website/index.html"] {
+        assert!(site.join("public").join(page).is_file(), "{page}");
+    }
+    // init never writes over a folder that has files.
+    let again = program().arg("init").arg(&site).output().expect("run");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(site.join("public/index.html").is_file());
+}
+
+#[test]
+fn schedule_lists_coming_changes_next_first() {
+    let site = Site::named("sites", "dates");
+    let out = site.command().args(["schedule", "--now", "2026-11-26T12:00:00Z"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "2026-11-26T12:00:01Z  expire   content/aktiv.md  (Aktiv, nb)",
+            "2026-12-01T00:00:00Z  publish  content/kampanje.md  (Kampanje, nb)",
+            "2027-01-31T00:00:00Z  expire   content/kampanje.md  (Kampanje, nb)",
+        ]
+    );
+    let json =
+        site.command().args(["schedule", "--now", "2026-11-26T12:00:00Z", "--format", "json"]).output().expect("run");
+    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(parsed[0]["change"], "expire");
+    assert_eq!(parsed[1]["at"], "2026-12-01T00:00:00Z");
+}

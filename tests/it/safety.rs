@@ -1,0 +1,58 @@
+//! A failed build leaves the last good output exactly as it was, and regionprofil never
+//! replaces a folder it did not make.
+
+use crate::support::{Site, files};
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = Site::named("sites", "minimal");
+    assert!(site.command().arg("build").output().expect("run").status.success());
+    let before = files(&site.public());
+    site.write("content/_index.md", "---\ntitle: Hjem\ntitel: oops\n---\n");
+    let out = site.command().arg("build").output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Nothing was written"));
+    assert!(files(&site.public()) == before, "the output changed");
+    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
+        .expect("read")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn an_output_folder_without_the_marker_is_refused_and_kept() {
+    let site = Site::named("sites", "minimal");
+    site.write("public/important.txt", "not made by regionprofil\n");
+    let out = site.command().arg("build").output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to replace it"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(site.public().join("important.txt")).expect("kept"),
+        "not made by regionprofil\n"
+    );
+    assert!(!site.public().join("index.html").exists());
+}
+
+#[test]
+fn an_output_folder_made_by_a_build_is_replaced_whole() {
+    let site = Site::named("sites", "minimal");
+    assert!(site.command().arg("build").output().expect("run").status.success());
+    site.write("public/stale.html", "from an old build\n");
+    assert!(site.command().arg("build").output().expect("run").status.success());
+    assert!(!site.public().join("stale.html").exists());
+    assert!(site.public().join(".regionprofil").is_file());
+}
+
+#[test]
+fn the_output_cannot_be_the_site_itself_or_inside_its_sources() {
+    let site = Site::named("sites", "minimal");
+    for target in [".", "content/out", ".."] {
+        let out = site.command().args(["build", "--output", target]).output().expect("run");
+        assert_eq!(out.status.code(), Some(1), "{target}");
+    }
+    assert!(site.root.join("content/_index.md").is_file());
+}
