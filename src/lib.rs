@@ -19,6 +19,7 @@ pub mod diag;
 pub mod highlight;
 pub mod html;
 pub mod i18n;
+pub mod links;
 pub mod locale;
 pub mod markdown;
 pub mod output;

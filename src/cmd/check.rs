@@ -19,7 +19,13 @@ struct Report<'a> {
 pub fn run(args: CheckArgs) -> Result<(), Failed> {
     let options = options(&args.site)?;
     let (diags, coverage) = match regionprofil::generate(&options) {
-        Ok((generated, warnings)) => (warnings, Some(generated.coverage)),
+        Ok((generated, mut warnings)) => {
+            if args.external {
+                warnings.extend(regionprofil::links::check(&generated.output.external_links));
+                warnings = warnings.sorted();
+            }
+            (warnings, Some(generated.coverage))
+        }
         Err(errors) => (errors, None),
     };
     let diags = if args.strict { diags.strict() } else { diags };

@@ -136,9 +136,17 @@ pub struct AnchorLink {
     pub at: Location,
 }
 
+/// A link to another site, for `check --external`.
+#[derive(Clone, Debug)]
+pub struct ExternalLink {
+    pub url: String,
+    pub at: Location,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
     pub html: String,
+    pub external: Vec<ExternalLink>,
     pub summary: Option<String>,
     pub toc: Vec<TocEntry>,
     pub anchors: BTreeSet<String>,
@@ -355,6 +363,12 @@ impl Renderer<'_> {
         let mut unlink: Vec<usize> = Vec::new();
         for i in 0..events.len() {
             let Event::Start(Tag::Link { dest_url, .. }) = &events[i] else { continue };
+            if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
+                self.out
+                    .external
+                    .push(ExternalLink { url: dest_url.to_string(), at: self.location(ranges[i].clone()) });
+                continue;
+            }
             let Some(target) = dest_url.strip_prefix("@/") else { continue };
             let (path, anchor) = match target.split_once('#') {
                 Some((path, anchor)) => (path.to_string(), Some(anchor.to_string())),

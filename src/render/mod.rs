@@ -64,6 +64,8 @@ pub struct Output {
     /// Sorted by path.
     pub files: Vec<OutputFile>,
     pub copies: Vec<CopyFile>,
+    /// Links to other sites written in the content, for `check --external`.
+    pub external_links: Vec<markdown::ExternalLink>,
 }
 
 /// Everything templates and shortcodes can look up, for one phase of rendering.
@@ -152,7 +154,9 @@ pub fn render(inputs: RenderInputs, tree: &SourceTree) -> Result<(Output, Diagno
     let copies = copies(&site, tree);
     check_collisions(&files, &copies, &mut diags);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok((Output { files, copies }, diags))
+    let external_links =
+        site.docs.iter().filter(|d| !d.is_fallback()).flat_map(|d| rendered[d.id].external.iter().cloned()).collect();
+    Ok((Output { files, copies, external_links }, diags))
 }
 
 /// What both phases share.

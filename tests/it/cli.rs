@@ -89,3 +89,44 @@ fn schedule_lists_coming_changes_next_first() {
     assert_eq!(parsed[0]["change"], "expire");
     assert_eq!(parsed[1]["at"], "2026-12-01T00:00:00Z");
 }
+
+/// A small HTTP server on loopback: `/ok` answers 200, anything else 404.
+fn serve_links() -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let handle = std::thread::spawn(move || {
+        for stream in listener.incoming().take(2).flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut request = String::new();
+            let _ = reader.read_line(&mut request);
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
+                    break;
+                }
+            }
+            let status = if request.split_whitespace().nth(1) == Some("/ok") { "200 OK" } else { "404 Not Found" };
+            let mut stream = reader.into_inner();
+            let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    (base, handle)
+}
+
+#[test]
+fn check_external_reports_links_that_do_not_answer() {
+    let (base, server) = serve_links();
+    let site = Site::named("sites", "minimal");
+    site.write(
+        "content/lenker.md",
+        &format!("---\ntitle: Lenker\n---\n[virker]({base}/ok) og [borte]({base}/borte#x).\n"),
+    );
+    let out = site.command().args(["check", "--external"]).output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains(&format!("warning: the link to {base}/borte#x answers 404 Not Found")), "{stderr}");
+    assert!(stderr.contains("--> content/lenker.md:4:"), "{stderr}");
+    assert!(!stderr.contains(&format!("the link to {base}/ok")), "{stderr}");
+    server.join().expect("server");
+}
