@@ -27,8 +27,19 @@ pub struct MissingPage {
     pub key: String,
     /// The file it would be: `content/jobb/sykepleier.en.md`.
     pub file: String,
-    /// Built from another language's text (`missing: fallback`).
-    pub fallback: bool,
+    /// What the language has instead.
+    pub instead: Instead,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Instead {
+    /// Nothing: the language lacks the page (`missing: skip`).
+    Nothing,
+    /// The page built from the default language's text (`missing: fallback`).
+    Fallback,
+    /// A home page made from the language's title in site.yaml.
+    SiteTitle,
 }
 
 impl Coverage {
@@ -51,14 +62,16 @@ pub fn coverage(site: &Site, i18n: &I18n) -> Coverage {
             let mut missing_pages = Vec::new();
             let mut translated = 0;
             for key in &keys {
-                match site.index.get(&(key.to_string(), lang)).map(|id| site.doc(*id)) {
-                    Some(doc) if !doc.is_fallback() => translated += 1,
-                    found => missing_pages.push(MissingPage {
-                        key: key.to_string(),
-                        file: file_for(key, lang, site),
-                        fallback: found.is_some(),
-                    }),
-                }
+                let instead = match site.index.get(&(key.to_string(), lang)).map(|id| site.doc(*id)) {
+                    Some(doc) if doc.source.is_none() => Instead::SiteTitle,
+                    Some(doc) if doc.is_fallback() => Instead::Fallback,
+                    Some(_) => {
+                        translated += 1;
+                        continue;
+                    }
+                    None => Instead::Nothing,
+                };
+                missing_pages.push(MissingPage { key: key.to_string(), file: file_for(key, lang, site), instead });
             }
             LanguageCoverage {
                 lang: language.key.clone(),

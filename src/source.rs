@@ -194,11 +194,11 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<(SourceTree, Diagnostics
         } else if theme == BUILTIN_THEME_NAME {
             builtin_theme_files(&mut files);
         } else {
-            diags.push(
-                Diagnostic::error(format!("theme `{theme}` not found: there is no folder themes/{theme}"))
-                    .at(theme_location(root))
-                    .hint(format!("create themes/{theme}/, or use the built-in theme: theme: {BUILTIN_THEME_NAME}")),
-            );
+            // Without its theme nothing renders as intended: say only this.
+            return Err(Diagnostic::error(format!("theme `{theme}` not found: there is no folder themes/{theme}"))
+                .at(theme_location(root))
+                .hint(format!("create themes/{theme}/, or use the built-in theme: theme: {BUILTIN_THEME_NAME}"))
+                .into());
         }
     }
     let mut tree = SourceTree { root: root.to_path_buf(), files };

@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use regionprofil::coverage::Coverage;
+use regionprofil::coverage::{Coverage, Instead};
 use regionprofil::diag::Diagnostics;
 
 use crate::cli::{CheckArgs, Format};
@@ -64,7 +64,11 @@ fn print_coverage(coverage: &Coverage) {
     for lang in &coverage.languages {
         println!("  {:<6} {}/{} pages", lang.lang, lang.translated, lang.total);
         for page in &lang.missing_pages {
-            let how = if page.fallback { "built from the default language" } else { "not built" };
+            let how = match page.instead {
+                Instead::Nothing => "not built",
+                Instead::Fallback => "built from the default language",
+                Instead::SiteTitle => "a home page from site.yaml is built",
+            };
             println!("           missing {} ({how})", page.file);
         }
         if !lang.missing_ui_strings.is_empty() {

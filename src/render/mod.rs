@@ -202,22 +202,28 @@ fn render_markdown(doc: &Doc, tree: &SourceTree, host: &host::DocHost) -> (Rende
     }
 }
 
-/// `[x](@/page.md#anchor)` must name a heading or id of that page.
+/// `[x](@/page.md#anchor)` must name a heading or id of that page. In a fallback page the
+/// text is another language's, so a heading that only that language's target has is a
+/// warning, not an error.
 fn check_anchors(site: &Site, rendered: &[Rendered], diags: &mut Diagnostics) {
     for (doc, r) in site.docs.iter().zip(rendered) {
-        if doc.is_fallback() && doc.lang != 0 {
-            continue; // the same links were checked in the original
-        }
         for link in &r.links {
             let anchors = &rendered[link.target].anchors;
-            if !anchors.contains(&link.anchor) {
-                let target = site.doc(link.target);
-                diags.push(
-                    Diagnostic::error(format!("`@/{}` has no heading or id `#{}`", target.key, link.anchor))
-                        .at(link.at.clone())
-                        .maybe_hint(suggest(&link.anchor, anchors.iter().map(String::as_str))),
-                );
+            if anchors.contains(&link.anchor) {
+                continue;
             }
+            let target = site.doc(link.target);
+            let hint = suggest(&link.anchor, anchors.iter().map(String::as_str));
+            let d = if doc.is_fallback() {
+                let lang = &site.config.languages[doc.lang].key;
+                Diagnostic::warning(format!(
+                    "in the `{lang}` fallback of this page, `@/{}` has no heading or id `#{}`",
+                    target.key, link.anchor
+                ))
+            } else {
+                Diagnostic::error(format!("`@/{}` has no heading or id `#{}`", target.key, link.anchor))
+            };
+            diags.push(d.at(link.at.clone()).maybe_hint(hint));
         }
     }
 }
@@ -248,6 +254,9 @@ fn template_for(site: &Site, doc: &Doc, templates: &Templates) -> String {
 /// Returns the documents that cannot be rendered.
 fn check_templates(site: &Site, templates: &Templates, tree: &SourceTree, diags: &mut Diagnostics) -> Vec<DocId> {
     let mut missing = Vec::new();
+    // A template a document names is reported there; a default template the site lacks
+    // is reported once, at the first document that needs it.
+    let mut defaults: BTreeMap<String, (Option<Location>, usize)> = BTreeMap::new();
     for doc in &site.docs {
         let name = template_for(site, doc, templates);
         if templates.has(&name) {
@@ -257,16 +266,27 @@ fn check_templates(site: &Site, templates: &Templates, tree: &SourceTree, diags:
         if doc.is_fallback() {
             continue; // reported at the original
         }
-        let location = doc.source.map(|s| {
-            let file = tree.file(s);
+        let file = doc.source.map(|s| tree.file(s));
+        let hint = suggest(&name, templates.names()).unwrap_or_else(|| format!("create templates/{name}"));
+        if let (Some(file), Some(_)) = (file, &doc.meta.template) {
             let range = crate::yaml::locate_key(file.text(), &["template"]).unwrap_or(0..0);
-            Location::in_text(&file.display, file.text(), range)
-        });
-        let d = Diagnostic::error(format!("there is no template `{name}`"))
-            .maybe_hint(suggest(&name, templates.names()).or_else(|| Some(format!("create templates/{name}"))));
-        diags.push(match location {
+            let at = Location::in_text(&file.display, file.text(), range);
+            diags.push(Diagnostic::error(format!("there is no template `{name}`")).at(at).hint(hint));
+            continue;
+        }
+        let entry = defaults.entry(name).or_insert((None, 0));
+        entry.1 += 1;
+        if entry.0.is_none() {
+            entry.0 = file.map(|f| Location::file(&f.display));
+        }
+    }
+    for (name, (at, count)) in defaults {
+        let needs = if count == 1 { "1 document needs it".to_string() } else { format!("{count} documents need it") };
+        let d = Diagnostic::error(format!("there is no template `{name}`; {needs}"))
+            .hint(format!("create templates/{name}, or use a theme that has one"));
+        diags.push(match at {
             Some(at) => d.at(at),
-            None => d.hint(format!("create templates/{name}, or use a theme that has one")),
+            None => d,
         });
     }
     for name in ["taxonomy_list.html", "taxonomy_single.html"] {

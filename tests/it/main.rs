@@ -5,5 +5,6 @@ mod build;
 mod cli;
 mod determinism;
 mod errors;
+mod i18n;
 mod safety;
 mod support;
