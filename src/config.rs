@@ -134,10 +134,18 @@ pub struct DataOptions {
     pub decimal: Option<String>,
     #[serde(default)]
     pub encoding: Option<String>,
+    /// Long tables (one value per line): the field that names the rows…
     #[serde(default)]
     pub rows: Option<String>,
+    /// …the field that names the columns…
     #[serde(default)]
     pub columns: Option<String>,
+    /// …and the field that holds the value (default: the last).
+    #[serde(default)]
+    pub values: Option<String>,
+    /// Keep only lines where these fields have these values (a long table's other dimensions).
+    #[serde(default)]
+    pub filter: BTreeMap<String, String>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
@@ -220,6 +228,8 @@ pub struct Config {
     pub feed_limit: usize,
     pub data: BTreeMap<String, DataOptions>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The text of site.yaml, to point at keys in later messages.
+    pub text: String,
 }
 
 /// What the command line may override.
@@ -229,6 +239,12 @@ pub struct Overrides {
 }
 
 impl Config {
+    /// Where a key is in site.yaml (`["data", "befolkning"]`), or its first line.
+    pub fn locate(&self, path: &[&str]) -> Location {
+        let range = yaml::locate_key(&self.text, path).unwrap_or(0..0);
+        Location::in_text(CONFIG_FILE, &self.text, range)
+    }
+
     pub fn default_language(&self) -> &Language {
         &self.languages[0]
     }
@@ -323,6 +339,7 @@ fn validate(raw: RawConfig, text: &str, overrides: &Overrides) -> Result<Config,
         feed_limit: raw.feed_limit,
         data: raw.data,
         extra: raw.extra,
+        text: text.to_string(),
     })
 }
 

@@ -93,6 +93,14 @@ impl Diagnostic {
         self
     }
 
+    /// Gives the diagnostic a location if it has none yet.
+    pub fn at_if_unlocated(mut self, location: Location) -> Diagnostic {
+        if self.location.is_none() {
+            self.location = Some(location);
+        }
+        self
+    }
+
     pub fn maybe_hint(mut self, hint: Option<String>) -> Diagnostic {
         self.hint = hint.or(self.hint);
         self

@@ -16,6 +16,14 @@ use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::source::{Area, SourceTree};
 use crate::yaml::{self, YamlSource};
 
+/// Strings the built-in shortcodes use, in the languages regionprofil knows.
+const BUILTIN: [(&str, &str); 4] = [
+    ("nb", include_str!("i18n_builtin/nb.yaml")),
+    ("nn", include_str!("i18n_builtin/nn.yaml")),
+    ("en", include_str!("i18n_builtin/en.yaml")),
+    ("de", include_str!("i18n_builtin/de.yaml")),
+];
+
 const PLURAL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +43,17 @@ impl I18n {
     pub fn load(tree: &SourceTree, config: &Config) -> (I18n, Diagnostics) {
         let mut diags = Diagnostics::new();
         let mut tables = vec![BTreeMap::new(); config.languages.len()];
+        // Built-in strings first; the theme's and the site's replace them key by key.
+        for (lang, language) in config.languages.iter().enumerate() {
+            let primary = language.locale.split('-').next().unwrap_or(&language.locale);
+            let builtin = BUILTIN.iter().find(|(tag, _)| *tag == language.key || *tag == primary);
+            if let Some((tag, text)) = builtin {
+                let source = YamlSource::whole_file(tag, text);
+                if let Ok(value) = yaml::to_json(text, source) {
+                    let _ = flatten("", &value, &mut tables[lang]);
+                }
+            }
+        }
         // The tree lists theme files before site files, so site keys are inserted last.
         for (_, file) in tree.area(Area::I18n) {
             let Some(stem) = file.rel.strip_suffix(".yaml").or_else(|| file.rel.strip_suffix(".yml")) else {
@@ -78,6 +97,15 @@ impl I18n {
 
     pub fn keys(&self) -> impl Iterator<Item = &str> + Clone {
         self.tables.iter().flat_map(|t| t.keys()).map(String::as_str)
+    }
+
+    /// The text for `key` in `lang` (plural forms by `count`), with `{name}` filled in.
+    pub fn text(&self, key: &str, lang: LangId, args: &[(&str, String)]) -> String {
+        match self.lookup(key, lang) {
+            Some((Entry::Text(text), _)) => interpolate(text, args),
+            Some((Entry::Plural(forms), _)) => interpolate(forms.get("other").map_or("", String::as_str), args),
+            None => key.to_string(),
+        }
     }
 
     /// Keys some language has and `lang` lacks.

@@ -14,6 +14,7 @@
 pub mod config;
 pub mod content;
 pub mod coverage;
+pub mod data;
 pub mod dates;
 pub mod diag;
 pub mod highlight;
@@ -28,6 +29,7 @@ pub mod schedule;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod stats;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -73,13 +75,16 @@ pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diag
     diags.extend(i18n_diags);
     let (content, content_diags) = content::load(&tree, &config);
     diags.extend(content_diags);
+    let (data, data_diags) = data::load(&tree, &config);
+    diags.extend(data_diags);
+    diags.extend(data::age_warnings(&data, options.now));
     let site_options = SiteOptions { now: options.now, drafts: options.drafts };
-    let (site, site_diags) = site::build(config, content, &tree, &locales, &site_options);
+    let (site, site_diags) = site::build(config, content, &data, &tree, &locales, &site_options);
     diags.extend(site_diags);
     let summary = summarize(&site);
     let coverage = coverage::coverage(&site, &i18n);
     let minify = site.config.minify;
-    let (mut output, render_diags) = match render::render(RenderInputs { site, locales, i18n }, &tree) {
+    let (mut output, render_diags) = match render::render(RenderInputs { site, locales, i18n, data }, &tree) {
         Ok(result) => result,
         Err(render_diags) => {
             diags.extend(render_diags);

@@ -23,8 +23,12 @@ pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
     tera.register_function("get_section", move |kwargs: Kwargs, state: &State| get_doc(&w, &kwargs, state, true));
     let w = world.clone();
     tera.register_function("asset", move |kwargs: Kwargs, _: &State| asset(&w, &kwargs));
-    let w = world;
+    let w = world.clone();
     tera.register_function("t", move |kwargs: Kwargs, state: &State| translate(&w, &kwargs, state));
+    let w = world.clone();
+    tera.register_function("data", move |kwargs: Kwargs, _: &State| data(&w, &kwargs));
+    let w = world;
+    tera.register_function("stat", move |kwargs: Kwargs, _: &State| stat(&w, &kwargs));
 }
 
 /// The language asked for with `lang=`, else the page's.
@@ -106,6 +110,25 @@ fn asset(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
             Err(Error::message(format!("no file `{path}` in static/ or the theme's static/; {hint}")))
         }
     }
+}
+
+/// A table (columns, rows with cells by column, provenance) or plain data, by name.
+fn data(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
+    let name = kwargs.must_get::<&str>("name")?;
+    if let Some(plain) = world.data.plain.get(name) {
+        return Ok(Value::from_serializable(plain));
+    }
+    let table = world.data.table(name).map_err(|e| Error::message(e.to_string()))?;
+    Ok(Value::from_serializable(&table.to_json()))
+}
+
+/// One value: a number, text, or none when the data marks it missing.
+fn stat(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
+    let lookup = |e: crate::data::LookupError| Error::message(e.to_string());
+    let table = world.data.table(kwargs.must_get::<&str>("table")?).map_err(lookup)?;
+    let row = table.row(kwargs.must_get::<&str>("row")?).map_err(lookup)?;
+    let col = table.column(kwargs.must_get::<&str>("col")?).map_err(lookup)?;
+    Ok(Value::from_serializable(&table.cell(row, col).to_json()))
 }
 
 fn translate(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {

@@ -9,6 +9,7 @@ use crate::diag::suggest;
 use crate::highlight::Highlighter;
 use crate::markdown::{ArgValue, Call, Hook, Host, Resolved, ShortcodeError, ShortcodeSite};
 use crate::site::DocId;
+use crate::stats::{self, StatsContext};
 
 use super::World;
 use super::functions::parse_key;
@@ -47,7 +48,18 @@ impl Host for DocHost<'_> {
     fn shortcode(&self, call: &Call, body: Option<&str>, site: &ShortcodeSite) -> Result<String, ShortcodeError> {
         let template = format!("shortcodes/{}.html", call.name);
         if !self.templates.has(&template) {
-            let names = self.templates.shortcodes();
+            let world = self.world;
+            let stats = StatsContext {
+                data: &world.data,
+                locale: world.locales.get(site.lang),
+                i18n: &world.i18n,
+                lang: site.lang,
+                nth: site.nth,
+            };
+            if let Some(result) = stats::render(call, &stats) {
+                return result;
+            }
+            let names = self.templates.shortcodes().chain(stats::BUILTINS);
             return Err(ShortcodeError::new(format!("unknown shortcode `{}`", call.name))
                 .hint(suggest(&call.name, names).or_else(|| Some(format!("create templates/{template}")))));
         }

@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use tera::{Context, Tera, Value};
 
 use crate::content::LangId;
+use crate::data::DataSet;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::highlight::{self, Highlighter};
 use crate::i18n::I18n;
@@ -73,6 +74,7 @@ pub struct World {
     pub site: Arc<Site>,
     pub locales: Arc<Locales>,
     pub i18n: Arc<I18n>,
+    pub data: Arc<DataSet>,
     pub highlighter: Arc<Highlighter>,
     /// Static files (site over theme) → content hash, for `asset()`.
     pub fingerprints: Arc<BTreeMap<String, String>>,
@@ -100,10 +102,11 @@ pub struct RenderInputs {
     pub site: Site,
     pub locales: Locales,
     pub i18n: I18n,
+    pub data: DataSet,
 }
 
 pub fn render(inputs: RenderInputs, tree: &SourceTree) -> Result<(Output, Diagnostics), Diagnostics> {
-    let RenderInputs { site, locales, i18n } = inputs;
+    let RenderInputs { site, locales, i18n, data } = inputs;
     let templates = Templates::collect(tree);
     let mut diags = Diagnostics::new();
     let missing_templates = check_templates(&site, &templates, tree, &mut diags);
@@ -112,12 +115,13 @@ pub fn render(inputs: RenderInputs, tree: &SourceTree) -> Result<(Output, Diagno
         site: site.clone(),
         locales: Arc::new(locales),
         i18n: Arc::new(i18n),
+        data: Arc::new(data),
         highlighter: Arc::new(Highlighter::new()),
         fingerprints: Arc::new(fingerprints(tree)),
     };
 
     // Markdown, with documents as they are before rendering.
-    let docs = views::doc_values(&site, tree, None);
+    let docs = views::doc_values(&site, tree, &shared.data, None);
     let markdown_world = Arc::new(shared.world(docs));
     let markdown_tera = templates.compile(markdown_world.clone()).map_err(|e| {
         diags.extend(e);
@@ -134,7 +138,7 @@ pub fn render(inputs: RenderInputs, tree: &SourceTree) -> Result<(Output, Diagno
     check_anchors(&site, &rendered, &mut diags);
 
     // Pages, with everything rendered.
-    let docs = views::doc_values(&site, tree, Some(&rendered));
+    let docs = views::doc_values(&site, tree, &shared.data, Some(&rendered));
     let world = Arc::new(shared.world(docs));
     let tera = templates.compile(world.clone()).map_err(|e| {
         diags.extend(e);
@@ -164,6 +168,7 @@ struct Shared {
     site: Arc<Site>,
     locales: Arc<Locales>,
     i18n: Arc<I18n>,
+    data: Arc<DataSet>,
     highlighter: Arc<Highlighter>,
     fingerprints: Arc<BTreeMap<String, String>>,
 }
@@ -176,6 +181,7 @@ impl Shared {
             site: self.site.clone(),
             locales: self.locales.clone(),
             i18n: self.i18n.clone(),
+            data: self.data.clone(),
             highlighter: self.highlighter.clone(),
             fingerprints: self.fingerprints.clone(),
             config: views::config_value(&self.site.config, languages.clone()),
@@ -293,6 +299,7 @@ fn check_templates(site: &Site, templates: &Templates, tree: &SourceTree, diags:
         if site.taxonomies.iter().any(|t| !t.terms.is_empty()) && !templates.has(name) {
             diags.push(
                 Diagnostic::error(format!("pages have taxonomy terms, but there is no template `{name}`"))
+                    .at(site.config.locate(&["taxonomies"]))
                     .hint(format!("create templates/{name}")),
             );
         }

@@ -11,6 +11,7 @@ use tera::{Map, Value};
 
 use crate::config::Config;
 use crate::content::LangId;
+use crate::data::DataSet;
 use crate::markdown::{Rendered, TocEntry};
 use crate::site::{Doc, DocId, Site};
 use crate::source::SourceTree;
@@ -103,7 +104,7 @@ struct Crumb<'a> {
 }
 
 /// Builds the value of one document; `rendered` is `None` before Markdown is rendered.
-pub fn doc_value(site: &Site, tree: &SourceTree, doc: &Doc, rendered: Option<&Rendered>) -> Value {
+pub fn doc_value(site: &Site, tree: &SourceTree, data: &DataSet, doc: &Doc, rendered: Option<&Rendered>) -> Value {
     let config = &site.config;
     let lang = &config.languages[doc.lang];
     let view = DocView {
@@ -142,6 +143,8 @@ pub fn doc_value(site: &Site, tree: &SourceTree, doc: &Doc, rendered: Option<&Re
         map.insert("summary".into(), rendered.summary.as_deref().map(Value::safe_string).unwrap_or(Value::none()));
     }
     map.insert("json_ld".into(), json_ld::for_doc(site, doc).map(|j| Value::safe_string(&j)).unwrap_or(Value::none()));
+    let row = doc.row.as_ref().and_then(|r| data.tables.get(&r.table).map(|t| t.row_json(r.row)));
+    map.insert("row".into(), row.map(|r| Value::from_serializable(&r)).unwrap_or(Value::none()));
     Value::from(map)
 }
 
@@ -348,9 +351,9 @@ pub fn config_value(config: &Config, languages: Vec<Value>) -> Value {
 }
 
 /// Values of every document, in `DocId` order.
-pub fn doc_values(site: &Site, tree: &SourceTree, rendered: Option<&[Rendered]>) -> Vec<Value> {
+pub fn doc_values(site: &Site, tree: &SourceTree, data: &DataSet, rendered: Option<&[Rendered]>) -> Vec<Value> {
     use rayon::prelude::*;
-    site.docs.par_iter().map(|doc| doc_value(site, tree, doc, rendered.map(|r| &r[doc.id]))).collect()
+    site.docs.par_iter().map(|doc| doc_value(site, tree, data, doc, rendered.map(|r| &r[doc.id]))).collect()
 }
 
 pub fn term_value(site: &Site, term: &crate::site::Term, pages: Vec<Value>) -> Value {

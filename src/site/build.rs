@@ -14,11 +14,12 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::taxonomy;
 use super::urls::{SectionSlugs, lang_rel};
 use super::{Alias, AssetCopy, Body, Doc, DocId, Kind, Meta, SectionInfo, Site, Unpublished};
+use super::{from_data, taxonomy};
 use crate::config::{Config, Missing};
 use crate::content::{Content, ContentFile, FileMeta, LangId, SortBy};
+use crate::data::DataSet;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::locale::Locales;
 use crate::slug::slugify;
@@ -34,6 +35,7 @@ pub struct SiteOptions {
 pub fn build(
     config: Config,
     content: Content,
+    data: &DataSet,
     tree: &SourceTree,
     locales: &Locales,
     options: &SiteOptions,
@@ -41,6 +43,9 @@ pub fn build(
     let mut diags = Diagnostics::new();
     let (files, unpublished) = published(content.files, options);
     let mut docs = make_docs(&files, &config);
+    let from_data = from_data::pages(&docs, &files, data, tree, &mut diags);
+    docs.extend(from_data);
+    renumber(&mut docs);
     assign_urls(&mut docs, &files, &config, tree, &mut diags);
     let index: BTreeMap<(String, LangId), DocId> = docs.iter().map(|d| ((d.key.clone(), d.lang), d.id)).collect();
     let homes: Vec<DocId> = (0..config.languages.len())
@@ -119,11 +124,16 @@ fn make_docs(files: &[ContentFile], config: &Config) -> Vec<Doc> {
             docs.push(implicit_home(docs.len(), lang, config));
         }
     }
+    renumber(&mut docs);
+    docs
+}
+
+/// Sorts documents by (key, language) and numbers them in that order.
+fn renumber(docs: &mut [Doc]) {
     docs.sort_by(|a, b| (&a.key, a.lang).cmp(&(&b.key, b.lang)));
     for (i, doc) in docs.iter_mut().enumerate() {
         doc.id = i;
     }
-    docs
 }
 
 fn doc_from_file(id: DocId, key: &str, lang: LangId, file: &ContentFile, config: &Config) -> Doc {
@@ -186,6 +196,7 @@ fn doc_from_file(id: DocId, key: &str, lang: LangId, file: &ContentFile, config:
         own_folder,
         parent: None,
         translations: Vec::new(),
+        row: None,
     }
 }
 
@@ -210,6 +221,7 @@ fn implicit_home(id: DocId, lang: LangId, config: &Config) -> Doc {
         own_folder: Some(Vec::new()),
         parent: None,
         translations: Vec::new(),
+        row: None,
     }
 }
 
@@ -219,6 +231,9 @@ fn assign_urls(docs: &mut [Doc], files: &[ContentFile], config: &Config, tree: &
     let file_of = |doc: &Doc| doc.source.and_then(|s| by_source.get(&s).copied());
     let mut section_slugs: BTreeMap<(Vec<String>, LangId), String> = BTreeMap::new();
     for doc in docs.iter_mut() {
+        if doc.row.is_some() {
+            continue; // pages from data come with their slug
+        }
         let Some(file) = file_of(doc) else { continue };
         let (written, from_name) = match &file.meta {
             FileMeta::Page(meta) => (meta.slug.clone(), file.stem.clone()),

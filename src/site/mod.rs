@@ -6,6 +6,7 @@
 //! [`Site::docs`].
 
 pub mod build;
+mod from_data;
 mod taxonomy;
 mod urls;
 
@@ -19,6 +20,7 @@ use crate::dates::Moment;
 use crate::source::SourceId;
 
 pub use build::{SiteOptions, build};
+pub use from_data::DataRow;
 pub use taxonomy::{Taxonomy, Term};
 
 pub type DocId = usize;
@@ -148,6 +150,8 @@ pub struct Doc {
     pub parent: Option<DocId>,
     /// Every language version, this one included, in language order.
     pub translations: Vec<DocId>,
+    /// For a page made from a data row (`pages_from`), the row.
+    pub row: Option<DataRow>,
 }
 
 impl Doc {

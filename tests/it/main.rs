@@ -3,8 +3,10 @@
 
 mod build;
 mod cli;
+mod data;
 mod determinism;
 mod errors;
 mod i18n;
 mod safety;
+mod stats;
 mod support;

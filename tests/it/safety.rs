@@ -56,3 +56,20 @@ fn the_output_cannot_be_the_site_itself_or_inside_its_sources() {
     }
     assert!(site.root.join("content/_index.md").is_file());
 }
+
+#[cfg(unix)]
+#[test]
+fn files_that_lead_out_of_the_site_are_refused() {
+    let site = Site::named("sites", "minimal");
+    let outside = tempfile::tempdir().expect("tmp");
+    std::fs::write(outside.path().join("secret.csv"), "a;b\n1;2\n").expect("write");
+    std::fs::create_dir_all(site.root.join("data")).expect("data");
+    std::os::unix::fs::symlink(outside.path().join("secret.csv"), site.root.join("data/secret.csv")).expect("symlink");
+    std::os::unix::fs::symlink(outside.path(), site.root.join("content/utenfor")).expect("symlink");
+    let out = site.command().arg("build").output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("data/secret.csv is a symlink to a place outside the site folder"), "{stderr}");
+    assert!(stderr.contains("content/utenfor is a symlink to a place outside the site folder"), "{stderr}");
+    assert!(!site.public().exists());
+}
