@@ -85,7 +85,18 @@ pub struct InitArgs {
 pub struct ScheduleArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// How to print the list
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// How to print the list; `cron` prints a cron line (UTC) per moment, for CI schedules
+    #[arg(long, value_enum, default_value_t = ScheduleFormat::Text)]
+    pub format: ScheduleFormat,
+    /// List only the changes that came due in this long before now (`1h`, `90m`, `1d`):
+    /// prints nothing when none did, so an hourly CI job can rebuild only when needed
+    #[arg(long, value_name = "DURATION")]
+    pub due: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScheduleFormat {
+    Text,
+    Json,
+    Cron,
 }

@@ -156,6 +156,9 @@ pub struct DataOptions {
     pub unit: Option<String>,
     #[serde(default)]
     pub max_age_days: Option<u32>,
+    /// Row labels and column headers as shown in other languages: `{ en: { "Hele landet": "Norway" } }`.
+    #[serde(default)]
+    pub labels: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// One language of the site, with its four identifiers kept apart.

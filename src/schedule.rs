@@ -29,6 +29,15 @@ pub struct Upcoming {
 
 /// Every upcoming change, the next one first.
 pub fn upcoming(options: &BuildOptions) -> Result<(Vec<Upcoming>, Diagnostics), Diagnostics> {
+    changes(options, options.now, None)
+}
+
+/// The changes after `from`, up to and including `until` when given, the earliest first.
+pub fn changes(
+    options: &BuildOptions,
+    from: jiff::Timestamp,
+    until: Option<jiff::Timestamp>,
+) -> Result<(Vec<Upcoming>, Diagnostics), Diagnostics> {
     let (config, tree, mut diags) = load(options)?;
     let (content, content_diags) = content::load(&tree, &config);
     diags.extend(content_diags);
@@ -44,7 +53,7 @@ pub fn upcoming(options: &BuildOptions) -> Result<(Vec<Upcoming>, Diagnostics), 
         let changes =
             meta.publish_date.iter().map(|m| (Change::Publish, m)).chain(expiries.map(|m| (Change::Expire, m)));
         for (change, moment) in changes {
-            if moment.instant() > options.now {
+            if moment.instant() > from && until.is_none_or(|u| moment.instant() <= u) {
                 out.push(Upcoming {
                     at: moment.rfc3339(),
                     change,
@@ -58,4 +67,18 @@ pub fn upcoming(options: &BuildOptions) -> Result<(Vec<Upcoming>, Diagnostics), 
     }
     out.sort_by(|a, b| (a.instant, &a.file).cmp(&(b.instant, &b.file)));
     Ok((out, diags.sorted()))
+}
+
+/// A cron line (minute hour day month, UTC) for a moment, as CI schedules take them. Cron
+/// has no year, so a line also fires a year later; remove it once it has passed.
+pub fn cron_line(instant: jiff::Timestamp) -> String {
+    // Cron counts whole minutes: a moment inside a minute runs at the next one, never before.
+    let seconds = instant.as_second().rem_euclid(60);
+    let rounded = if seconds == 0 && instant.subsec_nanosecond() == 0 {
+        instant
+    } else {
+        instant.checked_add(jiff::SignedDuration::from_secs(60 - seconds)).unwrap_or(instant)
+    };
+    let t = rounded.to_zoned(jiff::tz::TimeZone::UTC);
+    format!("{} {} {} {} *", t.minute(), t.hour(), t.day(), t.month())
 }

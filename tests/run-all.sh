@@ -17,3 +17,6 @@ cargo test --release
 
 step "the repository's own site builds"
 cargo run --release --quiet -- build --output target/site-check
+
+step "the site in a browser, by axe and by the Nu HTML checker"
+tests/e2e/run.sh

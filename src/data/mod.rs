@@ -167,6 +167,7 @@ fn apply_provenance(table: &mut Table, options: &DataOptions) {
     p.as_of = options.as_of.clone().or(p.as_of.take());
     p.unit = options.unit.clone().or(p.unit.take());
     p.max_age_days = options.max_age_days.or(p.max_age_days);
+    p.labels = options.labels.clone();
 }
 
 /// Warnings for tables older than their `max_age_days`.

@@ -70,6 +70,9 @@ pub struct Provenance {
     pub max_age_days: Option<u32>,
     /// Decimals to show when a shortcode does not say (JSON-stat units carry them).
     pub decimals: Option<u32>,
+    /// Labels as shown in other languages, by language key.
+    #[serde(skip)]
+    pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -132,6 +135,11 @@ impl Table {
             LookupError::new(format!("the table `{}` has no column `{key}`", self.name))
                 .hint(suggest(key, labels).unwrap_or_else(|| "check the header row of the data file".into()))
         })
+    }
+
+    /// A row label or column header as shown in `lang` (the data's own words otherwise).
+    pub fn label<'a>(&'a self, text: &'a str, lang: &str) -> &'a str {
+        self.provenance.labels.get(lang).and_then(|l| l.get(text)).map_or(text, String::as_str)
     }
 
     pub fn cell(&self, row: usize, column: usize) -> &Cell {

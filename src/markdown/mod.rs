@@ -51,6 +51,10 @@ pub trait Host: Sync {
     /// Renders an element through a site's hook template, when the site has one.
     fn hook(&self, hook: &Hook, doc: DocId) -> Option<Result<String, String>>;
     fn highlighter(&self) -> &Highlighter;
+    /// The path of the base URL (`/region/`), for links from the site root.
+    fn base_path(&self) -> &str {
+        "/"
+    }
 }
 
 /// Where a shortcode is called from.
@@ -361,7 +365,17 @@ impl Renderer<'_> {
     /// plain text, with a warning.
     fn links(&mut self, events: &mut Vec<Event<'static>>, ranges: &[Range<usize>]) {
         let mut unlink: Vec<usize> = Vec::new();
+        let base_path = self.host.base_path();
         for i in 0..events.len() {
+            // A path from the site root (`/images/kart.svg`) gets the base URL's path, so
+            // the site works under a path prefix.
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut events[i]
+                && dest_url.starts_with('/')
+                && !dest_url.starts_with("//")
+                && base_path != "/"
+            {
+                *dest_url = CowStr::from(format!("{}{}", base_path, &dest_url[1..]));
+            }
             let Event::Start(Tag::Link { dest_url, .. }) = &events[i] else { continue };
             if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
                 self.out

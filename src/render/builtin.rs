@@ -45,7 +45,6 @@ pub fn not_found_page(site: &Site, lang: usize) -> String {
 /// follows the browser's preferred language.
 pub fn language_chooser(site: &Site) -> String {
     let mut links = String::new();
-    let mut targets = String::new();
     for (i, language) in site.config.languages.iter().enumerate() {
         let path = site.path_of(&site.lang_rel(i));
         links.push_str(&format!(
@@ -55,7 +54,6 @@ pub fn language_chooser(site: &Site) -> String {
             escape(&language.locale),
             escape(&language.name)
         ));
-        targets.push_str(&format!("[{:?},{:?}],", language.locale.to_lowercase(), path));
     }
     let default = &site.config.languages[0];
     format!(
@@ -64,13 +62,21 @@ pub fn language_chooser(site: &Site) -> String {
          <script>{script}</script>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n<ul>\n{links}</ul>\n</main>\n</body>\n</html>\n",
         locale = escape(&default.locale),
         title = escape(&site.config.title),
-        script = chooser_script(&targets),
+        script = chooser_script(site),
     )
 }
 
 /// Picks the first of the browser's languages the site has (by language, then by its first
 /// subtag), else stays on the chooser.
-pub fn chooser_script(targets: &str) -> String {
+pub fn chooser_script(site: &Site) -> String {
+    let mut targets = String::new();
+    for (i, language) in site.config.languages.iter().enumerate() {
+        let path = site.path_of(&site.lang_rel(i));
+        // JSON strings are JavaScript strings; `<` is escaped so the script cannot end early.
+        let locale = serde_json::to_string(&language.locale.to_lowercase()).unwrap_or_default().replace('<', "\\u003c");
+        let path = serde_json::to_string(&path).unwrap_or_default().replace('<', "\\u003c");
+        targets.push_str(&format!("[{locale},{path}],"));
+    }
     format!(
         "(function(){{var t=[{targets}];var w=(navigator.languages||[navigator.language||'']);\
          for(var i=0;i<w.length;i++){{var l=String(w[i]).toLowerCase();\

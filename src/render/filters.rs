@@ -89,4 +89,8 @@ impl Host for FragmentHost<'_> {
     fn highlighter(&self) -> &crate::highlight::Highlighter {
         &self.world.highlighter
     }
+
+    fn base_path(&self) -> &str {
+        &self.world.site.config.base_url.prefix
+    }
 }

@@ -54,6 +54,7 @@ impl Host for DocHost<'_> {
                 locale: world.locales.get(site.lang),
                 i18n: &world.i18n,
                 lang: site.lang,
+                lang_key: &world.site.config.languages[site.lang].key,
                 nth: site.nth,
             };
             if let Some(result) = stats::render(call, &stats) {
@@ -107,6 +108,10 @@ impl Host for DocHost<'_> {
 
     fn highlighter(&self) -> &Highlighter {
         &self.world.highlighter
+    }
+
+    fn base_path(&self) -> &str {
+        &self.world.site.config.base_url.prefix
     }
 }
 

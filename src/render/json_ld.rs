@@ -32,6 +32,37 @@ pub fn for_doc(site: &Site, doc: &Doc) -> Option<String> {
     Some(script_safe(&value))
 }
 
+/// `BreadcrumbList` from the home page down to `doc`; `WebSite` for a home page.
+pub fn navigation(site: &Site, doc: &Doc) -> String {
+    let language = &site.config.languages[doc.lang];
+    let value = if doc.key == "_index.md" {
+        json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": language.title,
+            "url": site.url_of(&doc.rel),
+            "inLanguage": language.locale,
+            "description": doc.meta.description.clone().unwrap_or_else(|| language.description.clone()),
+        })
+    } else {
+        let mut chain = Vec::new();
+        let mut current = Some(doc.id);
+        while let Some(id) = current {
+            let d = site.doc(id);
+            chain.push(d);
+            current = d.parent;
+        }
+        chain.reverse();
+        let items: Vec<Value> = chain
+            .iter()
+            .enumerate()
+            .map(|(i, d)| json!({ "@type": "ListItem", "position": i + 1, "name": d.meta.title, "item": site.url_of(&d.rel) }))
+            .collect();
+        json!({ "@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items })
+    };
+    script_safe(&value)
+}
+
 fn job_posting(site: &Site, doc: &Doc, job: &Job) -> Value {
     let mut value = json!({
         "@context": "https://schema.org",

@@ -149,12 +149,14 @@ pub fn render(inputs: RenderInputs, tree: &SourceTree) -> Result<(Output, Diagno
     plan.retain(|job| !matches!(job, Job::Doc { doc, .. } if missing_templates.contains(doc)));
     let results: Vec<Result<OutputFile, Diagnostic>> = plan.par_iter().map(|job| renderer.render(job)).collect();
     let mut files = Vec::with_capacity(results.len());
+    let mut failures = Vec::new();
     for result in results {
         match result {
             Ok(file) => files.push(file),
-            Err(d) => diags.push(d),
+            Err(d) => failures.push(d),
         }
     }
+    diags.extend(merge_repeated(failures));
     let copies = copies(&site, tree);
     check_collisions(&files, &copies, &mut diags);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -460,6 +462,7 @@ impl PageRenderer<'_> {
                     let mut context = self.world.base_context(0);
                     context.insert_value("current_url", Value::from(site.url_of("")));
                     context.insert_value("current_path", Value::from(site.path_of("")));
+                    context.insert_value("chooser_script", Value::safe_string(&builtin::chooser_script(site)));
                     self.tera.render("language_chooser.html", &context).map_err(|e| self.templates.diagnostic(&e))?
                 } else {
                     builtin::language_chooser(site)
@@ -612,6 +615,26 @@ fn paginator(site: &Site, docs: &[Value], ids: &[DocId], per_page: usize, pager:
     map.insert("next".into(), if pager < count { link(pager + 1) } else { Value::none() });
     map.insert("pagers".into(), Value::from(pagers));
     Value::from(map)
+}
+
+/// One template mistake breaks every page rendered with it: say it once, and how many pages
+/// it broke.
+fn merge_repeated(failures: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
+    for d in failures {
+        match merged.iter_mut().find(|(m, _)| m.message == d.message && m.location == d.location) {
+            Some((_, count)) => *count += 1,
+            None => merged.push((d, 1)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(d, count)| match (count, d.hint.clone()) {
+            (1, _) => d,
+            (n, Some(hint)) => d.hint(format!("{hint}, and {} other pages", n - 1)),
+            (n, None) => d.hint(format!("while rendering {n} pages")),
+        })
+        .collect()
 }
 
 /// Static files (site over theme) and content assets.

@@ -143,6 +143,7 @@ pub fn doc_value(site: &Site, tree: &SourceTree, data: &DataSet, doc: &Doc, rend
         map.insert("summary".into(), rendered.summary.as_deref().map(Value::safe_string).unwrap_or(Value::none()));
     }
     map.insert("json_ld".into(), json_ld::for_doc(site, doc).map(|j| Value::safe_string(&j)).unwrap_or(Value::none()));
+    map.insert("navigation_json_ld".into(), Value::safe_string(&json_ld::navigation(site, doc)));
     let row = doc.row.as_ref().and_then(|r| data.tables.get(&r.table).map(|t| t.row_json(r.row)));
     map.insert("row".into(), row.map(|r| Value::from_serializable(&r)).unwrap_or(Value::none()));
     Value::from(map)

@@ -17,11 +17,12 @@ use crate::data::Table;
 use crate::html::escape;
 use crate::markdown::{Call, ShortcodeError};
 
-/// viewBox width; text is 14 units, so it stays readable when the chart is 340 px wide.
-const WIDTH: f64 = 480.0;
-const FONT: f64 = 14.0;
+/// viewBox width and text size: on a 375 px phone the chart is about 310 px wide, so text
+/// is about 12 px; themes cap the width on large screens (the region theme at 30rem).
+const WIDTH: f64 = 380.0;
+const FONT: f64 = 15.0;
 /// A generous average glyph width at FONT, to keep labels apart.
-const CHAR: f64 = 8.0;
+const CHAR: f64 = 8.4;
 const PALETTE: [&str; 6] = ["#1f5f8b", "#b3541e", "#2e7d32", "#6a3d9a", "#8c6d1f", "#c2185b"];
 const DASHES: [&str; 6] = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4"];
 
@@ -76,7 +77,7 @@ pub fn chart(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
     let last_column = table.columns.len().checked_sub(1).map(|c| vec![c]);
     let default_columns = if kind == Kind::Line { None } else { last_column };
     let (rows, cols) = selection(table, &args, default_columns)?;
-    let data = collect(table, &rows, &cols, kind);
+    let data = collect(table, &rows, &cols, kind, cx.lang_key);
     if data.numbers().next().is_none() {
         return Err(ShortcodeError::new("these rows and columns hold no numbers to draw").arg("table"));
     }
@@ -97,8 +98,18 @@ pub fn chart(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
     };
     let kind_label = cx.i18n.text(&format!("chart.{}", kind.name()), cx.lang, &[]);
     let desc = format!("{kind_label}: {title}. {}", summary(&data, kind, cx, &value));
+    // The caption comes first (a figure's caption must be its first or last child), so the
+    // title reads before the chart.
     let mut html = String::new();
     let _ = writeln!(html, "<figure class=\"chart chart-{}\">", kind.name());
+    let _ = write!(html, "<figcaption><strong class=\"chart-title\">{}</strong>", escape(&title));
+    if let Some(caption) = args.string("caption")?.filter(|c| !c.is_empty()) {
+        let _ = write!(html, " {}", escape(&caption));
+    }
+    if let Some(cite) = citation(table, cx) {
+        let _ = write!(html, " <span class=\"source\">{cite}</span>");
+    }
+    html.push_str("</figcaption>\n");
     let _ = write!(
         html,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" \
@@ -109,15 +120,6 @@ pub fn chart(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
         desc = escape(&desc),
         svg = body.svg,
     );
-    let caption = args.string("caption")?;
-    let _ = write!(html, "<figcaption><strong class=\"chart-title\">{}</strong>", escape(&title));
-    if let Some(caption) = caption.filter(|c| !c.is_empty()) {
-        let _ = write!(html, " {}", escape(&caption));
-    }
-    if let Some(cite) = citation(table, cx) {
-        let _ = write!(html, " <span class=\"source\">{cite}</span>");
-    }
-    html.push_str("</figcaption>\n");
     let _ = write!(
         html,
         "<details class=\"chart-numbers\"><summary>{}</summary>\n{}</details>\n</figure>",
@@ -127,28 +129,24 @@ pub fn chart(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
     Ok(html)
 }
 
-fn collect(table: &Table, rows: &[usize], cols: &[usize], kind: Kind) -> Data {
+fn collect(table: &Table, rows: &[usize], cols: &[usize], kind: Kind, lang: &str) -> Data {
     let number = |r: usize, c: usize| table.cell(r, c).number();
+    let row_label = |r: usize| table.label(&table.rows[r].label, lang).to_string();
+    let column_label = |c: usize| table.label(&table.columns[c].label, lang).to_string();
     if kind == Kind::Line {
         Data {
-            categories: cols.iter().map(|c| table.columns[*c].label.clone()).collect(),
+            categories: cols.iter().map(|c| column_label(*c)).collect(),
             series: rows
                 .iter()
-                .map(|r| Series {
-                    label: table.rows[*r].label.clone(),
-                    values: cols.iter().map(|c| number(*r, *c)).collect(),
-                })
+                .map(|r| Series { label: row_label(*r), values: cols.iter().map(|c| number(*r, *c)).collect() })
                 .collect(),
         }
     } else {
         Data {
-            categories: rows.iter().map(|r| table.rows[*r].label.clone()).collect(),
+            categories: rows.iter().map(|r| row_label(*r)).collect(),
             series: cols
                 .iter()
-                .map(|c| Series {
-                    label: table.columns[*c].label.clone(),
-                    values: rows.iter().map(|r| number(*r, *c)).collect(),
-                })
+                .map(|c| Series { label: column_label(*c), values: rows.iter().map(|r| number(*r, *c)).collect() })
                 .collect(),
         }
     }
@@ -352,7 +350,7 @@ fn value_axis(svg: &mut String, scale: &Scale, y: &dyn Fn(f64) -> f64, cx: &Stat
     left
 }
 
-const PLOT_HEIGHT: f64 = 220.0;
+const PLOT_HEIGHT: f64 = 200.0;
 
 /// Vertical columns: categories along the bottom (wrapped, or every few when crowded),
 /// values on top of the columns when they fit.

@@ -22,6 +22,8 @@ pub struct StatsContext<'a> {
     pub locale: &'a LocaleFormat,
     pub i18n: &'a I18n,
     pub lang: LangId,
+    /// The language's key, for translated row and column labels.
+    pub lang_key: &'a str,
     /// Which call of this shortcode in the page (for unique ids).
     pub nth: usize,
 }
@@ -252,13 +254,14 @@ pub(crate) fn table_html(
     if let Some(caption) = caption.filter(|c| !c.is_empty()) {
         html.push_str(&format!("<caption>{}</caption>\n", escape(caption)));
     }
-    html.push_str(&format!("<thead><tr><th scope=\"col\">{}</th>", escape(&table.label_header)));
+    let label = |text: &'_ str| escape(table.label(text, cx.lang_key));
+    html.push_str(&format!("<thead><tr><th scope=\"col\">{}</th>", label(&table.label_header)));
     for c in cols {
-        html.push_str(&format!("<th scope=\"col\" class=\"num\">{}</th>", escape(&table.columns[*c].label)));
+        html.push_str(&format!("<th scope=\"col\" class=\"num\">{}</th>", label(&table.columns[*c].label)));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
     for r in rows {
-        html.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape(&table.rows[*r].label)));
+        html.push_str(&format!("<tr><th scope=\"row\">{}</th>", label(&table.rows[*r].label)));
         for c in cols {
             let cell = table.cell(*r, *c);
             let class = if matches!(cell, Cell::Text(_)) { "" } else { " class=\"num\"" };
@@ -276,7 +279,10 @@ fn table(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
     let (rows, cols) = selection(t, &args, None)?;
     let caption = args.string("caption")?.or_else(|| t.title.clone());
     let decimals = args.decimals("decimals")?.or(t.provenance.decimals);
-    let mut html = String::from("<div class=\"data-table\">\n");
+    // A wide table scrolls inside its box; keyboard users can reach it to scroll.
+    let label = caption.clone().unwrap_or_else(|| t.name.clone());
+    let mut html =
+        format!("<div class=\"data-table\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n", escape(&label));
     html.push_str(&table_html(t, &rows, &cols, caption.as_deref(), decimals, cx));
     if let Some(cite) = citation(t, cx) {
         html.push_str(&format!("<p class=\"source\">{cite}</p>\n"));

@@ -130,3 +130,27 @@ fn check_external_reports_links_that_do_not_answer() {
     assert!(!stderr.contains(&format!("the link to {base}/ok")), "{stderr}");
     server.join().expect("server");
 }
+
+#[test]
+fn schedule_tells_ci_what_came_due_and_when_to_run() {
+    let site = Site::named("sites", "dates");
+    let due = |now: &str, window: &str| {
+        let out = site.command().args(["schedule", "--now", now, "--due", window]).output().expect("run");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert_eq!(
+        due("2026-12-01T00:30:00Z", "1h"),
+        "2026-12-01T00:00:00Z  publish  content/kampanje.md  (Kampanje, nb)\n"
+    );
+    assert_eq!(due("2026-12-01T02:00:00Z", "1h"), "", "nothing came due in the last hour");
+    assert_eq!(
+        due("2027-02-01T00:00:00Z", "7d"),
+        "2027-01-31T00:00:00Z  expire   content/kampanje.md  (Kampanje, nb)\n"
+    );
+    let out =
+        site.command().args(["schedule", "--now", "2026-11-26T12:00:00Z", "--format", "cron"]).output().expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1 12 26 11 *\n0 0 1 12 *\n0 0 31 1 *\n");
+    let bad = site.command().args(["schedule", "--due", "soon"]).output().expect("run");
+    assert_eq!(bad.status.code(), Some(1));
+}
