@@ -52,6 +52,9 @@ pub struct BuildArgs {
     /// The output folder [default: ROOT/public]
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Print how long each stage of the build took
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -30,6 +30,7 @@ pub mod site;
 pub mod slug;
 pub mod source;
 pub mod stats;
+pub mod timings;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -54,6 +55,7 @@ pub struct BuildOptions {
 /// A site rendered in memory.
 pub struct Generated {
     pub output: Output,
+    pub timings: timings::Timings,
     pub summary: Summary,
     pub coverage: coverage::Coverage,
 }
@@ -68,23 +70,29 @@ pub struct Summary {
 
 /// Reads, validates and renders the site, without writing anything.
 pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diagnostics> {
+    let mut timings = timings::Timings::default();
     let (config, tree, mut diags) = load(options)?;
+    timings.lap("read files");
     let locale_tags: Vec<&str> = config.languages.iter().map(|l| l.locale.as_str()).collect();
     let locales = Locales::new(&locale_tags).map_err(|e| Diagnostics::from(Diagnostic::error(e)))?;
     let (i18n, i18n_diags) = i18n::I18n::load(&tree, &config);
     diags.extend(i18n_diags);
     let (content, content_diags) = content::load(&tree, &config);
     diags.extend(content_diags);
+    timings.lap("front matter");
     let (data, data_diags) = data::load(&tree, &config);
     diags.extend(data_diags);
     diags.extend(data::age_warnings(&data, options.now));
+    timings.lap("data files");
     let site_options = SiteOptions { now: options.now, drafts: options.drafts };
     let (site, site_diags) = site::build(config, content, &data, &tree, &locales, &site_options);
     diags.extend(site_diags);
     let summary = summarize(&site);
     let coverage = coverage::coverage(&site, &i18n);
+    timings.lap("site model");
     let minify = site.config.minify;
-    let (mut output, render_diags) = match render::render(RenderInputs { site, locales, i18n, data }, &tree) {
+    let inputs = RenderInputs { site, locales, i18n, data };
+    let (mut output, render_diags) = match render::render(inputs, &tree, &mut timings) {
         Ok(result) => result,
         Err(render_diags) => {
             diags.extend(render_diags);
@@ -97,8 +105,9 @@ pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diag
     }
     if minify {
         output::minify::minify(&mut output.files);
+        timings.lap("minify");
     }
-    Ok((Generated { output, summary, coverage }, diags.sorted()))
+    Ok((Generated { output, timings, summary, coverage }, diags.sorted()))
 }
 
 /// Reads `site.yaml` and the site's files.

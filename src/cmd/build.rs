@@ -11,6 +11,9 @@ pub fn run(args: BuildArgs) -> Result<(), Failed> {
     match regionprofil::build(&options, &out_dir) {
         Ok((generated, report, warnings)) => {
             print_diagnostics(&warnings);
+            if args.timings {
+                eprint!("{}", generated.timings.report());
+            }
             let summary = &generated.summary;
             let per_language: Vec<String> = summary
                 .languages

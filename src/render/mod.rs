@@ -33,6 +33,7 @@ use crate::locale::Locales;
 use crate::markdown::{self, DocInput, Rendered};
 use crate::site::{Body, Doc, DocId, Kind, Site};
 use crate::source::{Area, Contents, SourceTree};
+use crate::timings::Timings;
 
 pub use templates::Templates;
 
@@ -105,7 +106,11 @@ pub struct RenderInputs {
     pub data: DataSet,
 }
 
-pub fn render(inputs: RenderInputs, tree: &SourceTree) -> Result<(Output, Diagnostics), Diagnostics> {
+pub fn render(
+    inputs: RenderInputs,
+    tree: &SourceTree,
+    timings: &mut Timings,
+) -> Result<(Output, Diagnostics), Diagnostics> {
     let RenderInputs { site, locales, i18n, data } = inputs;
     let templates = Templates::collect(tree);
     let mut diags = Diagnostics::new();
@@ -136,6 +141,7 @@ pub fn render(inputs: RenderInputs, tree: &SourceTree) -> Result<(Output, Diagno
         rendered.push(r);
     }
     check_anchors(&site, &rendered, &mut diags);
+    timings.lap("markdown");
 
     // Pages, with everything rendered.
     let docs = views::doc_values(&site, tree, &shared.data, Some(&rendered));
@@ -145,6 +151,7 @@ pub fn render(inputs: RenderInputs, tree: &SourceTree) -> Result<(Output, Diagno
         std::mem::take(&mut diags)
     })?;
     let renderer = PageRenderer { world: &world, tera: &tera, templates: &templates, tree, rendered: &rendered };
+    timings.lap("document values");
     let mut plan = plan(&site, &templates, &rendered);
     plan.retain(|job| !matches!(job, Job::Doc { doc, .. } if missing_templates.contains(doc)));
     let results: Vec<Result<OutputFile, Diagnostic>> = plan.par_iter().map(|job| renderer.render(job)).collect();
@@ -157,6 +164,7 @@ pub fn render(inputs: RenderInputs, tree: &SourceTree) -> Result<(Output, Diagno
         }
     }
     diags.extend(merge_repeated(failures));
+    timings.lap("templates");
     let copies = copies(&site, tree);
     check_collisions(&files, &copies, &mut diags);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));

@@ -1,0 +1,453 @@
+//! The build benchmark: a generated bilingual site, built by regionprofil and — when `hugo`
+//! is installed — by Hugo from the equivalent content, alternating, several runs each, next
+//! to a floor that only turns the same Markdown into one HTML file per page.
+//!
+//! ```text
+//! cargo bench --bench site -- [--pages N]... [--runs R] [--no-hugo] [--keep]
+//! ```
+//!
+//! `--pages` is pages per language (default 5000; repeat it for a scale series). Output goes
+//! to tmpfs (`/dev/shm`) when there is one. Wall time, CPU time (user + system) and peak
+//! memory come from GNU time (`/usr/bin/time`); the report gives medians.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TAGS: usize = 50;
+const SECTIONS: usize = 10;
+
+struct Options {
+    pages: Vec<usize>,
+    runs: usize,
+    hugo: bool,
+    keep: bool,
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("--floor") {
+        args.next();
+        let (Some(content), Some(out)) = (args.next(), args.next()) else {
+            eprintln!("usage: site --floor CONTENT OUT");
+            std::process::exit(2);
+        };
+        floor(Path::new(&content), Path::new(&out));
+        return;
+    }
+    let mut options = Options { pages: Vec::new(), runs: 5, hugo: true, keep: false };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--pages" => options.pages.push(args.next().and_then(|n| n.parse().ok()).expect("--pages N")),
+            "--runs" => options.runs = args.next().and_then(|n| n.parse().ok()).expect("--runs R"),
+            "--no-hugo" => options.hugo = false,
+            "--keep" => options.keep = true,
+            "--bench" => {}
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    if options.pages.is_empty() {
+        options.pages.push(5000);
+    }
+    let hugo = options.hugo && Command::new("hugo").arg("version").output().is_ok_and(|o| o.status.success());
+    let base = if Path::new("/dev/shm").is_dir() {
+        PathBuf::from("/dev/shm/regionprofil-bench")
+    } else {
+        std::env::temp_dir().join("regionprofil-bench")
+    };
+    let _ = fs::remove_dir_all(&base);
+    let regionprofil = PathBuf::from(env!("CARGO_BIN_EXE_regionprofil"));
+    let me = std::env::current_exe().expect("this program");
+
+    println!("# regionprofil build benchmark\n");
+    println!("machine: {} cores, {}", std::thread::available_parallelism().map_or(0, |n| n.get()), cpu_model());
+    if hugo {
+        println!(
+            "hugo: {}",
+            String::from_utf8_lossy(&Command::new("hugo").arg("version").output().expect("hugo").stdout).trim()
+        );
+    }
+    println!("output on: {}\n", base.display());
+    println!(
+        "| pages per language | tool | wall (s) | CPU (s) | peak memory (MB) | pages/s | wall / Hugo | memory / Hugo | wall / floor |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    for &pages in &options.pages {
+        let site = base.join(format!("site-{pages}"));
+        let hugo_site = base.join(format!("hugo-{pages}"));
+        generate(&site, pages);
+        if hugo {
+            generate_hugo(&site, &hugo_site, pages);
+        }
+        let total = pages * 2;
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        let mut floors = Vec::new();
+        for _ in 0..options.runs {
+            let out = base.join("out-regionprofil");
+            let _ = fs::remove_dir_all(&out);
+            ours.push(measure(
+                Command::new(&regionprofil)
+                    .args(["build", "--root"])
+                    .arg(&site)
+                    .arg("--output")
+                    .arg(&out)
+                    .env("SOURCE_DATE_EPOCH", "1795651200"),
+            ));
+            if hugo {
+                let out = base.join("out-hugo");
+                let _ = fs::remove_dir_all(&out);
+                theirs.push(measure(
+                    Command::new("hugo").arg("--quiet").arg("--source").arg(&hugo_site).arg("--destination").arg(&out),
+                ));
+            }
+            let out = base.join("out-floor");
+            let _ = fs::remove_dir_all(&out);
+            floors.push(measure(Command::new(&me).arg("--floor").arg(site.join("content")).arg(&out)));
+        }
+        let ours = Stats::median(&ours);
+        let floor = Stats::median(&floors);
+        let theirs = (!theirs.is_empty()).then(|| Stats::median(&theirs));
+        let ratio = |a: f64, b: Option<f64>| b.map_or("–".to_string(), |b| format!("{:.2}", a / b));
+        println!(
+            "| {pages} | regionprofil | {:.2} | {:.2} | {:.0} | {:.0} | {} | {} | {:.1} |",
+            ours.wall,
+            ours.cpu,
+            ours.peak_mb,
+            total as f64 / ours.wall,
+            ratio(ours.wall, theirs.as_ref().map(|t| t.wall)),
+            ratio(ours.peak_mb, theirs.as_ref().map(|t| t.peak_mb)),
+            ours.wall / floor.wall
+        );
+        if let Some(t) = &theirs {
+            println!(
+                "| {pages} | Hugo | {:.2} | {:.2} | {:.0} | {:.0} | 1.00 | 1.00 | {:.1} |",
+                t.wall,
+                t.cpu,
+                t.peak_mb,
+                total as f64 / t.wall,
+                t.wall / floor.wall
+            );
+        }
+        println!(
+            "| {pages} | floor (pulldown-cmark only) | {:.2} | {:.2} | {:.0} | {:.0} | | | 1.0 |",
+            floor.wall,
+            floor.cpu,
+            floor.peak_mb,
+            total as f64 / floor.wall
+        );
+        if !options.keep {
+            let _ = fs::remove_dir_all(&site);
+            let _ = fs::remove_dir_all(&hugo_site);
+        }
+    }
+    if !options.keep {
+        let _ = fs::remove_dir_all(&base);
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Stats {
+    wall: f64,
+    cpu: f64,
+    peak_mb: f64,
+}
+
+impl Stats {
+    fn median(runs: &[Stats]) -> Stats {
+        let pick = |f: fn(&Stats) -> f64| {
+            let mut v: Vec<f64> = runs.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        Stats { wall: pick(|s| s.wall), cpu: pick(|s| s.cpu), peak_mb: pick(|s| s.peak_mb) }
+    }
+}
+
+/// Runs a command under GNU time: wall seconds, user + system seconds, peak RSS.
+fn measure(command: &mut Command) -> Stats {
+    let program = command.get_program().to_owned();
+    let args: Vec<_> = command.get_args().map(|a| a.to_owned()).collect();
+    let envs: Vec<_> = command.get_envs().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))).collect();
+    let report = std::env::temp_dir().join(format!("bench-time-{}", std::process::id()));
+    let status = Command::new("/usr/bin/time")
+        .stdout(std::process::Stdio::null())
+        .arg("-f")
+        .arg("%e %U %S %M")
+        .arg("-o")
+        .arg(&report)
+        .arg(&program)
+        .args(&args)
+        .envs(envs)
+        .status()
+        .expect("GNU time (/usr/bin/time)");
+    assert!(status.success(), "{} failed", program.to_string_lossy());
+    let text = fs::read_to_string(&report).expect("time report");
+    let numbers: Vec<f64> = text.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+    Stats { wall: numbers[0], cpu: numbers[1] + numbers[2], peak_mb: numbers[3] / 1024.0 }
+}
+
+fn cpu_model() -> String {
+    fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+/// The floor: read each Markdown file, drop its front matter, render it with
+/// pulldown-cmark, write one HTML file per page.
+fn floor(content: &Path, out: &Path) {
+    fs::create_dir_all(out).expect("out");
+    let mut n = 0;
+    for entry in walkdir::WalkDir::new(content).into_iter().filter_map(Result::ok) {
+        if entry.path().extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let text = fs::read_to_string(entry.path()).expect("read");
+        let body = text.splitn(3, "---\n").nth(2).unwrap_or(&text);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(
+            &mut html,
+            pulldown_cmark::Parser::new_ext(body, pulldown_cmark::Options::all()),
+        );
+        fs::write(out.join(format!("{n}.html")), html).expect("write");
+        n += 1;
+    }
+}
+
+/// A deterministic pseudo-random number for page `i`, salt `s`.
+fn pick(i: usize, s: usize, n: usize) -> usize {
+    let mut x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (s as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    x ^= x >> 31;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 29;
+    (x % n as u64) as usize
+}
+
+struct PageText {
+    section: usize,
+    slug: String,
+    title: String,
+    date: String,
+    tags: Vec<usize>,
+    body: String,
+}
+
+/// Page `i` in `lang`; `link` turns (section, slug) into a link target in the tool's syntax,
+/// `stat` a row number into a statistic.
+fn page(
+    i: usize,
+    lang: &str,
+    pages: usize,
+    link: &dyn Fn(usize, &str) -> String,
+    stat: &dyn Fn(usize) -> String,
+) -> PageText {
+    let section = i % SECTIONS;
+    let slug = format!("side-{i}");
+    let words = ["region", "bolig", "jobb", "skole", "næring", "fjell", "vann", "by", "bygd", "vekst", "data", "plan"];
+    let sentence = |k: usize| {
+        let mut s = String::new();
+        for w in 0..12 {
+            s.push_str(words[pick(i, k * 31 + w, words.len())]);
+            s.push(if w == 11 { '.' } else { ' ' });
+        }
+        s[..1].to_uppercase() + &s[1..]
+    };
+    let mut body = String::new();
+    let _ = writeln!(body, "{} {} {}\n", sentence(1), sentence(2), sentence(3));
+    let _ = writeln!(body, "## Fakta {i}\n");
+    let _ = writeln!(body, "Folketall: {} i år.\n", stat(i % 100));
+    let _ = writeln!(body, "- {}\n- {}\n- **{}**\n", sentence(4), sentence(5), sentence(6));
+    let _ = writeln!(body, "| Kommune | Tall | Andel |\n|---|--:|--:|");
+    for r in 0..4 {
+        let _ = writeln!(
+            body,
+            "| Sted {} | {} | {},{} |",
+            pick(i, r, 99),
+            pick(i, r + 10, 100_000),
+            pick(i, r, 100),
+            pick(i, r + 1, 10)
+        );
+    }
+    let other = pick(i, 7, pages);
+    let _ = writeln!(
+        body,
+        "\nSe også [side {other}]({}) og [{}]({}).\n",
+        link(other % SECTIONS, &format!("side-{other}")),
+        sentence(7),
+        link(section, "_index")
+    );
+    if i.is_multiple_of(10) {
+        let _ = writeln!(
+            body,
+            "```rust\nfn main() {{\n    let sider = {i};\n    println!(\"{{sider}} sider\");\n}}\n```\n"
+        );
+    }
+    let _ = writeln!(body, "## Mer {lang}\n\n{} {}", sentence(8), sentence(9));
+    let mut tags: Vec<usize> = (0..3).map(|k| pick(i, 100 + k, TAGS)).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    PageText {
+        section,
+        slug,
+        title: format!("{} {i}", if lang == "nb" { "Side" } else { "Page" }),
+        date: format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+        tags,
+        body,
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    fs::write(path, text).expect("write");
+}
+
+fn stat_csv() -> String {
+    let mut csv = String::from("Region;2019;2020\n");
+    for r in 0..100 {
+        let _ = writeln!(csv, "R{r};{};{}", 10_000 + r * 37, 10_100 + r * 41);
+    }
+    csv
+}
+
+fn generate(site: &Path, pages: usize) {
+    let _ = fs::remove_dir_all(site);
+    write(
+        &site.join("site.yaml"),
+        "title: Benchmark\nbase_url: https://example.org/\nlanguages:\n  nb: { name: Norsk }\n  en: { name: English, locale: en-GB }\ntheme: bench\nminify: true\ntaxonomies: [tags]\npaginate: 20\nfeeds: true\n",
+    );
+    write(&site.join("data/tall.csv"), &stat_csv());
+    let theme = site.join("themes/bench/templates");
+    write(
+        &theme.join("base.html"),
+        "<!DOCTYPE html>\n<html lang=\"{{ language.locale }}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{% block title %}{{ language.title }}{% endblock title %}</title>\n</head>\n<body>\n<nav><a href=\"{{ language.path }}\">{{ language.title }}</a>{% for l in languages %} <a href=\"{{ l.path }}\">{{ l.name }}</a>{% endfor %}</nav>\n<main>{% block main %}{% endblock main %}</main>\n</body>\n</html>\n",
+    );
+    write(
+        &theme.join("page.html"),
+        "{% extends \"base.html\" %}\n{% block title %}{{ page.title }}{% endblock title %}\n{% block main %}<article><h1>{{ page.title }}</h1><p><time>{{ page.date }}</time></p>{{ page.content }}<ul>{% for t in page.taxonomies.tags %}<li><a href=\"{{ t.path }}\">{{ t.name }}</a></li>{% endfor %}</ul></article>{% endblock main %}\n",
+    );
+    write(
+        &theme.join("section.html"),
+        "{% extends \"base.html\" %}\n{% block main %}<h1>{{ section.title }}</h1>{{ section.content }}<ul>{% for p in paginator.pages %}<li><a href=\"{{ p.path }}\">{{ p.title }}</a> {{ p.date }}</li>{% endfor %}</ul>{% if paginator.next %}<a href=\"{{ paginator.next }}\">neste</a>{% endif %}{% endblock main %}\n",
+    );
+    write(
+        &theme.join("taxonomy_list.html"),
+        "{% extends \"base.html\" %}\n{% block main %}<ul>{% for t in terms %}<li><a href=\"{{ t.path }}\">{{ t.name }}</a> {{ t.page_count }}</li>{% endfor %}</ul>{% endblock main %}\n",
+    );
+    write(
+        &theme.join("taxonomy_single.html"),
+        "{% extends \"base.html\" %}\n{% block main %}<h1>{{ term.name }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.path }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% if paginator.next %}<a href=\"{{ paginator.next }}\">neste</a>{% endif %}{% endblock main %}\n",
+    );
+    write(&theme.join("404.html"), "{% extends \"base.html\" %}\n{% block main %}<h1>404</h1>{% endblock main %}\n");
+    for lang in ["nb", "en"] {
+        let suffix = if lang == "nb" { String::new() } else { format!(".{lang}") };
+        write(&site.join(format!("content/_index{suffix}.md")), "---\ntitle: Hjem\n---\nVelkommen.\n");
+        for s in 0..SECTIONS {
+            write(
+                &site.join(format!("content/seksjon-{s}/_index{suffix}.md")),
+                &format!("---\ntitle: Seksjon {s}\n---\nSeksjon {s}.\n"),
+            );
+        }
+        for i in 0..pages {
+            let p = page(
+                i,
+                lang,
+                pages,
+                &|sec, slug| {
+                    if slug == "_index" {
+                        format!("@/seksjon-{sec}/_index.md")
+                    } else {
+                        format!("@/seksjon-{sec}/{slug}.md")
+                    }
+                },
+                &|row| format!("{{{{ stat(table=\"tall\", row=\"R{row}\", col=\"2020\") }}}}"),
+            );
+            let tags: Vec<String> = p.tags.iter().map(|t| format!("emne {t}")).collect();
+            write(
+                &site.join(format!("content/seksjon-{}/{}{suffix}.md", p.section, p.slug)),
+                &format!(
+                    "---\ntitle: {}\ndate: {}\ndescription: Beskrivelse av {}\ntags: [{}]\n---\n{}",
+                    p.title,
+                    p.date,
+                    p.title,
+                    tags.join(", "),
+                    p.body
+                ),
+            );
+        }
+    }
+}
+
+/// The same site for Hugo: same content, same outputs (pages, paged listings, tags, sitemap,
+/// feeds, minified HTML), the statistic read from the same CSV by a shortcode.
+fn generate_hugo(_ours: &Path, site: &Path, pages: usize) {
+    let _ = fs::remove_dir_all(site);
+    write(
+        &site.join("hugo.toml"),
+        "baseURL = 'https://example.org/'\ndefaultContentLanguage = 'nb'\nbuildFuture = true\npaginate = 20\n[minify]\n  minifyOutput = true\n[taxonomies]\n  tag = 'tags'\n[languages]\n  [languages.nb]\n    languageName = 'Norsk'\n    weight = 1\n  [languages.en]\n    languageName = 'English'\n    weight = 2\n[markup.highlight]\n  noClasses = false\n",
+    );
+    write(&site.join("assets/tall.csv"), &stat_csv());
+    let layouts = site.join("layouts");
+    write(
+        &layouts.join("_default/baseof.html"),
+        "<!DOCTYPE html>\n<html lang=\"{{ .Site.Language.Lang }}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{{ block \"title\" . }}{{ .Site.Title }}{{ end }}</title>\n</head>\n<body>\n<nav><a href=\"{{ .Site.Home.RelPermalink }}\">{{ .Site.Title }}</a>{{ range .Site.Languages }} <a href=\"/{{ .Lang }}/\">{{ .LanguageName }}</a>{{ end }}</nav>\n<main>{{ block \"main\" . }}{{ end }}</main>\n</body>\n</html>\n",
+    );
+    write(
+        &layouts.join("_default/single.html"),
+        "{{ define \"title\" }}{{ .Title }}{{ end }}\n{{ define \"main\" }}<article><h1>{{ .Title }}</h1><p><time>{{ .Date.Format \"2006-01-02\" }}</time></p>{{ .Content }}<ul>{{ range .GetTerms \"tags\" }}<li><a href=\"{{ .RelPermalink }}\">{{ .LinkTitle }}</a></li>{{ end }}</ul></article>{{ end }}\n",
+    );
+    write(
+        &layouts.join("_default/list.html"),
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Paginator.Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> {{ .Date.Format \"2006-01-02\" }}</li>{{ end }}</ul>{{ with .Paginator.Next }}<a href=\"{{ .URL }}\">neste</a>{{ end }}{{ end }}\n",
+    );
+    write(
+        &layouts.join("_default/terms.html"),
+        "{{ define \"main\" }}<ul>{{ range .Data.Terms.ByName }}<li><a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}\n",
+    );
+    write(&layouts.join("404.html"), "{{ define \"main\" }}<h1>404</h1>{{ end }}\n");
+    write(
+        &layouts.join("shortcodes/stat.html"),
+        "{{ $rows := (resources.Get \"tall.csv\" | transform.Unmarshal (dict \"delimiter\" \";\")) }}{{ $row := .Get \"row\" }}{{ range $rows }}{{ if eq (index . 0) $row }}<data value=\"{{ index . 2 }}\">{{ lang.FormatNumber 0 (float (index . 2)) }}</data>{{ end }}{{ end }}",
+    );
+    for lang in ["nb", "en"] {
+        write(&site.join(format!("content/_index.{lang}.md")), "---\ntitle: Hjem\n---\nVelkommen.\n");
+        for s in 0..SECTIONS {
+            write(
+                &site.join(format!("content/seksjon-{s}/_index.{lang}.md")),
+                &format!("---\ntitle: Seksjon {s}\n---\nSeksjon {s}.\n"),
+            );
+        }
+        for i in 0..pages {
+            let p = page(
+                i,
+                lang,
+                pages,
+                &|sec, slug| {
+                    if slug == "_index" {
+                        format!("{{{{< relref \"/seksjon-{sec}\" >}}}}")
+                    } else {
+                        format!("{{{{< relref \"/seksjon-{sec}/{slug}.md\" >}}}}")
+                    }
+                },
+                &|row| format!("{{{{< stat row=\"R{row}\" >}}}}"),
+            );
+            let tags: Vec<String> = p.tags.iter().map(|t| format!("\"emne {t}\"")).collect();
+            write(
+                &site.join(format!("content/seksjon-{}/{}.{lang}.md", p.section, p.slug)),
+                &format!(
+                    "---\ntitle: {}\ndate: {}\ndescription: Beskrivelse av {}\ntags: [{}]\n---\n{}",
+                    p.title,
+                    p.date,
+                    p.title,
+                    tags.join(", "),
+                    p.body
+                ),
+            );
+        }
+    }
+}
