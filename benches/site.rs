@@ -77,24 +77,26 @@ fn main() {
         let site = base.join(format!("site-{pages}"));
         let hugo_site = base.join(format!("hugo-{pages}"));
         generate(&site, pages);
+        // The same site without minify-html, to show what minifying costs.
+        let unminified = base.join(format!("site-{pages}-unminified"));
+        generate(&unminified, pages);
+        let config = unminified.join("site.yaml");
+        fs::write(&config, fs::read_to_string(&config).expect("site.yaml").replace("minify: true", "minify: false"))
+            .expect("site.yaml");
         if hugo {
             generate_hugo(&site, &hugo_site, pages);
         }
         let total = pages * 2;
         let mut ours = Vec::new();
+        let mut ours_unminified = Vec::new();
         let mut theirs = Vec::new();
         let mut floors = Vec::new();
         for _ in 0..options.runs {
             let out = base.join("out-regionprofil");
             let _ = fs::remove_dir_all(&out);
-            ours.push(measure(
-                Command::new(&regionprofil)
-                    .args(["build", "--root"])
-                    .arg(&site)
-                    .arg("--output")
-                    .arg(&out)
-                    .env("SOURCE_DATE_EPOCH", "1795651200"),
-            ));
+            ours.push(measure(&mut build(&regionprofil, &site, &out)));
+            let _ = fs::remove_dir_all(&out);
+            ours_unminified.push(measure(&mut build(&regionprofil, &unminified, &out)));
             if hugo {
                 let out = base.join("out-hugo");
                 let _ = fs::remove_dir_all(&out);
@@ -107,6 +109,7 @@ fn main() {
             floors.push(measure(Command::new(&me).arg("--floor").arg(site.join("content")).arg(&out)));
         }
         let ours = Stats::median(&ours);
+        let ours_unminified = Stats::median(&ours_unminified);
         let floor = Stats::median(&floors);
         let theirs = (!theirs.is_empty()).then(|| Stats::median(&theirs));
         let ratio = |a: f64, b: Option<f64>| b.map_or("–".to_string(), |b| format!("{:.2}", a / b));
@@ -119,6 +122,16 @@ fn main() {
             ratio(ours.wall, theirs.as_ref().map(|t| t.wall)),
             ratio(ours.peak_mb, theirs.as_ref().map(|t| t.peak_mb)),
             ours.wall / floor.wall
+        );
+        println!(
+            "| {pages} | regionprofil, minify: false | {:.2} | {:.2} | {:.0} | {:.0} | {} | {} | {:.1} |",
+            ours_unminified.wall,
+            ours_unminified.cpu,
+            ours_unminified.peak_mb,
+            total as f64 / ours_unminified.wall,
+            ratio(ours_unminified.wall, theirs.as_ref().map(|t| t.wall)),
+            ratio(ours_unminified.peak_mb, theirs.as_ref().map(|t| t.peak_mb)),
+            ours_unminified.wall / floor.wall
         );
         if let Some(t) = &theirs {
             println!(
@@ -139,12 +152,19 @@ fn main() {
         );
         if !options.keep {
             let _ = fs::remove_dir_all(&site);
+            let _ = fs::remove_dir_all(&unminified);
             let _ = fs::remove_dir_all(&hugo_site);
         }
     }
     if !options.keep {
         let _ = fs::remove_dir_all(&base);
     }
+}
+
+fn build(regionprofil: &Path, site: &Path, out: &Path) -> Command {
+    let mut command = Command::new(regionprofil);
+    command.args(["build", "--root"]).arg(site).arg("--output").arg(out).env("SOURCE_DATE_EPOCH", "1795651200");
+    command
 }
 
 #[derive(Clone, Copy)]

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! site folder ─source─▶ SourceTree ─config/content/i18n─▶ validated parts ─site─▶ Site
-//!   ─render─▶ Output (files in memory) ─output::minify─▶ ─output::write─▶ public/
+//!   ─render─▶ Output (files in memory, minified) ─output::write─▶ public/
 //! ```
 //!
 //! Each stage reports every problem it finds and goes on with what it could use, so one
@@ -90,9 +90,8 @@ pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diag
     let summary = summarize(&site);
     let coverage = coverage::coverage(&site, &i18n);
     timings.lap("site model");
-    let minify = site.config.minify;
     let inputs = RenderInputs { site, locales, i18n, data };
-    let (mut output, render_diags) = match render::render(inputs, &tree, &mut timings) {
+    let (output, render_diags) = match render::render(inputs, &tree, &mut timings) {
         Ok(result) => result,
         Err(render_diags) => {
             diags.extend(render_diags);
@@ -102,10 +101,6 @@ pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diag
     diags.extend(render_diags);
     if diags.has_errors() {
         return Err(diags.sorted());
-    }
-    if minify {
-        output::minify::minify(&mut output.files);
-        timings.lap("minify");
     }
     Ok((Generated { output, timings, summary, coverage }, diags.sorted()))
 }
@@ -139,7 +134,8 @@ pub fn build(
     options: &BuildOptions,
     out_dir: &Path,
 ) -> Result<(Generated, output::write::WriteReport, Diagnostics), Diagnostics> {
-    let (generated, diags) = generate(options)?;
+    let (mut generated, diags) = generate(options)?;
     let report = output::write::write(out_dir, &options.root, &generated.output)?;
+    generated.timings.lap("write");
     Ok((generated, report, diags))
 }

@@ -201,12 +201,46 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<(SourceTree, Diagnostics
                 .into());
         }
     }
+    let files = read_contents(files, &mut diags);
+    let files = read_contents(files, &mut diags);
     let mut tree = SourceTree { root: root.to_path_buf(), files };
     tree.sort_and_overlay();
     if let Err(d) = fingerprint_static_files(&mut tree.files) {
         diags.push(d);
     }
     Ok((tree, diags))
+}
+
+/// Reads the files the build parses (Markdown, templates, translations, data), in
+/// parallel; static files stay on disk until they are copied. Unreadable files are reported
+/// and left out.
+fn read_contents(files: Vec<SourceFile>, diags: &mut Diagnostics) -> Vec<SourceFile> {
+    use rayon::prelude::*;
+    let read: Vec<Result<SourceFile, Diagnostic>> = files
+        .into_par_iter()
+        .map(|mut file| {
+            let Contents::OnDisk(path) = &file.contents else { return Ok(file) };
+            let as_text = file.area.is_text(&file.rel);
+            if !as_text && file.area != Area::Data {
+                return Ok(file);
+            }
+            let bytes = std::fs::read(path).map_err(|e| {
+                Diagnostic::error(format!("cannot read {}: {e}", file.display)).at(Location::file(&file.display))
+            })?;
+            file.contents =
+                if as_text { Contents::Text(text_or_error(bytes, &file.display)?) } else { Contents::Bytes(bytes) };
+            Ok(file)
+        })
+        .collect();
+    read.into_iter()
+        .filter_map(|r| match r {
+            Ok(file) => Some(file),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        })
+        .collect()
 }
 
 /// Hashes every static file, in parallel.
@@ -333,31 +367,7 @@ fn walk(
         if entry.file_type().is_dir() {
             continue;
         }
-        let contents = if area.is_text(&rel) {
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => match text_or_error(bytes, &display) {
-                    Ok(text) => Contents::Text(text),
-                    Err(d) => {
-                        diags.push(d);
-                        continue;
-                    }
-                },
-                Err(e) => {
-                    diags.push(Diagnostic::error(format!("cannot read {display}: {e}")).at(Location::file(&display)));
-                    continue;
-                }
-            }
-        } else if area == Area::Data {
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => Contents::Bytes(bytes),
-                Err(e) => {
-                    diags.push(Diagnostic::error(format!("cannot read {display}: {e}")).at(Location::file(&display)));
-                    continue;
-                }
-            }
-        } else {
-            Contents::OnDisk(entry.path().to_path_buf())
-        };
+        let contents = Contents::OnDisk(entry.path().to_path_buf());
         files.push(SourceFile { area, origin, rel, display, contents, fingerprint: None });
     }
 }

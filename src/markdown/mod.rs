@@ -261,7 +261,7 @@ impl Renderer<'_> {
     }
 
     /// Parses `source` and runs the passes that need no shortcode output.
-    fn events(&mut self, source: &str, depth: usize, pieces: &[(usize, usize)]) -> Vec<Event<'static>> {
+    fn events<'s>(&mut self, source: &'s str, depth: usize, pieces: &[(usize, usize)]) -> Vec<Event<'s>> {
         let file_offset = |pos: usize| -> usize {
             match pieces.iter().rev().find(|(start, _)| *start <= pos) {
                 Some((start, file_start)) => file_start + (pos - start),
@@ -271,7 +271,7 @@ impl Renderer<'_> {
         let mut events = Vec::new();
         let mut ranges = Vec::new();
         for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
-            events.push(event.into_static());
+            events.push(event);
             ranges.push(file_offset(range.start)..file_offset(range.end));
         }
         self.count_words(&events);
@@ -318,7 +318,7 @@ impl Renderer<'_> {
 
     /// Gives every heading a unique id (its own `{#id}`, else a slug of its text) and
     /// collects the table of contents.
-    fn heading_ids(&mut self, events: &mut [Event<'static>], top: bool) {
+    fn heading_ids(&mut self, events: &mut [Event<'_>], top: bool) {
         let mut i = 0;
         while i < events.len() {
             if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
@@ -363,7 +363,7 @@ impl Renderer<'_> {
 
     /// Resolves `@/page.md#anchor` links; a link to a page left out of this build becomes
     /// plain text, with a warning.
-    fn links(&mut self, events: &mut Vec<Event<'static>>, ranges: &[Range<usize>]) {
+    fn links(&mut self, events: &mut Vec<Event<'_>>, ranges: &[Range<usize>]) {
         let mut unlink: Vec<usize> = Vec::new();
         let base_path = self.host.base_path();
         for i in 0..events.len() {
@@ -444,7 +444,7 @@ impl Renderer<'_> {
     }
 
     /// Fenced code with a known language → syntect classes; everything else escaped.
-    fn code_blocks(&mut self, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    fn code_blocks<'s>(&mut self, events: Vec<Event<'s>>) -> Vec<Event<'s>> {
         let mut out = Vec::with_capacity(events.len());
         let mut iter = events.into_iter();
         while let Some(event) = iter.next() {
@@ -487,7 +487,7 @@ impl Renderer<'_> {
     }
 
     /// Sends images, links, headings and tables through the site's hook templates.
-    fn apply_hooks(&mut self, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    fn apply_hooks<'s>(&mut self, events: Vec<Event<'s>>) -> Vec<Event<'s>> {
         let mut out = Vec::with_capacity(events.len());
         let mut i = 0;
         while i < events.len() {
@@ -574,7 +574,7 @@ fn matching_end(events: &[Event], start: usize, is_end: impl Fn(&TagEnd) -> bool
 
 /// A paragraph that holds only placeholders becomes their HTML; elsewhere a placeholder is
 /// replaced inline.
-fn replace_placeholders(events: Vec<Event<'static>>, outputs: &[String]) -> Vec<Event<'static>> {
+fn replace_placeholders<'s>(events: Vec<Event<'s>>, outputs: &[String]) -> Vec<Event<'s>> {
     if outputs.is_empty() {
         return events;
     }
@@ -694,8 +694,16 @@ fn html_ids(html: &str) -> Vec<String> {
     ids
 }
 
-/// Byte ranges of code blocks and code spans.
-pub fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
+/// Byte ranges of code blocks and code spans, where `{{` is text and not a shortcode. The
+/// Markdown is only parsed for them when it could hold both a shortcode and code.
+fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
+    let may_call = markdown.contains("{{") || markdown.contains("{%");
+    let may_have_code = markdown.contains('`')
+        || markdown.contains("~~~")
+        || markdown.lines().any(|line| line.starts_with("    ") || line.starts_with('\t'));
+    if !(may_call && may_have_code) {
+        return Vec::new();
+    }
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {

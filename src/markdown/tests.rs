@@ -99,6 +99,13 @@ fn shortcodes_render_inline_and_as_blocks_but_never_in_code() {
     assert!(!out.html.contains("<p><b>b#2</b></p>"), "{}", out.html);
     assert!(out.html.contains("<code>{{ echo(text=\"c\") }}</code>"), "{}", out.html);
     assert!(out.html.contains("{{ echo(text=&quot;d&quot;) }}"), "{}", out.html);
+
+    let indented_and_tilde = "Før.\n\n    {{ echo(text=\"e\") }}\n\n~~~\n{{ echo(text=\"f\") }}\n~~~\n";
+    let (out, diags) = check(indented_and_tilde);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(out.html.contains("<code>{{ echo(text=&quot;e&quot;) }}"), "{}", out.html);
+    assert!(out.html.contains("{{ echo(text=&quot;f&quot;) }}"), "{}", out.html);
+    assert!(!out.html.contains("<b>"), "{}", out.html);
 }
 
 #[test]

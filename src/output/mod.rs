@@ -1,4 +1,3 @@
-//! The last stage: minifying and writing files.
+//! The last stage: writing files.
 
-pub mod minify;
 pub mod write;

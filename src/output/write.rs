@@ -134,9 +134,11 @@ fn fill(dir: &Path, output: &Output) -> Result<WriteReport, Diagnostic> {
         .chain(output.copies.iter().map(|c| c.rel.as_str()))
         .filter_map(|rel| Path::new(rel).parent())
         .collect();
-    for folder in folders {
-        fs::create_dir_all(dir.join(folder)).map_err(|e| io(&dir.join(folder), e))?;
-    }
+    // Folders in parallel: create_dir_all makes missing parents and accepts ones that exist.
+    let folders: Vec<&Path> = folders.into_iter().collect();
+    folders
+        .par_iter()
+        .try_for_each(|folder| fs::create_dir_all(dir.join(folder)).map_err(|e| io(&dir.join(folder), e)))?;
     output.files.par_iter().try_for_each(|file| {
         let path = dir.join(&file.rel);
         fs::write(&path, &file.bytes).map_err(|e| io(&path, e))

@@ -3,12 +3,11 @@
 use crate::content::LangId;
 use crate::dates::{Moment, rfc3339};
 use crate::html::escape;
-use crate::markdown::Rendered;
 use crate::site::{Doc, Site};
 
 /// The Atom feed of a language: its dated pages, newest first. `updated` is the newest
 /// entry's date, so the feed changes only when the content does.
-pub fn atom(site: &Site, lang: LangId, rendered: &[Rendered]) -> String {
+pub fn atom(site: &Site, lang: LangId, docs: &[tera::Value]) -> String {
     let language = &site.config.languages[lang];
     let mut entries: Vec<&Doc> =
         site.pages().filter(|d| d.lang == lang && !d.is_fallback() && d.meta.date.is_some()).collect();
@@ -40,7 +39,7 @@ pub fn atom(site: &Site, lang: LangId, rendered: &[Rendered]) -> String {
     out.push_str("<generator>regionprofil</generator>\n");
     for doc in entries {
         let url = escape(&site.url_of(&doc.rel));
-        let rendered = &rendered[doc.id];
+        let text_of = |key: &str| docs[doc.id].get_from_path(key).and_then(|v| v.as_str()).map(str::to_string);
         out.push_str("<entry>\n");
         out.push_str(&format!("<title>{}</title>\n", escape(&doc.meta.title)));
         if let Some(date) = &doc.meta.date {
@@ -51,11 +50,14 @@ pub fn atom(site: &Site, lang: LangId, rendered: &[Rendered]) -> String {
         }
         out.push_str(&format!("<author><name>{}</name></author>\n", escape(&site.config.title)));
         out.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n"));
-        let summary = rendered.summary.clone().or_else(|| doc.meta.description.as_ref().map(|d| escape(d)));
+        let summary = text_of("summary").or_else(|| doc.meta.description.as_ref().map(|d| escape(d)));
         if let Some(summary) = summary {
             out.push_str(&format!("<summary type=\"html\">{}</summary>\n", escape(&summary)));
         }
-        out.push_str(&format!("<content type=\"html\">{}</content>\n", escape(&rendered.html)));
+        out.push_str(&format!(
+            "<content type=\"html\">{}</content>\n",
+            escape(&text_of("content").unwrap_or_default())
+        ));
         out.push_str("</entry>\n");
     }
     out.push_str("</feed>\n");

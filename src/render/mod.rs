@@ -14,6 +14,7 @@ mod filters;
 mod functions;
 mod host;
 mod json_ld;
+mod minify;
 mod templates;
 mod views;
 
@@ -126,8 +127,8 @@ pub fn render(
     };
 
     // Markdown, with documents as they are before rendering.
-    let docs = views::doc_values(&site, tree, &shared.data, None);
-    let markdown_world = Arc::new(shared.world(docs));
+    let docs = views::doc_values(&site, tree, &shared.data);
+    let markdown_world = Arc::new(shared.world(docs.clone()));
     let markdown_tera = templates.compile(markdown_world.clone()).map_err(|e| {
         diags.extend(e);
         std::mem::take(&mut diags)
@@ -144,15 +145,23 @@ pub fn render(
     timings.lap("markdown");
 
     // Pages, with everything rendered.
-    let docs = views::doc_values(&site, tree, &shared.data, Some(&rendered));
+    // Only now is the first pass's world done with; dropping it frees its memory.
+    drop(markdown_tera);
+    drop(markdown_world);
+    let has_code = rendered.iter().any(|r| r.has_code);
+    let external_links =
+        site.docs.iter().filter(|d| !d.is_fallback()).flat_map(|d| rendered[d.id].external.iter().cloned()).collect();
+    // Each document's HTML moves into its value, so it is held once.
+    let docs: Vec<Value> =
+        docs.into_par_iter().zip(rendered.into_par_iter()).map(|(value, r)| views::with_rendered(&value, r)).collect();
     let world = Arc::new(shared.world(docs));
     let tera = templates.compile(world.clone()).map_err(|e| {
         diags.extend(e);
         std::mem::take(&mut diags)
     })?;
-    let renderer = PageRenderer { world: &world, tera: &tera, templates: &templates, tree, rendered: &rendered };
+    let renderer = PageRenderer { world: &world, tera: &tera, templates: &templates, tree };
     timings.lap("document values");
-    let mut plan = plan(&site, &templates, &rendered);
+    let mut plan = plan(&site, &templates, has_code);
     plan.retain(|job| !matches!(job, Job::Doc { doc, .. } if missing_templates.contains(doc)));
     let results: Vec<Result<OutputFile, Diagnostic>> = plan.par_iter().map(|job| renderer.render(job)).collect();
     let mut files = Vec::with_capacity(results.len());
@@ -168,8 +177,6 @@ pub fn render(
     let copies = copies(&site, tree);
     check_collisions(&files, &copies, &mut diags);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let external_links =
-        site.docs.iter().filter(|d| !d.is_fallback()).flat_map(|d| rendered[d.id].external.iter().cloned()).collect();
     Ok((Output { files, copies, external_links }, diags))
 }
 
@@ -361,7 +368,7 @@ fn paged_listings(site: &Site, with_terms: bool) -> Vec<String> {
     sections.chain(terms).collect()
 }
 
-fn plan(site: &Site, templates: &Templates, rendered: &[Rendered]) -> Vec<Job> {
+fn plan(site: &Site, templates: &Templates, has_code: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     for doc in &site.docs {
         let pagers = doc.section().map_or(1, |info| pager_count(info.pages.len(), info.paginate));
@@ -384,7 +391,7 @@ fn plan(site: &Site, templates: &Templates, rendered: &[Rendered]) -> Vec<Job> {
         jobs.extend((0..site.config.languages.len()).map(Job::Feed));
     }
     jobs.extend([Job::Sitemap, Job::Robots, Job::Redirects]);
-    if rendered.iter().any(|r| r.has_code) {
+    if has_code {
         jobs.push(Job::HighlightCss);
     }
     if site.config.has_language_chooser() {
@@ -398,7 +405,6 @@ struct PageRenderer<'a> {
     tera: &'a Tera,
     templates: &'a Templates,
     tree: &'a SourceTree,
-    rendered: &'a [Rendered],
 }
 
 impl PageRenderer<'_> {
@@ -425,7 +431,7 @@ impl PageRenderer<'_> {
             }
             Job::Feed(lang) => {
                 let rel = format!("{}atom.xml", site.lang_rel(*lang));
-                Ok(self.file(rel, feeds::atom(site, *lang, self.rendered), "the Atom feed".into()))
+                Ok(self.file(rel, feeds::atom(site, *lang, &self.world.docs), "the Atom feed".into()))
             }
             Job::Sitemap => {
                 let mut entries = feeds::doc_entries(site);
@@ -480,8 +486,15 @@ impl PageRenderer<'_> {
         }
     }
 
+    /// An output file; HTML is minified here, while the page is fresh in the cache, when
+    /// the site asks for it.
     fn file(&self, rel: String, text: String, origin: String) -> OutputFile {
-        OutputFile { rel, bytes: text.into_bytes(), origin }
+        let bytes = if self.site().config.minify && rel.ends_with(".html") {
+            minify::minify(text.as_bytes())
+        } else {
+            text.into_bytes()
+        };
+        OutputFile { rel, bytes, origin }
     }
 
     fn origin(&self, doc: &Doc) -> String {
@@ -508,12 +521,12 @@ impl PageRenderer<'_> {
         let mut context = self.context(doc.lang, &rel);
         match doc.section() {
             Some(info) => {
-                let section = self.world.sections[doc.id].clone().unwrap_or_else(|| self.world.docs[doc.id].clone());
-                context.insert_value("section", section);
+                let section = self.world.sections[doc.id].as_ref().unwrap_or(&self.world.docs[doc.id]);
+                context.insert_value("section", views::with(section, views::page_extras(site, doc)));
                 let paginator = paginator(site, &self.world.docs, &info.pages, info.paginate, pager, &doc.rel);
                 context.insert_value("paginator", paginator);
             }
-            None => context.insert_value("page", self.world.docs[doc.id].clone()),
+            None => context.insert_value("page", views::with(&self.world.docs[doc.id], views::page_extras(site, doc))),
         }
         if pager == 1 && doc.is_fallback() {
             let canonical = self.world.docs[doc.id].get_from_path("canonical").cloned().unwrap_or(Value::none());
@@ -602,12 +615,15 @@ fn paginator(site: &Site, docs: &[Value], ids: &[DocId], per_page: usize, pager:
     let end = (start + size).min(ids.len());
     let pager_rel = |n: usize| if n <= 1 { rel.to_string() } else { format!("{rel}page/{n}/") };
     let link = |n: usize| Value::from(site.url_of(&pager_rel(n)));
-    let pagers: Vec<Value> = (1..=count)
+    let mut previous = 0;
+    let pagers: Vec<Value> = pager_window(pager, count)
         .map(|n| {
             let mut map = tera::Map::new();
             map.insert("index".into(), Value::from(n));
             map.insert("url".into(), link(n));
             map.insert("path".into(), Value::from(site.path_of(&pager_rel(n))));
+            map.insert("gap_before".into(), Value::from(n > previous + 1));
+            previous = n;
             Value::from(map)
         })
         .collect();
@@ -623,6 +639,15 @@ fn paginator(site: &Site, docs: &[Value], ids: &[DocId], per_page: usize, pager:
     map.insert("next".into(), if pager < count { link(pager + 1) } else { Value::none() });
     map.insert("pagers".into(), Value::from(pagers));
     Value::from(map)
+}
+
+/// The pagers a pager navigation links: the first, the last, and two either side of the
+/// current one. Listing them all would make every pager of a long listing grow with it.
+fn pager_window(current: usize, count: usize) -> impl Iterator<Item = usize> {
+    const AROUND: usize = 2;
+    let near = current.saturating_sub(AROUND).max(1)..=(current + AROUND).min(count);
+    let ends = [1, count].into_iter().filter(|&n| n >= 1);
+    ends.chain(near).collect::<std::collections::BTreeSet<_>>().into_iter()
 }
 
 /// One template mistake breaks every page rendered with it: say it once, and how many pages
@@ -685,5 +710,20 @@ fn check_collisions(files: &[OutputFile], copies: &[CopyFile], diags: &mut Diagn
             let d = if a.contains('/') && !a.contains(' ') { d.at(Location::file(a)) } else { d };
             diags.push(d);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_window;
+
+    #[test]
+    fn the_pager_window_holds_the_ends_and_the_neighbours_of_the_current_pager() {
+        let window = |current, count| pager_window(current, count).collect::<Vec<_>>();
+        assert_eq!(window(1, 1), [1]);
+        assert_eq!(window(2, 3), [1, 2, 3]);
+        assert_eq!(window(1, 100), [1, 2, 3, 100]);
+        assert_eq!(window(50, 100), [1, 48, 49, 50, 51, 52, 100]);
+        assert_eq!(window(100, 100), [1, 98, 99, 100]);
     }
 }

@@ -12,12 +12,14 @@ use tera::{Map, Value};
 use crate::config::Config;
 use crate::content::LangId;
 use crate::data::DataSet;
-use crate::markdown::{Rendered, TocEntry};
+use crate::markdown::Rendered;
 use crate::site::{Doc, DocId, Site};
 use crate::source::SourceTree;
 
 use super::json_ld;
 
+/// The fields of a document every template can reach (listings, `get_page`); the fields
+/// only the page's own template needs come from [`page_extras`].
 #[derive(Serialize)]
 struct DocView<'a> {
     kind: &'static str,
@@ -41,18 +43,9 @@ struct DocView<'a> {
     weight: Option<i64>,
     image: Option<String>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
-    taxonomies: BTreeMap<&'a str, Vec<TermRef<'a>>>,
-    translations: Vec<TranslationView<'a>>,
-    alternates: Vec<Alternate>,
-    switcher: Vec<SwitcherEntry<'a>>,
-    ancestors: Vec<Crumb<'a>>,
     file: Option<&'a str>,
     job: Option<&'a crate::content::Job>,
     event: Option<&'a crate::content::Event>,
-    reading_time: Option<usize>,
-    word_count: Option<usize>,
-    toc: Option<&'a [TocEntry]>,
-    has_code: bool,
 }
 
 #[derive(Serialize)]
@@ -71,7 +64,6 @@ struct TranslationView<'a> {
     title: &'a str,
     url: String,
     path: String,
-    is_current: bool,
     is_fallback: bool,
 }
 
@@ -103,8 +95,77 @@ struct Crumb<'a> {
     path: String,
 }
 
-/// Builds the value of one document; `rendered` is `None` before Markdown is rendered.
-pub fn doc_value(site: &Site, tree: &SourceTree, data: &DataSet, doc: &Doc, rendered: Option<&Rendered>) -> Value {
+/// Values many documents share, built once: each taxonomy term's reference, and each
+/// translation group's list of language versions.
+struct SharedValues {
+    /// (taxonomy index, term slug) → `{name, slug, url, path}`.
+    terms: BTreeMap<(usize, String), Value>,
+    /// Translation key → the list of language versions.
+    translations: BTreeMap<String, Value>,
+}
+
+impl SharedValues {
+    fn new(site: &Site) -> SharedValues {
+        let mut terms = BTreeMap::new();
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            for term in &taxonomy.terms {
+                let view = TermRef {
+                    name: &term.name,
+                    slug: &term.slug,
+                    url: site.url_of(&term.rel),
+                    path: site.path_of(&term.rel),
+                };
+                terms.insert((t, term.slug.clone()), Value::from_serializable(&view));
+            }
+        }
+        let mut translations = BTreeMap::new();
+        for doc in &site.docs {
+            if translations.contains_key(&doc.key) {
+                continue;
+            }
+            let list: Vec<Value> = doc
+                .translations
+                .iter()
+                .map(|id| {
+                    let other = site.doc(*id);
+                    let lang = &site.config.languages[other.lang];
+                    Value::from_serializable(&TranslationView {
+                        lang: &lang.key,
+                        locale: &lang.locale,
+                        name: &lang.name,
+                        title: &other.meta.title,
+                        url: site.url_of(&other.rel),
+                        path: site.path_of(&other.rel),
+                        is_fallback: other.is_fallback(),
+                    })
+                })
+                .collect();
+            translations.insert(doc.key.clone(), Value::from(list));
+        }
+        SharedValues { terms, translations }
+    }
+
+    /// `{tags: [term, …]}` with every taxonomy of the site as a key.
+    fn taxonomies(&self, site: &Site, doc: &Doc) -> Value {
+        let mut map = Map::new();
+        for name in &site.config.taxonomies {
+            let index = site.taxonomies.iter().position(|t| &t.name == name && t.lang == doc.lang);
+            let written = doc.meta.taxonomies.get(name).map(Vec::as_slice).unwrap_or_default();
+            let mut slugs: Vec<String> = written.iter().map(|w| crate::slug::slugify(w)).collect();
+            slugs.dedup();
+            let terms: Vec<Value> = match index {
+                Some(t) => slugs.into_iter().filter_map(|slug| self.terms.get(&(t, slug)).cloned()).collect(),
+                None => Vec::new(),
+            };
+            map.insert(name.clone().into(), Value::from(terms));
+        }
+        Value::from(map)
+    }
+}
+
+/// The value of one document before its Markdown is rendered: `content`, `summary`, `toc`,
+/// `reading_time` and `word_count` are none until [`with_rendered`] adds them.
+fn doc_value(site: &Site, tree: &SourceTree, data: &DataSet, shared: &SharedValues, doc: &Doc) -> Value {
     let config = &site.config;
     let lang = &config.languages[doc.lang];
     let view = DocView {
@@ -124,29 +185,53 @@ pub fn doc_value(site: &Site, tree: &SourceTree, data: &DataSet, doc: &Doc, rend
         weight: doc.meta.weight,
         image: doc.meta.image.as_deref().map(|image| image_url(site, doc, image)),
         extra: &doc.meta.extra,
-        taxonomies: taxonomies(site, doc),
-        translations: translations(site, doc),
-        alternates: site.alternates(doc).into_iter().map(|(hreflang, url)| Alternate { hreflang, url }).collect(),
-        switcher: switcher(site, doc),
-        ancestors: ancestors(site, doc),
         file: doc.source.map(|s| tree.file(s).display.as_str()),
         job: doc.meta.job.as_ref(),
         event: doc.meta.event.as_ref(),
-        reading_time: rendered.map(|r| r.words.div_ceil(200)),
-        word_count: rendered.map(|r| r.words),
-        toc: rendered.map(|r| r.toc.as_slice()),
-        has_code: rendered.is_some_and(|r| r.has_code),
     };
     let mut map = Value::from_serializable(&view).into_map().unwrap_or_default();
-    if let Some(rendered) = rendered {
-        map.insert("content".into(), Value::safe_string(&rendered.html));
-        map.insert("summary".into(), rendered.summary.as_deref().map(Value::safe_string).unwrap_or(Value::none()));
+    map.insert("taxonomies".into(), shared.taxonomies(site, doc));
+    map.insert(
+        "translations".into(),
+        shared.translations.get(&doc.key).cloned().unwrap_or_else(|| Value::from(Vec::<Value>::new())),
+    );
+    for key in ["content", "summary", "toc", "reading_time", "word_count"] {
+        map.insert(key.into(), Value::none());
     }
-    map.insert("json_ld".into(), json_ld::for_doc(site, doc).map(|j| Value::safe_string(&j)).unwrap_or(Value::none()));
-    map.insert("navigation_json_ld".into(), Value::safe_string(&json_ld::navigation(site, doc)));
+    map.insert("has_code".into(), Value::from(false));
     let row = doc.row.as_ref().and_then(|r| data.tables.get(&r.table).map(|t| t.row_json(r.row)));
     map.insert("row".into(), row.map(|r| Value::from_serializable(&r)).unwrap_or(Value::none()));
     Value::from(map)
+}
+
+/// What only the page's own template needs, made when that page is rendered (so it is not
+/// kept for every document): `alternates`, `switcher`, `ancestors`, `json_ld`,
+/// `navigation_json_ld`.
+pub fn page_extras(site: &Site, doc: &Doc) -> [(&'static str, Value); 5] {
+    let alternates: Vec<Alternate> =
+        site.alternates(doc).into_iter().map(|(hreflang, url)| Alternate { hreflang, url }).collect();
+    [
+        ("alternates", Value::from_serializable(&alternates)),
+        ("switcher", Value::from_serializable(&switcher(site, doc))),
+        ("ancestors", Value::from_serializable(&ancestors(site, doc))),
+        ("json_ld", json_ld::for_doc(site, doc).map(|j| Value::safe_string(&j)).unwrap_or(Value::none())),
+        ("navigation_json_ld", Value::safe_string(&json_ld::navigation(site, doc))),
+    ]
+}
+
+/// A document's value with its rendered Markdown.
+pub fn with_rendered(value: &Value, rendered: Rendered) -> Value {
+    with(
+        value,
+        [
+            ("content", Value::safe_string(&rendered.html)),
+            ("summary", rendered.summary.as_deref().map(Value::safe_string).unwrap_or(Value::none())),
+            ("toc", Value::from_serializable(&rendered.toc)),
+            ("reading_time", Value::from(rendered.words.div_ceil(200))),
+            ("word_count", Value::from(rendered.words)),
+            ("has_code", Value::from(rendered.has_code)),
+        ],
+    )
 }
 
 /// A section's value with its pages and subsections (one level: each subsection with its
@@ -200,44 +285,6 @@ fn image_url(site: &Site, doc: &Doc, image: &str) -> String {
     }
 }
 
-fn taxonomies<'a>(site: &'a Site, doc: &'a Doc) -> BTreeMap<&'a str, Vec<TermRef<'a>>> {
-    // Every taxonomy of the site is a key, so templates need not test for it.
-    let mut out = BTreeMap::new();
-    for name in &site.config.taxonomies {
-        let written = doc.meta.taxonomies.get(name).map(Vec::as_slice).unwrap_or_default();
-        let Some(taxonomy) = site.taxonomies.iter().find(|t| &t.name == name && t.lang == doc.lang) else { continue };
-        let mut slugs: Vec<String> = written.iter().map(|w| crate::slug::slugify(w)).collect();
-        slugs.dedup();
-        let terms = slugs
-            .iter()
-            .filter_map(|slug| taxonomy.terms.iter().find(|t| &t.slug == slug))
-            .map(|t| TermRef { name: &t.name, slug: &t.slug, url: site.url_of(&t.rel), path: site.path_of(&t.rel) })
-            .collect();
-        out.insert(name.as_str(), terms);
-    }
-    out
-}
-
-fn translations<'a>(site: &'a Site, doc: &Doc) -> Vec<TranslationView<'a>> {
-    doc.translations
-        .iter()
-        .map(|id| {
-            let other = site.doc(*id);
-            let lang = &site.config.languages[other.lang];
-            TranslationView {
-                lang: &lang.key,
-                locale: &lang.locale,
-                name: &lang.name,
-                title: &other.meta.title,
-                url: site.url_of(&other.rel),
-                path: site.path_of(&other.rel),
-                is_current: other.id == doc.id,
-                is_fallback: other.is_fallback(),
-            }
-        })
-        .collect()
-}
-
 fn switcher<'a>(site: &'a Site, doc: &Doc) -> Vec<SwitcherEntry<'a>> {
     site.config
         .languages
@@ -260,7 +307,7 @@ fn switcher<'a>(site: &'a Site, doc: &Doc) -> Vec<SwitcherEntry<'a>> {
 
 /// The document in `lang` closest to `doc`: its translation, else the nearest ancestor's,
 /// else that language's home.
-pub fn nearest_in<'a>(site: &'a Site, doc: &Doc, lang: LangId) -> (&'a Doc, bool) {
+fn nearest_in<'a>(site: &'a Site, doc: &Doc, lang: LangId) -> (&'a Doc, bool) {
     let mut current = Some(doc.id);
     let mut exact = true;
     while let Some(id) = current {
@@ -351,10 +398,11 @@ pub fn config_value(config: &Config, languages: Vec<Value>) -> Value {
     with(&Value::from_serializable(&view), [("languages", Value::from(languages))])
 }
 
-/// Values of every document, in `DocId` order.
-pub fn doc_values(site: &Site, tree: &SourceTree, data: &DataSet, rendered: Option<&[Rendered]>) -> Vec<Value> {
+/// Values of every document, in `DocId` order, before their Markdown is rendered.
+pub fn doc_values(site: &Site, tree: &SourceTree, data: &DataSet) -> Vec<Value> {
     use rayon::prelude::*;
-    site.docs.par_iter().map(|doc| doc_value(site, tree, data, doc, rendered.map(|r| &r[doc.id]))).collect()
+    let shared = SharedValues::new(site);
+    site.docs.par_iter().map(|doc| doc_value(site, tree, data, &shared, doc)).collect()
 }
 
 pub fn term_value(site: &Site, term: &crate::site::Term, pages: Vec<Value>) -> Value {
