@@ -65,6 +65,9 @@ fn find_doc(world: &World, path: &str, lang: LangId) -> TeraResult<usize> {
     let (key, explicit) = parse_key(world, path);
     let lang = explicit.unwrap_or(lang);
     world.site.resolve(&key, lang).ok_or_else(|| {
+        if world.site.broken.contains(&key) {
+            return Error::message(format!("`{key}` has errors of its own (see above), so it cannot be used here"));
+        }
         let keys = world.site.docs.iter().map(|d| d.key.as_str());
         let hint = suggest(&key, keys).map(|h| format!("; {h}")).unwrap_or_default();
         Error::message(format!("no page `{key}` under content/{hint}"))
@@ -77,6 +80,10 @@ fn url(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     let lang = current_lang(world, kwargs, state)?;
     let site = &world.site;
     let rel = if path.starts_with("@/") {
+        if site.broken.contains(&parse_key(world, path).0) {
+            // The page's own error is reported; one mistake should read as one error.
+            return Ok(Value::from("#"));
+        }
         let id = find_doc(world, path, lang)?;
         let anchor = path.split_once('#').map(|(_, a)| format!("#{a}")).unwrap_or_default();
         format!("{}{anchor}", site.doc(id).rel)
