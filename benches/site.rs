@@ -4,7 +4,11 @@
 //!
 //! ```text
 //! cargo bench --bench site -- [--pages N]... [--runs R] [--no-hugo] [--keep]
+//! cargo bench --bench site -- --reload [--pages N]... [--runs R]
 //! ```
+//!
+//! `--reload` measures `regionprofil serve` instead: the time from saving a file to the
+//! live-reload event, for a one-page edit and for an edit of the data file every page uses.
 //!
 //! `--pages` is pages per language (default 5000; repeat it for a scale series). Output goes
 //! to tmpfs (`/dev/shm`) when there is one. Wall time, CPU time (user + system) and peak
@@ -23,6 +27,7 @@ struct Options {
     runs: usize,
     hugo: bool,
     keep: bool,
+    reload: bool,
 }
 
 fn main() {
@@ -36,13 +41,14 @@ fn main() {
         floor(Path::new(&content), Path::new(&out));
         return;
     }
-    let mut options = Options { pages: Vec::new(), runs: 5, hugo: true, keep: false };
+    let mut options = Options { pages: Vec::new(), runs: 5, hugo: true, keep: false, reload: false };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--pages" => options.pages.push(args.next().and_then(|n| n.parse().ok()).expect("--pages N")),
             "--runs" => options.runs = args.next().and_then(|n| n.parse().ok()).expect("--runs R"),
             "--no-hugo" => options.hugo = false,
             "--keep" => options.keep = true,
+            "--reload" => options.reload = true,
             "--bench" => {}
             other => panic!("unknown argument {other}"),
         }
@@ -59,6 +65,10 @@ fn main() {
     let _ = fs::remove_dir_all(&base);
     let regionprofil = PathBuf::from(env!("CARGO_BIN_EXE_regionprofil"));
     let me = std::env::current_exe().expect("this program");
+    if options.reload {
+        reload_benchmark(&regionprofil, &base, &options);
+        return;
+    }
 
     println!("# regionprofil build benchmark\n");
     println!("machine: {} cores, {}", std::thread::available_parallelism().map_or(0, |n| n.get()), cpu_model());
@@ -158,6 +168,96 @@ fn main() {
     }
     if !options.keep {
         let _ = fs::remove_dir_all(&base);
+    }
+}
+
+/// Saves a file of a served site and times how long until the browser is told to reload.
+fn reload_benchmark(regionprofil: &Path, base: &Path, options: &Options) {
+    use std::io::{BufRead, BufReader, Write};
+    use std::time::{Duration, Instant};
+
+    println!("# regionprofil serve: from saving a file to the reload event\n");
+    println!("machine: {} cores, {}\n", std::thread::available_parallelism().map_or(0, |n| n.get()), cpu_model());
+    println!("| pages per language | edit | median (ms) | fastest (ms) | slowest (ms) |");
+    println!("|---:|---|---:|---:|---:|");
+    for &pages in &options.pages {
+        let site = base.join(format!("site-{pages}"));
+        generate(&site, pages);
+        let mut server = Command::new(regionprofil)
+            .args(["serve", "--port", "0", "--root"])
+            .arg(&site)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("regionprofil serve");
+        let mut stdout = BufReader::new(server.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        let port: u16 = loop {
+            line.clear();
+            assert!(stdout.read_line(&mut line).expect("serve output") > 0, "serve stopped");
+            if let Some(address) = line.split("http://127.0.0.1:").nth(1) {
+                break address
+                    .trim_end()
+                    .trim_end_matches(['/', ' '])
+                    .split('/')
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .expect("port");
+            }
+        };
+        // Keep reading what serve prints, so it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in stdout.lines() {});
+        let mut events = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        events.write_all(b"GET /__regionprofil/events HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("subscribe");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = events.try_clone().expect("stream");
+        std::thread::spawn(move || {
+            for line in BufReader::new(reader).lines().map_while(Result::ok) {
+                if let Some(event) = line.strip_prefix("event: ") {
+                    let _ = tx.send(event.to_string());
+                }
+            }
+        });
+        assert_eq!(rx.recv_timeout(Duration::from_secs(60)).expect("hello"), "hello");
+        let page = site.join("content/seksjon-0/side-0.md");
+        let data = site.join("data/tall.csv");
+        let original = fs::read_to_string(&page).expect("page");
+        let mut timings: [(&str, Vec<f64>); 2] =
+            [("one page", Vec::new()), ("the data file all pages use", Vec::new())];
+        for run in 0..options.runs {
+            for (edit, times) in timings.iter_mut() {
+                let started = Instant::now();
+                if edit.starts_with("one") {
+                    fs::write(&page, format!("{original}\nEndring {run}.\n")).expect("edit the page");
+                } else {
+                    fs::write(&data, stat_csv().replacen("R0;10000;10100", &format!("R0;10000;{}", 20_000 + run), 1))
+                        .expect("edit the data");
+                }
+                loop {
+                    let event = rx.recv_timeout(Duration::from_secs(120)).expect("an event");
+                    assert_ne!(event, "errors", "the edit broke the site");
+                    if event == "reload" {
+                        break;
+                    }
+                }
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+                // Let the watcher settle so edits are measured one at a time.
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        }
+        for (edit, times) in &mut timings {
+            times.sort_by(f64::total_cmp);
+            println!(
+                "| {pages} | {edit} | {:.0} | {:.0} | {:.0} |",
+                times[times.len() / 2],
+                times[0],
+                times[times.len() - 1]
+            );
+        }
+        let _ = server.kill();
+        let _ = server.wait();
+        if !options.keep {
+            let _ = fs::remove_dir_all(&site);
+        }
     }
 }
 

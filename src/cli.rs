@@ -27,6 +27,8 @@ pub enum Command {
     Init(InitArgs),
     /// List the coming publish and expiry moments, the next one first
     Schedule(ScheduleArgs),
+    /// Build the site into memory, serve it, and rebuild and reload the browser on every change
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -76,6 +78,21 @@ pub struct CheckArgs {
     /// How to print the report
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The address to listen on; anything but loopback lets other machines see the preview
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub interface: std::net::IpAddr,
+    /// The port to listen on (0: any free port)
+    #[arg(long, short, value_name = "PORT", default_value_t = 1111)]
+    pub port: u16,
+    /// Also write every good build to this folder (by default nothing is written)
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

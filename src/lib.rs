@@ -26,6 +26,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod schedule;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;

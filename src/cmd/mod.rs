@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod init;
 mod schedule;
+mod serve;
 
 use std::io::{IsTerminal, Write};
 
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> Result<(), Failed> {
         Command::Check(args) => check::run(args),
         Command::Init(args) => init::run(args),
         Command::Schedule(args) => schedule::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

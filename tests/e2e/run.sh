@@ -3,7 +3,8 @@
 #   1. build it with a base URL under a path prefix (http://127.0.0.1:PORT/region/);
 #   2. serve it with nginx on loopback, with each language's 404 page;
 #   3. check it in headless Chromium (playwright-core, axe-core): e2e.mjs;
-#   4. check every HTML file with the Nu HTML checker.
+#   4. check every HTML file with the Nu HTML checker;
+#   5. `regionprofil serve` on a copy of the site: live reload in Chromium (live-reload.mjs).
 # Installs what it needs: Debian's chromium and nginx, the npm packages in package-lock.json.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -68,3 +69,11 @@ node "$here/e2e.mjs" "$base" "$out/srv/region" "$out/screenshots"
 echo "Checking every HTML file with the Nu HTML checker"
 java -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only --skip-non-html "$out/srv/region"
 echo "The Nu HTML checker found no errors"
+
+echo "Checking live reload: regionprofil serve on a copy of the site, in Chromium"
+live="$out/live-site"
+mkdir -p "$live"
+for part in site.yaml content data static themes i18n templates; do
+  [ -e "$root/$part" ] && cp -r "$root/$part" "$live/"
+done
+node "$here/live-reload.mjs" "$root/target/release/regionprofil" "$live"

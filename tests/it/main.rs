@@ -8,5 +8,6 @@ mod determinism;
 mod errors;
 mod i18n;
 mod safety;
+mod serve;
 mod stats;
 mod support;

@@ -1,0 +1,56 @@
+use std::io::Write as _;
+use std::net::SocketAddr;
+
+use regionprofil::serve::{Report, ServeOptions};
+
+use crate::cli::ServeArgs;
+
+use super::{Failed, count, options, print_diagnostics};
+
+pub fn run(args: ServeArgs) -> Result<(), Failed> {
+    let build = options(&args.site)?;
+    // A date given on the command line (or SOURCE_DATE_EPOCH) is kept; otherwise every
+    // build asks the clock, so campaigns appear and expire while the server runs.
+    let follow_clock = args.site.now.is_none() && std::env::var_os("SOURCE_DATE_EPOCH").is_none();
+    if !args.interface.is_loopback() {
+        eprintln!(
+            "warning: serving on {}: other machines on the network can see the preview (drafts included when --drafts is on)",
+            args.interface
+        );
+    }
+    let options =
+        ServeOptions { build, follow_clock, address: SocketAddr::new(args.interface, args.port), output: args.output };
+    regionprofil::serve::run(options, print_report).map_err(|diags| {
+        print_diagnostics(&diags);
+        Failed
+    })
+}
+
+fn print_report(report: Report) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let cause = |trigger: &[String]| match trigger {
+        [] => String::new(),
+        [one] => format!("{one} changed: "),
+        [first, rest @ ..] => format!("{first} and {} changed: ", count(rest.len(), "other file")),
+    };
+    match report {
+        Report::Serving { url } => {
+            println!("Serving the site at {url} (Ctrl-C stops)");
+        }
+        Report::Built { trigger, took, changed, pages, warnings } => {
+            print_diagnostics(warnings);
+            let what = match changed {
+                _ if trigger.is_empty() => format!("built {pages} pages"),
+                [] => "rebuilt, nothing changed".to_string(),
+                [one] => format!("rebuilt, {one} changed"),
+                [first, rest @ ..] => format!("rebuilt, {first} and {} changed", count(rest.len(), "other file")),
+            };
+            println!("{}{what} in {:.0} ms", cause(trigger), ms(took));
+        }
+        Report::Failed { trigger, took, errors } => {
+            print_diagnostics(errors);
+            println!("{}the build failed in {:.0} ms; still serving the last good build", cause(trigger), ms(took));
+        }
+    }
+    let _ = std::io::stdout().flush();
+}

@@ -1,0 +1,136 @@
+//! The HTTP side of `serve`: files from the in-memory site, the live-reload script and its
+//! event stream.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::{broadcast, watch};
+use tokio_stream::StreamExt as _;
+use tokio_stream::wrappers::BroadcastStream;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::paths::{self, Wanted};
+use super::snapshot::Snapshot;
+
+const LIVE_SCRIPT: &str = include_str!("live.js");
+const LIVE_PATH: &str = "/__regionprofil/live.js";
+const EVENTS_PATH: &str = "/__regionprofil/events";
+
+/// What the browser is told after a build.
+#[derive(Clone, Debug)]
+pub enum Notice {
+    Reload,
+    Stylesheets,
+    Errors(Arc<str>),
+}
+
+#[derive(Clone)]
+pub struct Shared {
+    pub site: watch::Receiver<Snapshot>,
+    pub notices: broadcast::Sender<Notice>,
+}
+
+pub fn router(shared: Shared) -> Router {
+    Router::new()
+        .route(LIVE_PATH, get(live_script))
+        .route(EVENTS_PATH, get(events))
+        .fallback(get(file))
+        .with_state(shared)
+        // A preview must never show yesterday's page from the browser's cache.
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+}
+
+async fn live_script() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], LIVE_SCRIPT).into_response()
+}
+
+async fn events(State(shared): State<Shared>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    let snapshot = shared.site.borrow().clone();
+    let mut greeting = vec![Event::default().event("hello").data(snapshot.version.to_string())];
+    if let Some(errors) = &snapshot.errors {
+        greeting.push(Event::default().event("errors").data(errors.as_ref()));
+    }
+    // A client that falls behind (lagged) just gets the next notice; one that goes away
+    // ends its stream and is dropped.
+    let notices = BroadcastStream::new(shared.notices.subscribe()).filter_map(|notice| {
+        Some(match notice.ok()? {
+            Notice::Reload => Event::default().event("reload").data("reload"),
+            Notice::Stylesheets => Event::default().event("css").data("css"),
+            Notice::Errors(text) => Event::default().event("errors").data(text.as_ref()),
+        })
+    });
+    let stream = tokio_stream::iter(greeting).chain(notices).map(Ok);
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn file(State(shared): State<Shared>, uri: Uri) -> Response {
+    let rel = match paths::decode(uri.path()) {
+        Ok(rel) => rel,
+        Err(refused) => return (StatusCode::BAD_REQUEST, refused.0).into_response(),
+    };
+    let snapshot = shared.site.borrow().clone();
+    let files = &snapshot.files;
+    match paths::resolve(&rel, |path| files.contains_key(path)) {
+        Some(Wanted::File(path)) => respond(StatusCode::OK, &path, &files[&path], &snapshot),
+        Some(Wanted::Folder(location)) => {
+            let location = match uri.query() {
+                Some(query) => format!("{location}?{query}"),
+                None => location,
+            };
+            (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response()
+        }
+        None => match paths::not_found_page(&rel, files.keys().map(String::as_str)) {
+            Some(page) => respond(StatusCode::NOT_FOUND, page, &files[page], &snapshot),
+            None => respond(
+                StatusCode::NOT_FOUND,
+                "404.html",
+                b"<!doctype html><title>Not found</title><p>Not found.",
+                &snapshot,
+            ),
+        },
+    }
+}
+
+fn respond(status: StatusCode, path: &str, bytes: &[u8], snapshot: &Snapshot) -> Response {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let textual = mime.type_() == "text" || matches!(mime.subtype().as_str(), "javascript" | "json" | "xml");
+    let content_type = if textual { format!("{mime}; charset=utf-8") } else { mime.to_string() };
+    let body = if mime.subtype() == "html" {
+        Body::from(with_live_script(bytes, snapshot.version))
+    } else {
+        Body::from(bytes.to_vec())
+    };
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// The page with the live-reload script, before `</body>` (or at the end).
+fn with_live_script(html: &[u8], version: u64) -> Vec<u8> {
+    let tag = format!(r#"<script src="{LIVE_PATH}?v={version}"></script>"#);
+    let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_live_script;
+
+    #[test]
+    fn the_script_goes_before_the_end_of_the_body() {
+        let out = String::from_utf8(with_live_script(b"<body><p>x</p></body></html>", 3)).unwrap_or_default();
+        assert_eq!(out, r#"<body><p>x</p><script src="/__regionprofil/live.js?v=3"></script></body></html>"#);
+        let minified = String::from_utf8(with_live_script(b"<p>x", 1)).unwrap_or_default();
+        assert!(minified.ends_with(r#"<p>x<script src="/__regionprofil/live.js?v=1"></script>"#));
+    }
+}

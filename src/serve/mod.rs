@@ -1,0 +1,188 @@
+//! `regionprofil serve`: build the site into memory, serve it on loopback, and build it
+//! again whenever one of its files changes, telling the browser to reload (or only to swap
+//! its stylesheets). A failed build keeps the last good pages and shows its errors in the
+//! terminal and over the page.
+//!
+//! ```text
+//! watcher thread ─paths─▶ rebuild loop ─Snapshot─▶ watch channel ─▶ HTTP handlers
+//!                                     └─Notice──▶ broadcast ─────▶ event streams (SSE)
+//! ```
+
+mod http;
+mod paths;
+mod snapshot;
+mod watch;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use tokio::sync::{broadcast, watch as channel};
+
+use crate::BuildOptions;
+use crate::diag::{Diagnostic, Diagnostics};
+use http::Notice;
+use snapshot::Snapshot;
+use watch::Change;
+
+/// What `serve` is asked to do.
+pub struct ServeOptions {
+    /// Its `base_url` is replaced by the server's own address.
+    pub build: BuildOptions,
+    /// Take "now" from the clock at every build (unless a fixed date was given), so pages
+    /// come and go on their publish and expiry dates while the server runs.
+    pub follow_clock: bool,
+    pub address: SocketAddr,
+    /// Also write every good build to this folder (all or nothing, as `build` does).
+    pub output: Option<PathBuf>,
+}
+
+/// What `serve` tells the person running it.
+pub enum Report<'a> {
+    /// Listening at this address.
+    Serving {
+        url: &'a str,
+    },
+    /// A build finished: the files that changed set it off (none for the first build).
+    Built {
+        trigger: &'a [String],
+        took: Duration,
+        changed: &'a [String],
+        pages: usize,
+        warnings: &'a Diagnostics,
+    },
+    Failed {
+        trigger: &'a [String],
+        took: Duration,
+        errors: &'a Diagnostics,
+    },
+}
+
+/// Serves until interrupted (Ctrl-C).
+pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 'static) -> Result<(), Diagnostics> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+    let listener = runtime.block_on(listen(options.address))?;
+    let address = listener.local_addr().map_err(|e| Diagnostic::error(format!("cannot serve: {e}")))?;
+    let url = format!("http://{address}/");
+    options.build.base_url = Some(url.clone());
+
+    let report = Arc::new(report);
+    let (first, outcome) = build(&options, &Snapshot::default());
+    outcome.report(&*report, &[]);
+    let (site_tx, site_rx) = channel::channel(first);
+    let (notices, _) = broadcast::channel(64);
+
+    let root = options.build.root.canonicalize().unwrap_or_else(|_| options.build.root.clone());
+    let (_watcher, changes) = watch::watch(&root)
+        .map_err(|e| Diagnostic::error(format!("cannot watch {} for changes: {e}", root.display())))?;
+    let output = options.output.as_ref().map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone()));
+    {
+        let notices = notices.clone();
+        let report = report.clone();
+        std::thread::spawn(move || {
+            for paths in changes {
+                let mut trigger: Vec<(String, Change)> =
+                    paths.iter().filter_map(|p| watch::classify(&root, output.as_deref(), p)).collect();
+                if trigger.is_empty() {
+                    continue;
+                }
+                trigger.sort_by(|a, b| a.0.cmp(&b.0));
+                trigger.dedup();
+                let names: Vec<String> = trigger.iter().map(|(rel, _)| rel.clone()).collect();
+                let previous = site_tx.borrow().clone();
+                let (next, outcome) = build(&options, &previous);
+                outcome.report(&*report, &names);
+                let notice = match &next.errors {
+                    Some(errors) => Some(Notice::Errors(errors.clone())),
+                    None if previous.errors.is_some() => Some(Notice::Reload),
+                    None if next.version == previous.version => None,
+                    None if trigger.iter().all(|(_, change)| *change == Change::Stylesheet) => {
+                        Some(Notice::Stylesheets)
+                    }
+                    None => Some(Notice::Reload),
+                };
+                site_tx.send_replace(next);
+                if let Some(notice) = notice {
+                    let _ = notices.send(notice);
+                }
+            }
+        });
+    }
+
+    report(Report::Serving { url: &url });
+    let app = http::router(http::Shared { site: site_rx, notices });
+    runtime
+        .block_on(async {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+        })
+        .map_err(|e| Diagnostic::error(format!("the server stopped: {e}")).into())
+}
+
+/// A listening socket with room for a burst of connections (std's backlog is 128).
+async fn listen(address: SocketAddr) -> Result<tokio::net::TcpListener, Diagnostic> {
+    let fail = |e: std::io::Error| {
+        Diagnostic::error(format!("cannot listen on {address}: {e}"))
+            .hint("choose another port with --port, or stop the program that uses this one")
+    };
+    let socket = if address.is_ipv4() { tokio::net::TcpSocket::new_v4() } else { tokio::net::TcpSocket::new_v6() }
+        .map_err(fail)?;
+    socket.set_reuseaddr(true).map_err(fail)?;
+    socket.bind(address).map_err(fail)?;
+    socket.listen(1024).map_err(fail)
+}
+
+/// The result of one build, to report.
+enum Outcome {
+    Built { took: Duration, changed: Vec<String>, pages: usize, warnings: Diagnostics },
+    Failed { took: Duration, errors: Diagnostics },
+}
+
+impl Outcome {
+    fn report(&self, report: &dyn Fn(Report), trigger: &[String]) {
+        match self {
+            Outcome::Built { took, changed, pages, warnings } => {
+                report(Report::Built { trigger, took: *took, changed, pages: *pages, warnings })
+            }
+            Outcome::Failed { took, errors } => report(Report::Failed { trigger, took: *took, errors }),
+        }
+    }
+}
+
+/// Builds the site into memory. On failure the previous files stay, with the errors.
+fn build(options: &ServeOptions, previous: &Snapshot) -> (Snapshot, Outcome) {
+    let started = Instant::now();
+    let mut build = options.build.clone();
+    if options.follow_clock {
+        build.now = Timestamp::now();
+    }
+    let result = crate::generate(&build).and_then(|(generated, warnings)| {
+        let files = snapshot::files_of(&generated.output)?;
+        if let Some(out) = &options.output {
+            crate::output::write::write(out, &build.root, &generated.output)?;
+        }
+        let pages = generated.summary.languages.iter().map(|(_, pages, sections)| pages + sections).sum();
+        Ok((files, pages, warnings))
+    });
+    let took = started.elapsed();
+    match result {
+        Ok((files, pages, warnings)) => {
+            let changed = snapshot::changed(&previous.files, &files);
+            let version = if changed.is_empty() { previous.version } else { previous.version + 1 };
+            let next = Snapshot { files: Arc::new(files), errors: None, version };
+            (next, Outcome::Built { took, changed, pages, warnings })
+        }
+        Err(errors) => {
+            let next = Snapshot { errors: Some(Arc::from(errors.render(false))), ..previous.clone() };
+            (next, Outcome::Failed { took, errors })
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! `regionprofil serve`, started for real on a free port over a copy of a fixture site, and
+//! talked to over real sockets: pages, the live-reload event stream, broken edits, path
+//! safety, and bursts of clients.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::support::{NOW_EPOCH, Site, files};
+
+/// Long enough for a slow CI machine; a passing test never waits for it.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+struct Server {
+    child: Child,
+    port: u16,
+    stdout: mpsc::Receiver<String>,
+    stderr: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(site: &Site, extra: &[&str]) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("regionprofil"))
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .current_dir(&site.root)
+            .env("SOURCE_DATE_EPOCH", NOW_EPOCH)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("regionprofil serve starts");
+        let stdout = lines(child.stdout.take().expect("stdout"));
+        let stderr = lines(child.stderr.take().expect("stderr"));
+        let mut server = Server { child, port: 0, stdout, stderr };
+        let serving = server.wait_for_line("Serving the site at http://");
+        let address = serving.split("http://").nth(1).and_then(|a| a.split('/').next()).expect("an address");
+        server.port = address.rsplit(':').next().and_then(|p| p.parse().ok()).expect("a port");
+        server
+    }
+
+    /// The next line of output that contains `text` (earlier lines are skipped).
+    fn wait_for_line(&self, text: &str) -> String {
+        loop {
+            match self.stdout.recv_timeout(PATIENCE) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => continue,
+                Err(_) => panic!(
+                    "serve never printed {text:?}; stderr: {}",
+                    self.stderr.try_iter().collect::<Vec<_>>().join("\n")
+                ),
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        request(self.port, &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+    }
+
+    fn events(&self) -> Events {
+        Events::connect(self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lines(stream: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+}
+
+/// One request, written as raw bytes so that paths reach the server exactly as written.
+fn request(port: u16, raw: &str) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    stream.write_all(raw.as_bytes()).expect("send");
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("read the response");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a response head");
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status");
+    Response { status, head: head.to_string(), body: body.to_string() }
+}
+
+/// The live-reload event stream, as (event, data) pairs.
+struct Events {
+    rx: mpsc::Receiver<(String, String)>,
+    _stream: TcpStream,
+}
+
+impl Events {
+    fn connect(port: u16) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream
+            .write_all(b"GET /__regionprofil/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+            .expect("send");
+        let reader = stream.try_clone().expect("clone");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let (mut event, mut data) = (String::new(), Vec::new());
+            for line in BufReader::new(reader).lines().map_while(Result::ok) {
+                // Chunked transfer puts chunk sizes on lines of their own; SSE fields have a colon.
+                if let Some(name) = line.strip_prefix("event: ") {
+                    event = name.to_string();
+                } else if let Some(value) = line.strip_prefix("data: ").or_else(|| line.strip_prefix("data:")) {
+                    data.push(value.to_string());
+                } else if line.is_empty() && !event.is_empty() {
+                    if tx.send((std::mem::take(&mut event), data.join("\n"))).is_err() {
+                        break;
+                    }
+                    data.clear();
+                }
+            }
+        });
+        Events { rx, _stream: stream }
+    }
+
+    /// The next event, skipping keep-alives.
+    fn next(&self) -> (String, String) {
+        self.rx.recv_timeout(PATIENCE).expect("an event")
+    }
+}
+
+fn serve_site() -> Site {
+    Site::named("sites", "serve")
+}
+
+#[test]
+fn an_edit_sends_a_reload_and_the_new_page() {
+    let site = serve_site();
+    let server = Server::start(&site, &[]);
+    let first = server.get("/side/");
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("Første versjon"));
+    assert!(first.body.contains(r#"<script src="/__regionprofil/live.js?v=1"></script>"#));
+    let events = server.events();
+    assert_eq!(events.next(), ("hello".into(), "1".into()));
+
+    site.write("content/side.md", "---\ntitle: Side\n---\nAndre versjon av siden.\n");
+    assert_eq!(events.next().0, "reload");
+    let second = server.get("/side/");
+    assert!(second.body.contains("Andre versjon"), "{}", second.body);
+    assert!(second.body.contains("live.js?v=2"));
+    let line = server.wait_for_line("content/side.md changed");
+    assert!(line.contains("rebuilt, side/index.html changed in"), "{line}");
+
+    // The served site is in memory: nothing is written.
+    assert!(!site.root.join("public").exists());
+}
+
+#[test]
+fn a_data_file_edit_reloads_the_pages_that_show_it() {
+    let site = serve_site();
+    let server = Server::start(&site, &[]);
+    assert!(server.get("/tall/").body.contains("28\u{a0}000"));
+    let events = server.events();
+    events.next();
+    site.write("data/folk.csv", "Kommune;Folketall\nLillehammer;29500\nØyer;5000\n");
+    assert_eq!(events.next().0, "reload");
+    assert!(server.get("/tall/").body.contains("29\u{a0}500"));
+}
+
+#[test]
+fn a_stylesheet_edit_swaps_stylesheets_without_a_reload() {
+    let site = serve_site();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next();
+    site.write("static/site.css", "body { color: navy; }\n");
+    assert_eq!(events.next().0, "css");
+    assert_eq!(server.get("/site.css").body, "body { color: navy; }\n");
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_pages_and_shows_the_error_until_fixed() {
+    let site = serve_site();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next();
+
+    site.write("content/side.md", "---\ntitle: Side\ntitel: Feil\n---\nØdelagt.\n");
+    let (event, data) = events.next();
+    assert_eq!(event, "errors");
+    assert!(data.contains("unknown key `titel`"), "{data}");
+    assert!(data.contains("content/side.md:3:1"), "{data}");
+    assert!(data.contains("did you mean `title`?"), "{data}");
+    server.wait_for_line("the build failed");
+
+    // Still serving the last good build, and a page opened now learns of the errors too.
+    let page = server.get("/side/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Første versjon"));
+    let late = server.events();
+    assert_eq!(late.next(), ("hello".into(), "1".into()));
+    assert_eq!(late.next().0, "errors");
+
+    site.write("content/side.md", "---\ntitle: Side\n---\nRettet.\n");
+    assert_eq!(events.next().0, "reload");
+    assert!(server.get("/side/").body.contains("Rettet."));
+}
+
+#[test]
+fn paths_out_of_the_site_are_refused() {
+    let site = serve_site();
+    let server = Server::start(&site, &[]);
+    for path in [
+        "/../site.yaml",
+        "/../../../../etc/passwd",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E%2Fsite.yaml",
+        "/..%2fsite.yaml",
+        "/..%5csite.yaml",
+        "/%5c..%5csite.yaml",
+        "/en/..%5C..%5Csite.yaml",
+        "/side/..\\..\\site.yaml",
+        "/%00",
+        "/%ff%fe",
+    ] {
+        let response = server.get(path);
+        assert!(matches!(response.status, 400 | 404), "{path}: {}", response.status);
+        assert!(!response.body.contains("base_url"), "{path} leaked site.yaml");
+        assert!(!response.body.contains("root:"), "{path} leaked /etc/passwd");
+    }
+    // Files of the site folder are not files of the site.
+    for path in ["/site.yaml", "/content/side.md", "/data/folk.csv", "/themes/plain/templates/base.html"] {
+        assert_eq!(server.get(path).status, 404, "{path}");
+    }
+}
+
+#[test]
+fn misses_get_the_site_s_own_404_page_and_files_their_content_types() {
+    let site = serve_site();
+    let server = Server::start(&site, &[]);
+    let miss = server.get("/finnes-ikke/");
+    assert_eq!(miss.status, 404);
+    assert!(miss.body.contains(r#"<html lang="nb">"#), "{}", miss.body);
+    let english = server.get("/en/missing/");
+    assert_eq!(english.status, 404);
+    assert!(english.body.contains(r#"<html lang="en-GB">"#), "{}", english.body);
+
+    // No listings: a folder without an index page is a miss.
+    assert_eq!(server.get("/static/").status, 404);
+
+    let folder = server.get("/side");
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("location"), Some("/side/"));
+    for (path, content_type) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/site.css", "text/css; charset=utf-8"),
+        ("/sitemap.xml", "text/xml; charset=utf-8"),
+        ("/atom.xml", "text/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/__regionprofil/live.js", "text/javascript; charset=utf-8"),
+    ] {
+        let response = server.get(path);
+        assert_eq!(response.status, 200, "{path}");
+        assert_eq!(response.header("content-type"), Some(content_type), "{path}");
+    }
+    assert_eq!(server.get("/").header("cache-control"), Some("no-store"));
+    // Links point at the server, not at site.yaml's base_url.
+    assert!(server.get("/").body.contains(&format!("http://127.0.0.1:{}/", server.port)));
+}
+
+#[test]
+fn it_survives_clients_that_leave_and_a_burst_of_a_thousand() {
+    let site = serve_site();
+    let server = Server::start(&site, &[]);
+    // Clients that go away mid-request or mid-stream.
+    for _ in 0..20 {
+        let mut half = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+        let _ = half.write_all(b"GET /side/ HTTP/1.1\r\nHo");
+        drop(Events::connect(server.port));
+    }
+    let mut reading = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    let _ = reading.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    let _ = reading.read(&mut [0u8; 16]);
+    drop(reading);
+
+    let port = server.port;
+    let burst: Vec<_> = (0..1000)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 { "/side/" } else { "/en/side/" };
+                request(port, &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")).status
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = burst.into_iter().map(|t| t.join().expect("a request thread")).collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{:?}", statuses.iter().filter(|s| **s != 200).collect::<Vec<_>>());
+
+    // And it still notices edits.
+    let events = server.events();
+    events.next();
+    site.write("content/side.md", "---\ntitle: Side\n---\nEtter stormen.\n");
+    assert_eq!(events.next().0, "reload");
+}
+
+#[test]
+fn serving_elsewhere_than_loopback_warns() {
+    let site = serve_site();
+    let server = Server::start(&site, &["--interface", "0.0.0.0"]);
+    let warning = server.stderr.recv_timeout(PATIENCE).expect("a warning");
+    assert!(warning.contains("warning: serving on 0.0.0.0"), "{warning}");
+}
+
+#[test]
+fn built_sites_never_carry_the_live_reload_script() {
+    let site = serve_site();
+    site.command().arg("build").assert().success();
+    for (rel, bytes) in files(&site.public()) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("__regionprofil"), "{rel}");
+    }
+}
