@@ -169,14 +169,7 @@ pub struct DocInput<'a> {
 }
 
 pub fn render(input: &DocInput<'_>, host: &dyn Host) -> (Rendered, Vec<Diagnostic>) {
-    let mut renderer = Renderer {
-        input,
-        host,
-        out: Rendered::default(),
-        flat_toc: Vec::new(),
-        nth: BTreeMap::new(),
-        diags: Vec::new(),
-    };
+    let mut renderer = Renderer::new(input, host);
     let (html, summary) = renderer.fragment(input.body.clone(), 0, true);
     let mut out = renderer.out;
     out.html = html;
@@ -189,14 +182,7 @@ pub fn render(input: &DocInput<'_>, host: &dyn Host) -> (Rendered, Vec<Diagnosti
 /// summary; `@/` links and hooks still apply.
 pub fn render_fragment(markdown: &str, doc: DocId, lang: LangId, host: &dyn Host) -> Result<String, String> {
     let input = DocInput { doc, lang, file: "", text: markdown, body: 0..markdown.len() };
-    let mut renderer = Renderer {
-        input: &input,
-        host,
-        out: Rendered::default(),
-        flat_toc: Vec::new(),
-        nth: BTreeMap::new(),
-        diags: Vec::new(),
-    };
+    let mut renderer = Renderer::new(&input, host);
     let events = renderer.events(markdown, 0, &[]);
     let html = to_html(events);
     match renderer.diags.iter().find(|d| d.is_error()) {
@@ -211,10 +197,25 @@ struct Renderer<'a> {
     out: Rendered,
     flat_toc: Vec<TocEntry>,
     nth: BTreeMap<String, usize>,
+    /// The next number to try after a heading id that is taken: `overskrift` → 3 means
+    /// `overskrift-1` and `overskrift-2` are taken too. Keeps many equal headings linear.
+    next_suffix: BTreeMap<String, usize>,
     diags: Vec<Diagnostic>,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    fn new(input: &'a DocInput<'a>, host: &'a dyn Host) -> Renderer<'a> {
+        Renderer {
+            input,
+            host,
+            out: Rendered::default(),
+            flat_toc: Vec::new(),
+            nth: BTreeMap::new(),
+            next_suffix: BTreeMap::new(),
+            diags: Vec::new(),
+        }
+    }
+
     fn location(&self, range: Range<usize>) -> Location {
         Location::in_text(self.input.file, self.input.text, range)
     }
@@ -354,11 +355,17 @@ impl Renderer<'_> {
         }
     }
 
-    fn unique_id(&self, base: String) -> String {
+    fn unique_id(&mut self, base: String) -> String {
         if !self.out.anchors.contains(&base) {
             return base;
         }
-        (1..).map(|n| format!("{base}-{n}")).find(|id| !self.out.anchors.contains(id)).unwrap_or(base)
+        let next = self.next_suffix.entry(base.clone()).or_insert(1);
+        let (n, id) = (*next..)
+            .map(|n| (n, format!("{base}-{n}")))
+            .find(|(_, id)| !self.out.anchors.contains(id))
+            .unwrap_or((*next, base));
+        *next = n + 1;
+        id
     }
 
     /// Resolves `@/page.md#anchor` links; a link to a page left out of this build becomes
