@@ -313,18 +313,24 @@ fn walk(
     if !dir.exists() {
         return;
     }
+    // How a path is named in messages: `content/jobb/x.md`, lossily when it is not UTF-8.
+    let shown = |path: &Path| match path.strip_prefix(dir) {
+        Ok(rel) if !rel.as_os_str().is_empty() => format!("{display_dir}/{}", rel.to_string_lossy()),
+        _ => display_dir.to_string(),
+    };
     let mut walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let shown = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| display_dir.to_string());
-                let message = if e.loop_ancestor().is_some() {
-                    format!("{shown} is a symlink that loops back to a folder above it")
+                let shown = e.path().map(&shown).unwrap_or_else(|| display_dir.to_string());
+                let d = if e.loop_ancestor().is_some() {
+                    Diagnostic::error(format!("{shown} is a symlink that loops back to a folder above it"))
+                        .hint("remove the link, or make it point at a folder that does not contain it")
                 } else {
-                    format!("cannot read {shown}: {e}")
+                    Diagnostic::error(format!("cannot read {shown}: {e}"))
                 };
-                diags.push(Diagnostic::error(message));
+                diags.push(d.at(Location::file(&shown)));
                 continue;
             }
         };
@@ -333,8 +339,10 @@ fn walk(
             continue;
         }
         let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            let shown = shown(entry.path());
             diags.push(
-                Diagnostic::error(format!("the file name {} is not UTF-8", entry.path().display()))
+                Diagnostic::error(format!("the file name {shown} is not UTF-8"))
+                    .at(Location::file(&shown))
                     .hint("rename the file using UTF-8 (any modern editor or file manager does)"),
             );
             if entry.file_type().is_dir() {

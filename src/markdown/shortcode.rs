@@ -133,6 +133,20 @@ pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
                 }
             }
             Err(e) => {
+                // A call that runs past the end of its paragraph (or of the file) was left
+                // open: say so where it starts, not where the parser gave up.
+                let between = &text[start..e.span.start.min(text.len())];
+                let e = if e.span.start >= text.len() || between.contains("\n\n") || between.contains("\n\r\n") {
+                    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+                    let close = if block { "%}" } else { "}}" };
+                    ParseError {
+                        message: format!("the shortcode `{name}` is not closed"),
+                        span: start..line_end.max(name_span.end),
+                        hint: Some(format!("finish the call with `)` and `{close}` before the paragraph ends")),
+                    }
+                } else {
+                    e
+                };
                 // Skip the body of a broken body shortcode too, so its `{% end %}` is not
                 // reported again as a stray.
                 at = e.span.end.max(start + 2);

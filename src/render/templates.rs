@@ -56,7 +56,7 @@ impl Templates {
                     }
                 }
                 if !diags.has_errors() {
-                    diags.push(self.diagnostic(&first));
+                    diags.extend(self.diagnostics(&first));
                 }
                 Err(diags)
             }
@@ -73,7 +73,13 @@ impl Templates {
 
     /// A Tera error as a diagnostic at the template file, line and column.
     pub fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
-        match error.kind() {
+        self.diagnostics(error).into_iter().next().unwrap_or_else(|| Diagnostic::error(error.to_string()))
+    }
+
+    /// A Tera error as diagnostics: checks done when templates are added (unknown
+    /// functions, filters, includes) come as one message holding a report per mistake.
+    pub fn diagnostics(&self, error: &tera::Error) -> Vec<Diagnostic> {
+        let d = match error.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
                 let message = first_line(report.message());
                 match self.sources.get(report.filename()) {
@@ -86,16 +92,25 @@ impl Templates {
                 }
             }
             ErrorKind::MissingParent { current, parent } => {
-                let at = self.sources.get(current).map(|(display, _)| Location::file(display));
                 let d = Diagnostic::error(format!("`{current}` extends `{parent}`, which does not exist"))
                     .maybe_hint(crate::diag::suggest(parent, self.names()));
-                match at {
-                    Some(at) => d.at(at),
-                    None => d,
-                }
+                self.at_tag(d, current, "extends")
+            }
+            ErrorKind::CircularExtend { tpl, inheritance_chain } => {
+                let chain = inheritance_chain.iter().chain([tpl]).map(String::as_str).collect::<Vec<_>>().join(" → ");
+                let d = Diagnostic::error(format!("`{tpl}` extends itself: {chain}"))
+                    .hint("a template can only extend one that does not lead back to it");
+                self.at_tag(d, tpl, "extends")
+            }
+            ErrorKind::CircularInclude { tpl, include_chain } => {
+                let chain = include_chain.join(" → ");
+                let d = Diagnostic::error(format!("`{tpl}` includes itself: {chain}"))
+                    .hint("an include that leads back to its own template would never end");
+                self.at_tag(d, tpl, "include")
             }
             ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("there is no template `{name}`"))
                 .maybe_hint(crate::diag::suggest(name, self.names())),
+            ErrorKind::Msg(message) if message.contains("\n --> ") => return self.reports(message),
             _ => {
                 let mut message = error.to_string();
                 let mut source = std::error::Error::source(error);
@@ -106,8 +121,61 @@ impl Templates {
                 }
                 Diagnostic::error(message)
             }
+        };
+        vec![d]
+    }
+
+    /// Tera's text reports (`error: MESSAGE` then ` --> NAME:LINE:COL`) as diagnostics at
+    /// the template's real path.
+    fn reports(&self, text: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut lines = text.lines().peekable();
+        while let Some(line) = lines.next() {
+            let Some(message) = line.trim_start().strip_prefix("error: ") else { continue };
+            let message = message.trim_start_matches("error: ").to_string();
+            let place = lines.peek().and_then(|l| l.trim_start().strip_prefix("--> ")).and_then(|place| {
+                let mut parts = place.rsplitn(3, ':');
+                let col: usize = parts.next()?.parse().ok()?;
+                let line: usize = parts.next()?.parse().ok()?;
+                Some((parts.next()?.to_string(), line, col))
+            });
+            let d = Diagnostic::error(message.clone());
+            out.push(match place.and_then(|(name, line, col)| Some((self.sources.get(&name)?, line, col))) {
+                Some(((display, text), line, col)) => {
+                    let start = offset_of(text, line, col);
+                    // Underline the name the message quotes (with its quotes, for a template name).
+                    let name_len = message.split('`').nth(1).map_or(1, str::len).max(1);
+                    let quoted = text[start..].starts_with(['"', '\'']);
+                    let len = if quoted { name_len + 2 } else { name_len };
+                    Diagnostic::error(message).at(Location::in_text(
+                        display,
+                        text,
+                        start..(start + len).min(text.len()),
+                    ))
+                }
+                None => d,
+            });
+        }
+        out
+    }
+
+    /// `d` at the first `{% TAG` of a template, or at the template file.
+    fn at_tag(&self, d: Diagnostic, template: &str, tag: &str) -> Diagnostic {
+        match self.sources.get(template) {
+            Some((display, text)) => {
+                let at = text.find(&format!("{{% {tag}")).map_or(0..0, |i| i..i + 3 + tag.len());
+                d.at(Location::in_text(display, text, at))
+            }
+            None => d,
         }
     }
+}
+
+/// The byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_text = &text[line_start.min(text.len())..];
+    line_start + line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i)
 }
 
 fn first_line(message: &str) -> String {

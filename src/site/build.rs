@@ -373,21 +373,46 @@ fn check_terms(docs: &[Doc], tree: &SourceTree, diags: &mut Diagnostics) {
 }
 
 fn aliases(docs: &[Doc], tree: &SourceTree, diags: &mut Diagnostics) -> Vec<Alias> {
+    // Where an alias is written, for messages.
+    let location = |doc: &Doc, alias: &str| {
+        doc.source.map(|source| {
+            let file = tree.file(source);
+            let at = file.text().find(alias).map_or(0..0, |i| i..i + alias.len());
+            Location::in_text(&file.display, file.text(), at)
+        })
+    };
+    let origin = |doc: &Doc| doc.source.map_or_else(|| "a home page".to_string(), |s| tree.file(s).display.clone());
+    let pages: BTreeMap<&str, &Doc> = docs.iter().map(|d| (d.rel.as_str(), d)).collect();
+    let mut claimed: BTreeMap<String, &Doc> = BTreeMap::new();
     let mut out = Vec::new();
     for doc in docs.iter().filter(|d| !d.is_fallback()) {
         for alias in &doc.meta.aliases {
-            match alias_rel(alias) {
-                Ok(rel) => out.push(Alias { rel, target: doc.id }),
-                Err(hint) => {
-                    let Some(source) = doc.source else { continue };
-                    let file = tree.file(source);
-                    let at = file.text().find(alias.as_str()).map_or(0..0, |i| i..i + alias.len());
-                    diags.push(
-                        Diagnostic::error(format!("the alias `{alias}` is not a path inside the site"))
-                            .at(Location::in_text(&file.display, file.text(), at))
-                            .hint(hint),
-                    );
+            let problem = match alias_rel(alias) {
+                Err(hint) => Some((format!("the alias `{alias}` is not a path inside the site"), hint.to_string())),
+                Ok(rel) => {
+                    if let Some(page) = pages.get(rel.as_str()) {
+                        Some((
+                            format!("the alias `{alias}` is the address of {}", origin(page)),
+                            "an alias is an old address that redirects here; remove it or choose another".into(),
+                        ))
+                    } else if let Some(other) = claimed.get(&rel) {
+                        Some((
+                            format!("the alias `{alias}` is also an alias of {}", origin(other)),
+                            "one old address can redirect to one page only".into(),
+                        ))
+                    } else {
+                        claimed.insert(rel.clone(), doc);
+                        out.push(Alias { rel, target: doc.id });
+                        None
+                    }
                 }
+            };
+            if let Some((message, hint)) = problem {
+                let d = Diagnostic::error(message).hint(hint);
+                diags.push(match location(doc, alias) {
+                    Some(at) => d.at(at),
+                    None => d,
+                });
             }
         }
     }
