@@ -47,9 +47,14 @@ fn print_report(report: Report) {
             };
             println!("{}{what} in {:.0} ms", cause(trigger), ms(took));
         }
-        Report::Failed { trigger, took, errors } => {
+        Report::Failed { trigger, took, errors, has_last_good } => {
             print_diagnostics(errors);
-            println!("{}the build failed in {:.0} ms; still serving the last good build", cause(trigger), ms(took));
+            let serving = if has_last_good {
+                "still serving the last good build"
+            } else {
+                "pages will be served once the errors are fixed"
+            };
+            println!("{}the build failed in {:.0} ms; {serving}", cause(trigger), ms(took));
         }
     }
     let _ = std::io::stdout().flush();

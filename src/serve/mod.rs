@@ -42,22 +42,11 @@ pub struct ServeOptions {
 /// What `serve` tells the person running it.
 pub enum Report<'a> {
     /// Listening at this address.
-    Serving {
-        url: &'a str,
-    },
+    Serving { url: &'a str },
     /// A build finished: the files that changed set it off (none for the first build).
-    Built {
-        trigger: &'a [String],
-        took: Duration,
-        changed: &'a [String],
-        pages: usize,
-        warnings: &'a Diagnostics,
-    },
-    Failed {
-        trigger: &'a [String],
-        took: Duration,
-        errors: &'a Diagnostics,
-    },
+    Built { trigger: &'a [String], took: Duration, changed: &'a [String], pages: usize, warnings: &'a Diagnostics },
+    /// A build failed; `has_last_good` says whether an earlier build is still served.
+    Failed { trigger: &'a [String], took: Duration, errors: &'a Diagnostics, has_last_good: bool },
 }
 
 /// Serves until interrupted (Ctrl-C).
@@ -143,7 +132,7 @@ async fn listen(address: SocketAddr) -> Result<tokio::net::TcpListener, Diagnost
 /// The result of one build, to report.
 enum Outcome {
     Built { took: Duration, changed: Vec<String>, pages: usize, warnings: Diagnostics },
-    Failed { took: Duration, errors: Diagnostics },
+    Failed { took: Duration, errors: Diagnostics, has_last_good: bool },
 }
 
 impl Outcome {
@@ -152,7 +141,9 @@ impl Outcome {
             Outcome::Built { took, changed, pages, warnings } => {
                 report(Report::Built { trigger, took: *took, changed, pages: *pages, warnings })
             }
-            Outcome::Failed { took, errors } => report(Report::Failed { trigger, took: *took, errors }),
+            Outcome::Failed { took, errors, has_last_good } => {
+                report(Report::Failed { trigger, took: *took, errors, has_last_good: *has_last_good })
+            }
         }
     }
 }
@@ -182,7 +173,8 @@ fn build(options: &ServeOptions, previous: &Snapshot) -> (Snapshot, Outcome) {
         }
         Err(errors) => {
             let next = Snapshot { errors: Some(Arc::from(errors.render(false))), ..previous.clone() };
-            (next, Outcome::Failed { took, errors })
+            let has_last_good = !previous.files.is_empty();
+            (next, Outcome::Failed { took, errors, has_last_good })
         }
     }
 }

@@ -341,3 +341,19 @@ fn built_sites_never_carry_the_live_reload_script() {
         assert!(!String::from_utf8_lossy(&bytes).contains("__regionprofil"), "{rel}");
     }
 }
+
+#[test]
+fn a_site_broken_from_the_start_is_served_once_fixed() {
+    let site = serve_site();
+    site.write("content/side.md", "---\ntitel: Side\n---\nTekst.\n");
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/side/").status, 404);
+    let events = server.events();
+    assert_eq!(events.next(), ("hello".into(), "0".into()));
+    let (event, data) = events.next();
+    assert_eq!(event, "errors");
+    assert!(data.contains("content/side.md:2:1"), "{data}");
+    site.write("content/side.md", "---\ntitle: Side\n---\nTekst.\n");
+    assert_eq!(events.next().0, "reload");
+    assert_eq!(server.get("/side/").status, 200);
+}
