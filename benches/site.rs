@@ -123,26 +123,20 @@ fn main() {
         let floor = Stats::median(&floors);
         let theirs = (!theirs.is_empty()).then(|| Stats::median(&theirs));
         let ratio = |a: f64, b: Option<f64>| b.map_or("–".to_string(), |b| format!("{:.2}", a / b));
-        println!(
-            "| {pages} | regionprofil | {:.2} | {:.2} | {:.0} | {:.0} | {} | {} | {:.1} |",
-            ours.wall,
-            ours.cpu,
-            ours.peak_mb,
-            total as f64 / ours.wall,
-            ratio(ours.wall, theirs.as_ref().map(|t| t.wall)),
-            ratio(ours.peak_mb, theirs.as_ref().map(|t| t.peak_mb)),
-            ours.wall / floor.wall
-        );
-        println!(
-            "| {pages} | regionprofil, minify: false | {:.2} | {:.2} | {:.0} | {:.0} | {} | {} | {:.1} |",
-            ours_unminified.wall,
-            ours_unminified.cpu,
-            ours_unminified.peak_mb,
-            total as f64 / ours_unminified.wall,
-            ratio(ours_unminified.wall, theirs.as_ref().map(|t| t.wall)),
-            ratio(ours_unminified.peak_mb, theirs.as_ref().map(|t| t.peak_mb)),
-            ours_unminified.wall / floor.wall
-        );
+        let row = |tool: &str, stats: &Stats| {
+            println!(
+                "| {pages} | {tool} | {:.2} | {:.2} | {:.0} | {:.0} | {} | {} | {:.1} |",
+                stats.wall,
+                stats.cpu,
+                stats.peak_mb,
+                total as f64 / stats.wall,
+                ratio(stats.wall, theirs.as_ref().map(|t| t.wall)),
+                ratio(stats.peak_mb, theirs.as_ref().map(|t| t.peak_mb)),
+                stats.wall / floor.wall
+            );
+        };
+        row("regionprofil", &ours);
+        row("regionprofil, minify: false", &ours_unminified);
         if let Some(t) = &theirs {
             println!(
                 "| {pages} | Hugo | {:.2} | {:.2} | {:.0} | {:.0} | 1.00 | 1.00 | {:.1} |",

@@ -4,10 +4,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::support::{NOW_EPOCH, Site, copy_dir, files, fixtures};
+use crate::support::{Site, copy_dir, files, fixtures};
 
 /// Generous: the largest case builds 100,000 pages.
 const TIME_LIMIT: Duration = Duration::from_secs(120);
@@ -30,15 +30,8 @@ struct Run {
 /// Builds the site, watching its peak memory, and kills it past the time limit.
 fn build(site: &Site) -> Run {
     let started = Instant::now();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("regionprofil"))
-        .arg("build")
-        .current_dir(&site.root)
-        .env("SOURCE_DATE_EPOCH", NOW_EPOCH)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("regionprofil starts");
+    let mut child =
+        site.process().arg("build").stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("regionprofil starts");
     let stderr = child.stderr.take().expect("stderr");
     let reader = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
     let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));

@@ -4,11 +4,11 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::support::{NOW_EPOCH, Site, files};
+use crate::support::{Site, files};
 
 /// Long enough for a slow CI machine; a passing test never waits for it.
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -22,12 +22,10 @@ struct Server {
 
 impl Server {
     fn start(site: &Site, extra: &[&str]) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("regionprofil"))
+        let mut child = site
+            .process()
             .args(["serve", "--port", "0"])
             .args(extra)
-            .current_dir(&site.root)
-            .env("SOURCE_DATE_EPOCH", NOW_EPOCH)
-            .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -32,7 +32,12 @@ impl Site {
 
     /// The program, run in this site with a fixed clock and no colours.
     pub fn command(&self) -> Command {
-        let mut cmd = Command::cargo_bin("regionprofil").expect("the regionprofil binary");
+        Command::from_std(self.process())
+    }
+
+    /// The same, as a process to spawn and watch while it runs (`serve`, memory limits).
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("regionprofil"));
         cmd.current_dir(&self.root)
             .env("SOURCE_DATE_EPOCH", NOW_EPOCH)
             .env("NO_COLOR", "1")
