@@ -93,6 +93,9 @@ pub struct ServeArgs {
     /// Also write every good build to this folder (by default nothing is written)
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// After each build, print how long each stage took and the memory in use
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,15 @@ pub struct Summary {
 
 /// Reads, validates and renders the site, without writing anything.
 pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diagnostics> {
+    generate_again(options, None)
+}
+
+/// [`generate`], reusing what `memo` remembers of an earlier build wherever its inputs are
+/// unchanged, and leaving this build in `memo` for the next (`serve` rebuilds this way).
+pub fn generate_again(
+    options: &BuildOptions,
+    memo: Option<&mut render::memo::Memo>,
+) -> Result<(Generated, Diagnostics), Diagnostics> {
     let mut timings = timings::Timings::default();
     let (config, tree, mut diags) = load(options)?;
     timings.lap("read files");
@@ -92,7 +101,7 @@ pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diag
     let coverage = coverage::coverage(&site, &i18n);
     timings.lap("site model");
     let inputs = RenderInputs { site, locales, i18n, data };
-    let (output, render_diags) = match render::render(inputs, &tree, &mut timings) {
+    let (output, render_diags) = match render::render(inputs, &tree, &mut timings, memo) {
         Ok(result) => result,
         Err(render_diags) => {
             diags.extend(render_diags);

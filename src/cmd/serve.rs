@@ -20,13 +20,14 @@ pub fn run(args: ServeArgs) -> Result<(), Failed> {
     }
     let options =
         ServeOptions { build, follow_clock, address: SocketAddr::new(args.interface, args.port), output: args.output };
-    regionprofil::serve::run(options, print_report).map_err(|diags| {
+    let timings = args.timings;
+    regionprofil::serve::run(options, move |report| print_report(report, timings)).map_err(|diags| {
         print_diagnostics(&diags);
         Failed
     })
 }
 
-fn print_report(report: Report) {
+fn print_report(report: Report, with_timings: bool) {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     let cause = |trigger: &[String]| match trigger {
         [] => String::new(),
@@ -37,15 +38,29 @@ fn print_report(report: Report) {
         Report::Serving { url } => {
             println!("Serving the site at {url} (Ctrl-C stops)");
         }
-        Report::Built { trigger, took, changed, pages, warnings } => {
+        Report::Built { trigger, took, changed, pages, reuse, timings, warnings } => {
             print_diagnostics(warnings);
-            let what = match changed {
-                _ if trigger.is_empty() => format!("built {pages} pages"),
-                [] => "rebuilt, nothing changed".to_string(),
-                [one] => format!("rebuilt, {one} changed"),
-                [first, rest @ ..] => format!("rebuilt, {first} and {} changed", count(rest.len(), "other file")),
-            };
-            println!("{}{what} in {:.0} ms", cause(trigger), ms(took));
+            if with_timings {
+                print!("{}", timings.report());
+            }
+            if trigger.is_empty() {
+                println!("built {pages} pages in {:.0} ms", ms(took));
+            } else {
+                let outcome = match changed {
+                    [] => "nothing changed".to_string(),
+                    [one] => format!("{one} changed"),
+                    [first, rest @ ..] => format!("{first} and {} changed", count(rest.len(), "other file")),
+                };
+                println!(
+                    "{}rendered {} of {} and {} of {}; {outcome}; {:.0} ms",
+                    cause(trigger),
+                    reuse.documents_rendered,
+                    count(reuse.documents, "document"),
+                    reuse.files_rendered,
+                    count(reuse.files, "page"),
+                    ms(took)
+                );
+            }
         }
         Report::Failed { trigger, took, errors, has_last_good } => {
             print_diagnostics(errors);

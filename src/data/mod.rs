@@ -49,6 +49,11 @@ impl DataSet {
     }
 }
 
+/// A data file's name: its path under `data/` without the extension.
+pub fn name_of(rel: &str) -> &str {
+    rel.rsplit_once('.').map_or(rel, |(stem, _)| stem)
+}
+
 enum Loaded {
     Table(Box<Table>),
     Plain(serde_json::Value),
@@ -57,13 +62,8 @@ enum Loaded {
 
 pub fn load(tree: &SourceTree, config: &Config) -> (DataSet, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let files: Vec<(String, &crate::source::SourceFile)> = tree
-        .area(Area::Data)
-        .map(|(_, f)| {
-            let name = f.rel.rsplit_once('.').map_or(f.rel.as_str(), |(stem, _)| stem).to_string();
-            (name, f)
-        })
-        .collect();
+    let files: Vec<(String, &crate::source::SourceFile)> =
+        tree.area(Area::Data).map(|(_, f)| (name_of(&f.rel).to_string(), f)).collect();
     let mut claimed: BTreeMap<&str, &str> = BTreeMap::new();
     for (name, file) in &files {
         if let Some(first) = claimed.insert(name, &file.display) {

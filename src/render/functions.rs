@@ -1,7 +1,8 @@
 //! Template functions. Each looks things up in the built site and never reads files; each
 //! works in the language of the page being rendered unless given `lang=`.
 //!
-//! `url(path, lang?, absolute?)`, `get_page(path, lang?)`, `get_section(path, lang?)`,
+//! `url(path, lang?, absolute?)`, `get_page(path, lang?)`,
+//! `get_section(path, lang?, metadata_only?)`,
 //! `asset(path)`, `t(key, lang?, count?, …)`.
 
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use crate::diag::suggest;
 use crate::i18n::{Entry, interpolate};
 
 use super::World;
+use super::memo::{self, Read, doc_ref};
 
 pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
     let w = world.clone();
@@ -62,6 +64,7 @@ pub fn parse_key(world: &World, path: &str) -> (String, Option<LangId>) {
 }
 
 fn find_doc(world: &World, path: &str, lang: LangId) -> TeraResult<usize> {
+    memo::record(|| Read::Resolve(path.to_string(), lang));
     let (key, explicit) = parse_key(world, path);
     let lang = explicit.unwrap_or(lang);
     world.site.resolve(&key, lang).ok_or_else(|| {
@@ -98,18 +101,25 @@ fn url(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
 fn get_doc(world: &World, kwargs: &Kwargs, state: &State, section: bool) -> TeraResult<Value> {
     let path = kwargs.must_get::<&str>("path")?;
     let lang = current_lang(world, kwargs, state)?;
+    let metadata_only = section && kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
     let id = find_doc(world, path, lang)?;
-    if section {
-        world.sections[id]
-            .clone()
-            .ok_or_else(|| Error::message(format!("`{path}` is a page; use get_page, or name its _index.md")))
-    } else {
-        Ok(world.docs[id].clone())
+    let found = doc_ref(world.site.doc(id));
+    if !section {
+        memo::record(|| Read::Doc(found));
+        return Ok(world.docs[id].clone());
     }
+    let (values, read) = if metadata_only {
+        (&world.section_metadata, Read::SectionMetadata(found))
+    } else {
+        (&world.sections, Read::Section(found))
+    };
+    memo::record(|| read);
+    values[id].clone().ok_or_else(|| Error::message(format!("`{path}` is a page; use get_page, or name its _index.md")))
 }
 
 fn asset(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
     let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
+    memo::record(|| Read::Asset(path.to_string()));
     match world.fingerprints.get(path) {
         Some(hash) => Ok(Value::from(format!("{}?h={hash}", world.site.path_of(path)))),
         None => {
@@ -122,6 +132,7 @@ fn asset(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
 /// A table (columns, rows with cells by column, provenance) or plain data, by name.
 fn data(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
     let name = kwargs.must_get::<&str>("name")?;
+    memo::record(|| Read::Data(name.to_string()));
     if let Some(plain) = world.data.plain.get(name) {
         return Ok(Value::from_serializable(plain));
     }
@@ -132,7 +143,9 @@ fn data(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
 /// One value: a number, text, or none when the data marks it missing.
 fn stat(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
     let lookup = |e: crate::data::LookupError| Error::message(e.to_string());
-    let table = world.data.table(kwargs.must_get::<&str>("table")?).map_err(lookup)?;
+    let name = kwargs.must_get::<&str>("table")?;
+    memo::record(|| Read::Data(name.to_string()));
+    let table = world.data.table(name).map_err(lookup)?;
     let row = table.row(kwargs.must_get::<&str>("row")?).map_err(lookup)?;
     let col = table.column(kwargs.must_get::<&str>("col")?).map_err(lookup)?;
     Ok(Value::from_serializable(&table.cell(row, col).to_json()))

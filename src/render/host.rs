@@ -13,6 +13,7 @@ use crate::stats::{self, StatsContext};
 
 use super::World;
 use super::functions::parse_key;
+use super::memo::{self, Read, doc_ref};
 use super::templates::Templates;
 
 pub struct DocHost<'a> {
@@ -23,6 +24,7 @@ pub struct DocHost<'a> {
 
 /// `jobb/x.md` in `lang`, else in the default language.
 pub fn resolve(world: &World, path: &str, lang: LangId) -> Resolved {
+    memo::record(|| Read::Resolve(path.to_string(), lang));
     let (key, explicit) = parse_key(world, path);
     let lang = explicit.unwrap_or(lang);
     let site = &world.site;
@@ -47,7 +49,12 @@ impl Host for DocHost<'_> {
 
     fn shortcode(&self, call: &Call, body: Option<&str>, site: &ShortcodeSite) -> Result<String, ShortcodeError> {
         let template = format!("shortcodes/{}.html", call.name);
+        memo::record(|| Read::Template(template.clone()));
         if !self.templates.has(&template) {
+            // The built-in shortcodes read one table each, named by `table=`.
+            if let Some(ArgValue::Str(table)) = call.arg("table").map(|a| &a.value) {
+                memo::record(|| Read::Data(table.clone()));
+            }
             let world = self.world;
             let stats = StatsContext {
                 data: &world.data,
@@ -71,6 +78,7 @@ impl Host for DocHost<'_> {
         if let Some(body) = body {
             context.insert_value("body", Value::safe_string(body));
         }
+        memo::record(|| Read::Doc(doc_ref(self.world.site.doc(site.doc))));
         context.insert_value("page", self.world.docs[site.doc].clone());
         context.insert_value("nth", Value::from(site.nth));
         self.tera.render(&template, &context).map_err(|e| {
@@ -82,9 +90,11 @@ impl Host for DocHost<'_> {
 
     fn hook(&self, hook: &Hook, doc: DocId) -> Option<Result<String, String>> {
         let template = hook.template_name();
+        memo::record(|| Read::Template(template.to_string()));
         if !self.templates.has(template) {
             return None;
         }
+        memo::record(|| Read::Doc(doc_ref(self.world.site.doc(doc))));
         let mut context = self.world.base_context(self.world.site.doc(doc).lang);
         if let Some(map) = Value::from_serializable(hook).as_map() {
             for (key, value) in map.iter() {

@@ -9,11 +9,13 @@
 //! 4. Refuse two outputs that claim one path.
 
 pub mod builtin;
+mod digest;
 mod feeds;
 mod filters;
 mod functions;
 mod host;
 mod json_ld;
+pub mod memo;
 mod minify;
 mod templates;
 mod views;
@@ -35,6 +37,8 @@ use crate::markdown::{self, DocInput, Rendered};
 use crate::site::{Body, Doc, DocId, Kind, Site};
 use crate::source::{Area, Contents, SourceTree};
 use crate::timings::Timings;
+use digest::{Digest, DigestedContext};
+use memo::{Digests, Got, MarkdownResult, Memo, doc_ref};
 
 pub use templates::Templates;
 
@@ -43,7 +47,7 @@ pub use templates::Templates;
 pub struct OutputFile {
     /// Path in the output folder: `en/jobs/index.html`.
     pub rel: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
     /// What made it, for messages: `content/jobb/_index.md`.
     pub origin: String,
 }
@@ -84,8 +88,12 @@ pub struct World {
     pub docs: Vec<Value>,
     /// Each section's value with its pages and subsections, by `DocId`.
     pub sections: Vec<Option<Value>>,
+    /// Each section's value without pages, by `DocId`.
+    pub section_metadata: Vec<Option<Value>>,
     config: Value,
     languages: Vec<Value>,
+    /// What reads find here, when results are remembered for the next build.
+    digests: Option<Digests>,
 }
 
 impl World {
@@ -107,16 +115,20 @@ pub struct RenderInputs {
     pub data: DataSet,
 }
 
+/// Renders every output file. With a memo (in `serve`), a document or file whose inputs
+/// are unchanged since the memo's build is reused, and the memo then holds this build.
 pub fn render(
     inputs: RenderInputs,
     tree: &SourceTree,
     timings: &mut Timings,
+    memo: Option<&mut Memo>,
 ) -> Result<(Output, Diagnostics), Diagnostics> {
     let RenderInputs { site, locales, i18n, data } = inputs;
     let templates = Templates::collect(tree);
     let mut diags = Diagnostics::new();
     let missing_templates = check_templates(&site, &templates, tree, &mut diags);
     let site = Arc::new(site);
+    let site_digests = memo.is_some().then(|| SiteDigests::new(&site, &i18n, &templates, tree));
     let shared = Shared {
         site: site.clone(),
         locales: Arc::new(locales),
@@ -124,7 +136,10 @@ pub fn render(
         data: Arc::new(data),
         highlighter: Arc::new(Highlighter::new()),
         fingerprints: Arc::new(fingerprints(tree)),
+        digests: site_digests,
     };
+    let mut no_memo = Memo::default();
+    let memo = memo.unwrap_or(&mut no_memo);
 
     // Markdown, with documents as they are before rendering.
     let docs = views::doc_values(&site, tree, &shared.data);
@@ -134,13 +149,34 @@ pub fn render(
         std::mem::take(&mut diags)
     })?;
     let host = host::DocHost { world: &markdown_world, tera: &markdown_tera, templates: &templates };
-    let results: Vec<(Rendered, Vec<Diagnostic>)> =
-        site.docs.par_iter().map(|doc| render_markdown(doc, tree, &host)).collect();
+    let recall = memo.markdown(&markdown_world);
+    let results: Vec<_> = site
+        .docs
+        .par_iter()
+        .map(|doc| {
+            let rendered = recall.get_or_render(
+                &doc_ref(doc),
+                || markdown_inputs(doc, tree),
+                || {
+                    let (rendered, warnings) = render_markdown(doc, tree, &host);
+                    let failed = warnings.iter().any(Diagnostic::is_error);
+                    let result = Arc::new(MarkdownResult::new(&site, rendered, warnings));
+                    if failed { Err(result) } else { Ok(result) }
+                },
+            );
+            (doc_ref(doc), rendered.unwrap_or_else(|failed| Got { value: failed, entry: None, rendered: true }))
+        })
+        .collect();
     let mut rendered = Vec::with_capacity(results.len());
-    for (r, d) in results {
-        diags.extend(d);
-        rendered.push(r);
+    let mut entries = Vec::with_capacity(results.len());
+    let mut documents_rendered = 0;
+    for (key, got) in results {
+        diags.extend(got.value.warnings.iter().cloned());
+        rendered.push(got.value.relinked(&site));
+        documents_rendered += usize::from(got.rendered);
+        entries.extend(got.entry.map(|entry| (key, entry)));
     }
+    memo.keep_markdown(&markdown_world, entries, documents_rendered, site.docs.len());
     check_anchors(&site, &rendered, &mut diags);
     timings.lap("markdown");
 
@@ -151,33 +187,68 @@ pub fn render(
     let has_code = rendered.iter().any(|r| r.has_code);
     let external_links =
         site.docs.iter().filter(|d| !d.is_fallback()).flat_map(|d| rendered[d.id].external.iter().cloned()).collect();
-    // Each document's HTML moves into its value, so it is held once.
     let docs: Vec<Value> =
-        docs.into_par_iter().zip(rendered.into_par_iter()).map(|(value, r)| views::with_rendered(&value, r)).collect();
+        docs.into_par_iter().zip(rendered.par_iter()).map(|(value, r)| views::with_rendered(&value, r)).collect();
+    drop(rendered);
     let world = Arc::new(shared.world(docs));
     let tera = templates.compile(world.clone()).map_err(|e| {
         diags.extend(e);
         std::mem::take(&mut diags)
     })?;
-    let renderer = PageRenderer { world: &world, tera: &tera, templates: &templates, tree };
+    let renderer = PageRenderer { world: &world, tera: &tera, templates: &templates, tree, recall: memo.files(&world) };
     timings.lap("document values");
     let mut plan = plan(&site, &templates, has_code);
     plan.retain(|job| !matches!(job, Job::Doc { doc, .. } if missing_templates.contains(doc)));
-    let results: Vec<Result<OutputFile, Diagnostic>> = plan.par_iter().map(|job| renderer.render(job)).collect();
+    let results: Vec<Result<Got<OutputFile>, Diagnostic>> = plan.par_iter().map(|job| renderer.render(job)).collect();
     let mut files = Vec::with_capacity(results.len());
+    let mut entries = Vec::new();
+    let mut files_rendered = 0;
     let mut failures = Vec::new();
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok(got) => {
+                if let Some(entry) = got.entry {
+                    files_rendered += usize::from(got.rendered);
+                    entries.push((got.value.rel.clone(), entry));
+                }
+                files.push(got.value);
+            }
             Err(d) => failures.push(d),
         }
     }
+    memo.keep_files(&world, entries, files_rendered);
     diags.extend(merge_repeated(failures));
     timings.lap("templates");
     let copies = copies(&site, tree);
     check_collisions(&files, &copies, &mut diags);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok((Output { files, copies, external_links }, diags))
+}
+
+/// The digests of site-wide inputs, made once per build when results are remembered.
+struct SiteDigests {
+    site: Digest,
+    templates: Arc<BTreeMap<String, Digest>>,
+    data: Arc<BTreeMap<String, Digest>>,
+}
+
+impl SiteDigests {
+    fn new(site: &Site, i18n: &I18n, templates: &Templates, tree: &SourceTree) -> SiteDigests {
+        // Everything in site.yaml and the UI strings reaches every page.
+        let site_wide = digest::of((format!("{:?}", site.config), format!("{i18n:?}")));
+        let data = tree
+            .area(Area::Data)
+            .map(|(_, f)| (crate::data::name_of(&f.rel).to_string(), digest::of(f.bytes())))
+            .collect();
+        SiteDigests { site: site_wide, templates: Arc::new(templates.digests()), data: Arc::new(data) }
+    }
+}
+
+/// What a document's Markdown is made from besides what it reads: its whole file (the
+/// front matter's length moves the lines of everything after it) and its language.
+fn markdown_inputs(doc: &Doc, tree: &SourceTree) -> Digest {
+    let file = doc.source.map(|s| tree.file(s));
+    digest::of((file.map(|f| (&f.display, f.text())), doc.lang, matches!(doc.body, Body::Empty)))
 }
 
 /// What both phases share.
@@ -188,12 +259,15 @@ struct Shared {
     data: Arc<DataSet>,
     highlighter: Arc<Highlighter>,
     fingerprints: Arc<BTreeMap<String, String>>,
+    digests: Option<SiteDigests>,
 }
 
 impl Shared {
     fn world(&self, docs: Vec<Value>) -> World {
         let sections = views::section_values(&self.site, &docs);
+        let section_metadata = views::section_metadata(&self.site, &docs);
         let languages = views::languages_value(&self.site);
+        let digests = self.digests.as_ref().map(|shared| world_digests(shared, &docs, &sections, &section_metadata));
         World {
             site: self.site.clone(),
             locales: self.locales.clone(),
@@ -205,7 +279,44 @@ impl Shared {
             languages,
             docs,
             sections,
+            section_metadata,
+            digests,
         }
+    }
+}
+
+/// The digests of one world's document and section values.
+fn world_digests(
+    shared: &SiteDigests,
+    docs: &[Value],
+    sections: &[Option<Value>],
+    section_metadata: &[Option<Value>],
+) -> Digests {
+    let mut known = digest::KnownValues::default();
+    // A document's value holds no other document, so they can be hashed apart, in parallel.
+    let doc_digests: Vec<Digest> = docs.par_iter().map(|value| known.digest(value)).collect();
+    for (value, digest) in docs.iter().zip(&doc_digests) {
+        known.insert(value, *digest);
+    }
+    let section_digests = sections
+        .iter()
+        .map(|section| {
+            let section = section.as_ref()?;
+            if let Some(pages) = section.get_from_path("pages") {
+                known.remember(pages);
+            }
+            Some(known.remember(section))
+        })
+        .collect();
+    let metadata_digests = section_metadata.iter().map(|section| section.as_ref().map(|s| known.digest(s))).collect();
+    Digests {
+        site: shared.site,
+        templates: shared.templates.clone(),
+        data: shared.data.clone(),
+        docs: doc_digests,
+        sections: section_digests,
+        section_metadata: metadata_digests,
+        known,
     }
 }
 
@@ -228,7 +339,7 @@ fn render_markdown(doc: &Doc, tree: &SourceTree, host: &host::DocHost) -> (Rende
 /// `[x](@/page.md#anchor)` must name a heading or id of that page. In a fallback page the
 /// text is another language's, so a heading that only that language's target has is a
 /// warning, not an error.
-fn check_anchors(site: &Site, rendered: &[Rendered], diags: &mut Diagnostics) {
+fn check_anchors(site: &Site, rendered: &[Arc<Rendered>], diags: &mut Diagnostics) {
     for (doc, r) in site.docs.iter().zip(rendered) {
         for link in &r.links {
             let anchors = &rendered[link.target].anchors;
@@ -405,6 +516,7 @@ struct PageRenderer<'a> {
     tera: &'a Tera,
     templates: &'a Templates,
     tree: &'a SourceTree,
+    recall: memo::Recall<'a, String, OutputFile>,
 }
 
 impl PageRenderer<'_> {
@@ -412,17 +524,32 @@ impl PageRenderer<'_> {
         &self.world.site
     }
 
-    fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+    /// One output file. Those made with templates are remembered for the next build; the
+    /// rest are cheap, and made every time.
+    fn render(&self, job: &Job) -> Result<Got<OutputFile>, Diagnostic> {
+        match job {
+            Job::Doc { doc, pager } => self.doc(self.site().doc(*doc), *pager),
+            Job::TaxonomyList(i) => self.taxonomy_list(*i),
+            Job::Term { taxonomy, term, pager } => self.term(*taxonomy, *term, *pager),
+            Job::NotFound(lang) if self.templates.has("404.html") => self.not_found(*lang),
+            Job::LanguageChooser if self.templates.has("language_chooser.html") => self.language_chooser(),
+            _ => self.plain(job).map(|value| Got { value, entry: None, rendered: true }),
+        }
+    }
+
+    /// An output file made without templates.
+    fn plain(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         let site = self.site();
         match job {
-            Job::Doc { doc, pager } => self.doc(site.doc(*doc), *pager),
+            Job::Doc { .. } | Job::TaxonomyList(_) | Job::Term { .. } => unreachable!("made with templates"),
             Job::FirstPagerRedirect(rel) => {
                 let page = builtin::redirect_page(&site.url_of(rel));
                 Ok(self.file(format!("{rel}page/1/index.html"), page, format!("the listing /{rel}")))
             }
-            Job::TaxonomyList(i) => self.taxonomy_list(*i),
-            Job::Term { taxonomy, term, pager } => self.term(*taxonomy, *term, *pager),
-            Job::NotFound(lang) => self.not_found(*lang),
+            Job::NotFound(lang) => {
+                let rel = format!("{}404.html", site.lang_rel(*lang));
+                Ok(self.file(rel, builtin::not_found_page(site, *lang), "the 404 page".into()))
+            }
             Job::Alias(i) => {
                 let alias = &site.aliases[*i];
                 let target = site.doc(alias.target);
@@ -472,18 +599,34 @@ impl PageRenderer<'_> {
                 Ok(self.file(highlight::STYLESHEET_PATH.into(), css, "the highlight stylesheet".into()))
             }
             Job::LanguageChooser => {
-                let html = if self.templates.has("language_chooser.html") {
-                    let mut context = self.world.base_context(0);
-                    context.insert_value("current_url", Value::from(site.url_of("")));
-                    context.insert_value("current_path", Value::from(site.path_of("")));
-                    context.insert_value("chooser_script", Value::safe_string(&builtin::chooser_script(site)));
-                    self.tera.render("language_chooser.html", &context).map_err(|e| self.templates.diagnostic(&e))?
-                } else {
-                    builtin::language_chooser(site)
-                };
-                Ok(self.file("index.html".into(), html, "the language chooser".into()))
+                Ok(self.file("index.html".into(), builtin::language_chooser(site), "the language chooser".into()))
             }
         }
+    }
+
+    /// Renders `template` into the file `rel`, or reuses the last build's file when the
+    /// template, the context and everything the template looked up are unchanged.
+    fn templated(
+        &self,
+        rel: String,
+        template: &str,
+        context: DigestedContext,
+        origin: String,
+        error: impl FnOnce(&tera::Error) -> Diagnostic,
+    ) -> Result<Got<OutputFile>, Diagnostic> {
+        let inputs = || digest::of((template, self.world.template_digest(template), context.digest()));
+        self.recall.get_or_render(&rel, inputs, || {
+            let html = self.tera.render(template, &context.context).map_err(|e| error(&e))?;
+            Ok(self.file(rel.clone(), html, origin))
+        })
+    }
+
+    fn language_chooser(&self) -> Result<Got<OutputFile>, Diagnostic> {
+        let site = self.site();
+        let mut context = self.context(0, "");
+        context.insert("chooser_script", Value::safe_string(&builtin::chooser_script(site)));
+        let error = |e: &tera::Error| self.templates.diagnostic(e);
+        self.templated("index.html".into(), "language_chooser.html", context, "the language chooser".into(), error)
     }
 
     /// An output file; HTML is minified here, while the page is fresh in the cache, when
@@ -494,7 +637,7 @@ impl PageRenderer<'_> {
         } else {
             text.into_bytes()
         };
-        OutputFile { rel, bytes, origin }
+        OutputFile { rel, bytes: Arc::from(bytes), origin }
     }
 
     fn origin(&self, doc: &Doc) -> String {
@@ -506,35 +649,36 @@ impl PageRenderer<'_> {
 
     /// The base context plus where this output is: `current_url`, `current_path`, and
     /// `canonical` (this URL; a document's canonical may say otherwise).
-    fn context(&self, lang: LangId, rel: &str) -> Context {
+    fn context(&self, lang: LangId, rel: &str) -> DigestedContext<'_> {
         let site = self.site();
-        let mut context = self.world.base_context(lang);
-        context.insert_value("current_url", Value::from(site.url_of(rel)));
-        context.insert_value("current_path", Value::from(site.path_of(rel)));
-        context.insert_value("canonical", Value::from(site.url_of(rel)));
+        let known = self.world.digests.as_ref().map(|d| &d.known);
+        let mut context = DigestedContext::new(self.world.base_context(lang), known, lang);
+        context.insert("current_url", Value::from(site.url_of(rel)));
+        context.insert("current_path", Value::from(site.path_of(rel)));
+        context.insert("canonical", Value::from(site.url_of(rel)));
         context
     }
 
-    fn doc(&self, doc: &Doc, pager: usize) -> Result<OutputFile, Diagnostic> {
+    fn doc(&self, doc: &Doc, pager: usize) -> Result<Got<OutputFile>, Diagnostic> {
         let site = self.site();
         let rel = if pager > 1 { format!("{}page/{pager}/", doc.rel) } else { doc.rel.clone() };
         let mut context = self.context(doc.lang, &rel);
         match doc.section() {
             Some(info) => {
                 let section = self.world.sections[doc.id].as_ref().unwrap_or(&self.world.docs[doc.id]);
-                context.insert_value("section", views::with(section, views::page_extras(site, doc)));
+                context.insert_with("section", section, views::page_extras(site, doc));
                 let paginator = paginator(site, &self.world.docs, &info.pages, info.paginate, pager, &doc.rel);
-                context.insert_value("paginator", paginator);
+                context.insert("paginator", paginator);
             }
-            None => context.insert_value("page", views::with(&self.world.docs[doc.id], views::page_extras(site, doc))),
+            None => context.insert_with("page", &self.world.docs[doc.id], views::page_extras(site, doc)),
         }
         if pager == 1 && doc.is_fallback() {
             let canonical = self.world.docs[doc.id].get_from_path("canonical").cloned().unwrap_or(Value::none());
-            context.insert_value("canonical", canonical);
+            context.insert("canonical", canonical);
         }
         let template = template_for(site, doc, self.templates);
-        let html = self.tera.render(&template, &context).map_err(|e| self.render_error(&e, doc))?;
-        Ok(self.file(format!("{rel}index.html"), html, self.origin(doc)))
+        let error = |e: &tera::Error| self.render_error(e, doc);
+        self.templated(format!("{rel}index.html"), &template, context, self.origin(doc), error)
     }
 
     fn render_error(&self, error: &tera::Error, doc: &Doc) -> Diagnostic {
@@ -558,7 +702,7 @@ impl PageRenderer<'_> {
         Value::from(map)
     }
 
-    fn taxonomy_list(&self, index: usize) -> Result<OutputFile, Diagnostic> {
+    fn taxonomy_list(&self, index: usize) -> Result<Got<OutputFile>, Diagnostic> {
         let site = self.site();
         let taxonomy = &site.taxonomies[index];
         let mut context = self.context(taxonomy.lang, &taxonomy.rel);
@@ -567,43 +711,34 @@ impl PageRenderer<'_> {
             .iter()
             .map(|t| views::term_value(site, t, views::doc_ids_values(&self.world.docs, &t.pages)))
             .collect();
-        context.insert_value("taxonomy", self.taxonomy_value(index));
-        context.insert_value("terms", Value::from(terms));
-        let html = self
-            .tera
-            .render("taxonomy_list.html", &context)
-            .map_err(|e| self.templates.diagnostic(&e).hint(format!("while rendering /{}", taxonomy.rel)))?;
-        Ok(self.file(format!("{}index.html", taxonomy.rel), html, format!("the taxonomy `{}`", taxonomy.name)))
+        context.insert("taxonomy", self.taxonomy_value(index));
+        context.insert("terms", Value::from(terms));
+        let error = |e: &tera::Error| self.templates.diagnostic(e).hint(format!("while rendering /{}", taxonomy.rel));
+        let (rel, origin) = (format!("{}index.html", taxonomy.rel), format!("the taxonomy `{}`", taxonomy.name));
+        self.templated(rel, "taxonomy_list.html", context, origin, error)
     }
 
-    fn term(&self, index: usize, term_index: usize, pager: usize) -> Result<OutputFile, Diagnostic> {
+    fn term(&self, index: usize, term_index: usize, pager: usize) -> Result<Got<OutputFile>, Diagnostic> {
         let site = self.site();
         let taxonomy = &site.taxonomies[index];
         let term = &taxonomy.terms[term_index];
         let rel = if pager > 1 { format!("{}page/{pager}/", term.rel) } else { term.rel.clone() };
         let mut context = self.context(taxonomy.lang, &rel);
         let pages = views::doc_ids_values(&self.world.docs, &term.pages);
-        context.insert_value("taxonomy", self.taxonomy_value(index));
-        context.insert_value("term", views::term_value(site, term, pages));
+        context.insert("taxonomy", self.taxonomy_value(index));
+        context.insert("term", views::term_value(site, term, pages));
         let paginator = paginator(site, &self.world.docs, &term.pages, site.config.paginate, pager, &term.rel);
-        context.insert_value("paginator", paginator);
-        let html = self
-            .tera
-            .render("taxonomy_single.html", &context)
-            .map_err(|e| self.templates.diagnostic(&e).hint(format!("while rendering /{rel}")))?;
-        Ok(self.file(format!("{rel}index.html"), html, format!("the {} term `{}`", taxonomy.name, term.name)))
+        context.insert("paginator", paginator);
+        let error = |e: &tera::Error| self.templates.diagnostic(e).hint(format!("while rendering /{rel}"));
+        let origin = format!("the {} term `{}`", taxonomy.name, term.name);
+        self.templated(format!("{rel}index.html"), "taxonomy_single.html", context, origin, error)
     }
 
-    fn not_found(&self, lang: LangId) -> Result<OutputFile, Diagnostic> {
-        let site = self.site();
-        let rel = format!("{}404.html", site.lang_rel(lang));
-        let html = if self.templates.has("404.html") {
-            let context = self.context(lang, &rel);
-            self.tera.render("404.html", &context).map_err(|e| self.templates.diagnostic(&e))?
-        } else {
-            builtin::not_found_page(site, lang)
-        };
-        Ok(self.file(rel, html, "the 404 page".into()))
+    fn not_found(&self, lang: LangId) -> Result<Got<OutputFile>, Diagnostic> {
+        let rel = format!("{}404.html", self.site().lang_rel(lang));
+        let context = self.context(lang, &rel);
+        let error = |e: &tera::Error| self.templates.diagnostic(e);
+        self.templated(rel, "404.html", context, "the 404 page".into(), error)
     }
 }
 

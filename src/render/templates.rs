@@ -38,6 +38,40 @@ impl Templates {
         self.names().filter_map(|n| n.strip_prefix("shortcodes/")).filter_map(|n| n.strip_suffix(".html"))
     }
 
+    /// Each template's digest, covering the templates it extends and includes (and every
+    /// template that defines components, which any template may call), so that a change
+    /// to one template touches exactly the pages rendered with it.
+    pub fn digests(&self) -> BTreeMap<String, super::digest::Digest> {
+        let own: BTreeMap<&str, u64> =
+            self.sources.iter().map(|(name, (_, text))| (name.as_str(), super::digest::of(text))).collect();
+        let components: Vec<&str> = self
+            .sources
+            .iter()
+            .filter(|(_, (_, text))| !tags(text, "component").is_empty())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        self.sources
+            .keys()
+            .map(|name| {
+                let mut seen = std::collections::BTreeSet::new();
+                let mut stack: Vec<&str> = vec![name];
+                stack.extend(&components);
+                while let Some(current) = stack.pop() {
+                    if !seen.insert(current) {
+                        continue;
+                    }
+                    if let Some((_, text)) = self.sources.get(current) {
+                        stack.extend(tags(text, "extends"));
+                        stack.extend(tags(text, "include"));
+                    }
+                }
+                // A name without a template is part of the digest too: creating it changes it.
+                let closure: Vec<(&str, Option<&u64>)> = seen.into_iter().map(|n| (n, own.get(n))).collect();
+                (name.clone(), super::digest::of(closure))
+            })
+            .collect()
+    }
+
     /// A Tera with every template, whose functions see `world`.
     pub fn compile(&self, world: Arc<World>) -> Result<Tera, Diagnostics> {
         let mut tera = Self::empty(world.clone());
@@ -171,6 +205,30 @@ impl Templates {
     }
 }
 
+/// The quoted names after `{% TAG` in a template: `{% include "partials/card.html" %}`.
+/// For `component`, the tag itself is what matters, so its name is returned as written.
+fn tags<'a>(text: &'a str, tag: &str) -> Vec<&'a str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{%") {
+        rest = &rest[start + 2..];
+        let after = rest.trim_start_matches('-').trim_start();
+        let Some(after) = after.strip_prefix(tag) else { continue };
+        if !after.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let after = after.trim_start();
+        let Some(quote) = after.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+            names.push(after.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or_default());
+            continue;
+        };
+        if let Some(end) = after[1..].find(quote) {
+            names.push(&after[1..1 + end]);
+        }
+    }
+    names
+}
+
 /// The byte offset of a 1-based line and character column.
 fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
@@ -180,4 +238,18 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
 
 fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tags;
+
+    #[test]
+    fn tags_find_the_templates_a_template_uses() {
+        let text = "{% extends \"base.html\" %}{%- include 'partials/card.html' -%}{% includes x %}\n\
+                    {% component Button(label) %}{% endcomponent %}{{ include }}";
+        assert_eq!(tags(text, "extends"), ["base.html"]);
+        assert_eq!(tags(text, "include"), ["partials/card.html"]);
+        assert_eq!(tags(text, "component"), ["Button"]);
+    }
 }

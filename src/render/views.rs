@@ -220,7 +220,7 @@ pub fn page_extras(site: &Site, doc: &Doc) -> [(&'static str, Value); 5] {
 }
 
 /// A document's value with its rendered Markdown.
-pub fn with_rendered(value: &Value, rendered: Rendered) -> Value {
+pub fn with_rendered(value: &Value, rendered: &Rendered) -> Value {
     with(
         value,
         [
@@ -253,6 +253,22 @@ pub fn section_values(site: &Site, docs: &[Value]) -> Vec<Option<Value>> {
             let info = doc.section()?;
             let subsections: Vec<Value> = info.subsections.iter().filter_map(|id| with_pages[*id].clone()).collect();
             with_pages[doc.id].as_ref().map(|v| with(v, [("subsections", Value::from(subsections))]))
+        })
+        .collect()
+}
+
+/// A section's value without pages (its own and its subsections'), for
+/// `get_section(metadata_only=true)`: a menu needs the sections, not what is in them, and
+/// a page that shows only that need not change when a page in them does.
+pub fn section_metadata(site: &Site, docs: &[Value]) -> Vec<Option<Value>> {
+    let empty = || Value::from(Vec::<Value>::new());
+    site.docs
+        .iter()
+        .map(|doc| {
+            let info = doc.section()?;
+            let subsections: Vec<Value> =
+                info.subsections.iter().map(|id| with(&docs[*id], [("pages", empty())])).collect();
+            Some(with(&docs[doc.id], [("pages", empty()), ("subsections", Value::from(subsections))]))
         })
         .collect()
 }

@@ -23,6 +23,7 @@ use tokio::sync::{broadcast, watch as channel};
 
 use crate::BuildOptions;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::render::memo::{Memo, Reuse};
 use http::Notice;
 use snapshot::Snapshot;
 use watch::Change;
@@ -43,8 +44,17 @@ pub struct ServeOptions {
 pub enum Report<'a> {
     /// Listening at this address.
     Serving { url: &'a str },
-    /// A build finished: the files that changed set it off (none for the first build).
-    Built { trigger: &'a [String], took: Duration, changed: &'a [String], pages: usize, warnings: &'a Diagnostics },
+    /// A build finished: the files that changed set it off (none for the first build);
+    /// `reuse` says how much of it was rendered and how much kept from the last build.
+    Built {
+        trigger: &'a [String],
+        took: Duration,
+        changed: &'a [String],
+        pages: usize,
+        reuse: Reuse,
+        timings: &'a crate::timings::Timings,
+        warnings: &'a Diagnostics,
+    },
     /// A build failed; `has_last_good` says whether an earlier build is still served.
     Failed { trigger: &'a [String], took: Duration, errors: &'a Diagnostics, has_last_good: bool },
 }
@@ -61,7 +71,8 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
     options.build.base_url = Some(url.clone());
 
     let report = Arc::new(report);
-    let (first, outcome) = build(&options, &Snapshot::default());
+    let mut memo = Memo::default();
+    let (first, outcome) = build(&options, &Snapshot::default(), &mut memo);
     outcome.report(&*report, &[]);
     let (site_tx, site_rx) = channel::channel(first);
     let (notices, _) = broadcast::channel(64);
@@ -84,7 +95,7 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
                 trigger.dedup();
                 let names: Vec<String> = trigger.iter().map(|(rel, _)| rel.clone()).collect();
                 let previous = site_tx.borrow().clone();
-                let (next, outcome) = build(&options, &previous);
+                let (next, outcome) = build(&options, &previous, &mut memo);
                 outcome.report(&*report, &names);
                 let notice = match &next.errors {
                     Some(errors) => Some(Notice::Errors(errors.clone())),
@@ -131,15 +142,26 @@ async fn listen(address: SocketAddr) -> Result<tokio::net::TcpListener, Diagnost
 
 /// The result of one build, to report.
 enum Outcome {
-    Built { took: Duration, changed: Vec<String>, pages: usize, warnings: Diagnostics },
-    Failed { took: Duration, errors: Diagnostics, has_last_good: bool },
+    Built {
+        took: Duration,
+        changed: Vec<String>,
+        pages: usize,
+        reuse: Reuse,
+        timings: crate::timings::Timings,
+        warnings: Diagnostics,
+    },
+    Failed {
+        took: Duration,
+        errors: Diagnostics,
+        has_last_good: bool,
+    },
 }
 
 impl Outcome {
     fn report(&self, report: &dyn Fn(Report), trigger: &[String]) {
         match self {
-            Outcome::Built { took, changed, pages, warnings } => {
-                report(Report::Built { trigger, took: *took, changed, pages: *pages, warnings })
+            Outcome::Built { took, changed, pages, reuse, timings, warnings } => {
+                report(Report::Built { trigger, took: *took, changed, pages: *pages, reuse: *reuse, timings, warnings })
             }
             Outcome::Failed { took, errors, has_last_good } => {
                 report(Report::Failed { trigger, took: *took, errors, has_last_good: *has_last_good })
@@ -148,30 +170,35 @@ impl Outcome {
     }
 }
 
-/// Builds the site into memory. On failure the previous files stay, with the errors.
-fn build(options: &ServeOptions, previous: &Snapshot) -> (Snapshot, Outcome) {
+/// Builds the site into memory, rendering only what changed since the build `memo`
+/// remembers. On failure the previous files stay, with the errors.
+fn build(options: &ServeOptions, previous: &Snapshot, memo: &mut Memo) -> (Snapshot, Outcome) {
     let started = Instant::now();
     let mut build = options.build.clone();
     if options.follow_clock {
         build.now = Timestamp::now();
     }
-    let result = crate::generate(&build).and_then(|(generated, warnings)| {
+    let result = crate::generate_again(&build, Some(memo)).and_then(|(mut generated, warnings)| {
         let files = snapshot::files_of(&generated.output)?;
+        generated.timings.lap("static files");
         if let Some(out) = &options.output {
             crate::output::write::write(out, &build.root, &generated.output)?;
+            generated.timings.lap("write");
         }
         let pages = generated.summary.languages.iter().map(|(_, pages, sections)| pages + sections).sum();
-        Ok((files, pages, warnings))
+        Ok((files, pages, generated.timings, warnings))
     });
-    let took = started.elapsed();
     match result {
-        Ok((files, pages, warnings)) => {
+        Ok((files, pages, mut timings, warnings)) => {
             let changed = snapshot::changed(&previous.files, &files);
+            timings.lap("compare");
             let version = if changed.is_empty() { previous.version } else { previous.version + 1 };
             let next = Snapshot { files: Arc::new(files), errors: None, version };
-            (next, Outcome::Built { took, changed, pages, warnings })
+            let took = started.elapsed();
+            (next, Outcome::Built { took, changed, pages, reuse: memo.reuse, timings, warnings })
         }
         Err(errors) => {
+            let took = started.elapsed();
             let next = Snapshot { errors: Some(Arc::from(errors.render(false))), ..previous.clone() };
             let has_last_good = !previous.files.is_empty();
             (next, Outcome::Failed { took, errors, has_last_good })

@@ -23,7 +23,7 @@ pub struct Snapshot {
 
 /// Reads the copied files (static files, page assets) so everything is served from memory.
 pub fn files_of(output: &Output) -> Result<Files, Diagnostics> {
-    let mut files: Files = output.files.iter().map(|f| (f.rel.clone(), Arc::from(f.bytes.as_slice()))).collect();
+    let mut files: Files = output.files.iter().map(|f| (f.rel.clone(), f.bytes.clone())).collect();
     let mut diags = Diagnostics::new();
     for copy in &output.copies {
         let bytes = match &copy.from {

@@ -170,7 +170,7 @@ fn an_edit_sends_a_reload_and_the_new_page() {
     assert!(second.body.contains("Andre versjon"), "{}", second.body);
     assert!(second.body.contains("live.js?v=2"));
     let line = server.wait_for_line("content/side.md changed");
-    assert!(line.contains("rebuilt, side/index.html changed in"), "{line}");
+    assert!(line.contains("; side/index.html changed;"), "{line}");
 
     // The served site is in memory: nothing is written.
     assert!(!site.root.join("public").exists());
@@ -354,4 +354,117 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
     site.write("content/side.md", "---\ntitle: Side\n---\nTekst.\n");
     assert_eq!(events.next().0, "reload");
     assert_eq!(server.get("/side/").status, 200);
+}
+
+fn incremental_site() -> Site {
+    Site::named("sites", "incremental")
+}
+
+/// The theme's page template with a mark, as a site template over it.
+fn marked_page_template(site: &Site) -> String {
+    let theme = std::fs::read_to_string(site.root.join("themes/plain/templates/page.html")).expect("theme template");
+    theme.replace("<h1>", "<h1 class=\"marked\">")
+}
+
+#[test]
+fn a_rebuild_renders_only_what_depends_on_the_change() {
+    let site = incremental_site();
+    let server = Server::start(&site, &[]);
+    // (file, new text, what the rebuild must report). 10 documents; 12 pages made with
+    // templates (the 10 and a 404 page per language).
+    let page_template = marked_page_template(&site);
+    let edits: [(&str, &str, &str); 6] = [
+        // The page, its section's listing, and the home page that lists the section.
+        (
+            "content/jobb/a.md",
+            "---\ntitle: Stilling A\ndate: 2026-11-01\n---\nOm stilling A, nå med mer.\n",
+            "rendered 1 of 10 documents and 3 of 12 pages",
+        ),
+        // The page that shows the table, and the home page that lists that page.
+        (
+            "data/folk.csv",
+            "Kommune;Folketall\nLillehammer;28100\nØyer;5000\n",
+            "rendered 1 of 10 documents and 2 of 12 pages",
+        ),
+        // Every page rendered with page.html; no Markdown.
+        ("templates/page.html", &page_template, "rendered 0 of 10 documents and 7 of 12 pages"),
+        // The page that uses the shortcode, and the home page that lists it.
+        (
+            "templates/shortcodes/merk.html",
+            "<strong>{{ tekst }}</strong>",
+            "rendered 1 of 10 documents and 2 of 12 pages",
+        ),
+        // A new URL for a page: it, its listings, and the pages that link to it (and the
+        // English home page, which lists one of them).
+        (
+            "content/jobb/a.md",
+            "---\ntitle: Stilling A\nslug: stilling-a\ndate: 2026-11-01\n---\nOm stilling A, nå med mer.\n",
+            "rendered 3 of 10 documents and 6 of 12 pages",
+        ),
+        // Everything.
+        (
+            "site.yaml",
+            "title: Trinn for trinn\nbase_url: https://example.org/\ntheme: plain\nlanguages:\n  nb: { name: Norsk }\n  en: { name: English, title: Step by step, locale: en-GB }\n",
+            "rendered 10 of 10 documents and 12 of 12 pages",
+        ),
+    ];
+    for (file, text, expected) in edits {
+        site.write(file, text);
+        let line = server.wait_for_line(&format!("{file} changed"));
+        assert!(line.contains(expected), "after editing {file}: {line}");
+    }
+}
+
+#[test]
+fn every_rebuild_gives_what_a_full_build_gives() {
+    let site = incremental_site();
+    let served = tempfile::tempdir().expect("folder");
+    let out = served.path().join("out");
+    let server = Server::start(&site, &["--output", out.to_str().expect("UTF-8 path")]);
+    let base_url = format!("http://127.0.0.1:{}/", server.port);
+    let page_template = marked_page_template(&site);
+    // (file, new text; None removes it).
+    let edits: [(&str, Option<&str>); 12] = [
+        ("content/jobb/a.md", Some("---\ntitle: Stilling A\ndate: 2026-11-01\n---\nNy tekst.\n")),
+        ("data/folk.csv", Some("Kommune;Folketall\nLillehammer;29000\nØyer;5000\n")),
+        ("templates/page.html", Some(&page_template)),
+        ("templates/shortcodes/merk.html", Some("<em>{{ tekst }}</em>")),
+        ("content/jobb/a.md", Some("---\ntitle: Stilling A\nslug: stilling-a\ndate: 2026-11-01\n---\nNy tekst.\n")),
+        ("content/jobb/d.md", Some("---\ntitle: Stilling D\ndate: 2026-10-01\n---\nEldst.\n")),
+        ("content/om.en.md", None),
+        ("content/jobb/a.en.md", Some("---\ntitle: Position A\n---\nIn English.\n")),
+        ("content/jobb/_index.md", Some("---\ntitle: Jobb\npaginate: 2\n---\nLedige stillinger.\n")),
+        ("templates/page.html", None),
+        ("content/tall.md", None),
+        (
+            "site.yaml",
+            Some(
+                "title: Trinn for trinn\nbase_url: https://example.org/\ntheme: plain\nlanguages:\n  nb: { name: Norsk }\n  en: { name: English, locale: en-GB }\n",
+            ),
+        ),
+    ];
+    for (file, text) in edits {
+        match text {
+            Some(text) => site.write(file, text),
+            None => std::fs::remove_file(site.root.join(file)).expect("remove"),
+        }
+        let line = server.wait_for_line(&format!("{file} changed"));
+        assert!(line.contains("rendered"), "after {file}: {line}");
+        let full = served.path().join("full");
+        let _ = std::fs::remove_dir_all(&full);
+        let build =
+            site.command().args(["build", "--base-url", &base_url, "--output"]).arg(&full).output().expect("build");
+        assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+        let (incremental, whole) = (files(&out), files(&full));
+        let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&incremental), names(&whole), "after {file}");
+        for ((name, a), (_, b)) in incremental.iter().zip(&whole) {
+            assert!(
+                a == b,
+                "after {file}, {name} differs from a full build:\n{}\n---\n{}",
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(b)
+            );
+        }
+    }
 }

@@ -1,0 +1,172 @@
+//! Digests of what templates and Markdown read, so a later build can tell whether an
+//! output's inputs changed without rendering it again.
+//!
+//! A digest is a 64-bit hash, good within one running program (nothing is stored on disk).
+//! Tera values are hashed by content; the values many contexts share (each document, each
+//! section's list of pages) are hashed once and then recognised by address.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use tera::{Context, Value};
+
+/// A hash of some input.
+pub type Digest = u64;
+
+/// The digest of anything hashable.
+pub fn of(value: impl Hash) -> Digest {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The digests of shared values, by the address of their map or list.
+#[derive(Default)]
+pub struct KnownValues {
+    by_address: HashMap<usize, Digest>,
+}
+
+impl KnownValues {
+    /// Hashes `value` and remembers it, so later hashes of values that hold it are cheap.
+    /// `value` must outlive every use of this table: an address is only meaningful while
+    /// its value lives.
+    pub fn remember(&mut self, value: &Value) -> Digest {
+        let digest = self.digest(value);
+        self.insert(value, digest);
+        digest
+    }
+
+    /// Remembers a value whose digest is known.
+    pub fn insert(&mut self, value: &Value, digest: Digest) {
+        if let Some(address) = address(value) {
+            self.by_address.insert(address, digest);
+        }
+    }
+
+    /// The digest of a value, by content: a remembered value gives the digest it would
+    /// have had anyway, only sooner.
+    pub fn digest(&self, value: &Value) -> Digest {
+        if let Some(known) = address(value).and_then(|a| self.by_address.get(&a)) {
+            return *known;
+        }
+        let mut hasher = DefaultHasher::new();
+        value.kind().hash(&mut hasher);
+        value.is_safe().hash(&mut hasher);
+        if let Some(map) = value.as_map() {
+            map.len().hash(&mut hasher);
+            for (key, item) in map {
+                key.hash(&mut hasher);
+                self.digest(item).hash(&mut hasher);
+            }
+        } else if let Some(items) = value.as_array() {
+            items.len().hash(&mut hasher);
+            for item in items {
+                self.digest(item).hash(&mut hasher);
+            }
+        } else if let Some(text) = value.as_str() {
+            text.hash(&mut hasher);
+        } else if let Some(n) = value.as_i128() {
+            n.hash(&mut hasher);
+        } else if let Some(n) = value.as_u128() {
+            n.hash(&mut hasher);
+        } else if let Some(n) = value.as_f64() {
+            n.to_bits().hash(&mut hasher);
+        } else if let Some(b) = value.as_bool() {
+            b.hash(&mut hasher);
+        } else if let Some(bytes) = value.as_bytes() {
+            bytes.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+}
+
+/// A template context and, when results are remembered, a digest of what went into it.
+pub struct DigestedContext<'a> {
+    pub context: Context,
+    hasher: Option<(DefaultHasher, &'a KnownValues)>,
+}
+
+impl<'a> DigestedContext<'a> {
+    /// `context` holds site-wide values only, which `seed` (its language) tells apart.
+    pub fn new(context: Context, known: Option<&'a KnownValues>, seed: impl Hash) -> DigestedContext<'a> {
+        let hasher = known.map(|known| {
+            let mut hasher = DefaultHasher::new();
+            seed.hash(&mut hasher);
+            (hasher, known)
+        });
+        DigestedContext { context, hasher }
+    }
+
+    pub fn insert(&mut self, key: &'static str, value: Value) {
+        if let Some((hasher, known)) = &mut self.hasher {
+            key.hash(hasher);
+            known.digest(&value).hash(hasher);
+        }
+        self.context.insert_value(key, value);
+    }
+
+    /// Inserts `base` (a map) with more keys, hashing `base` as a whole: when it is a
+    /// remembered value, its content is not hashed again.
+    pub fn insert_with<const N: usize>(&mut self, key: &'static str, base: &Value, extras: [(&'static str, Value); N]) {
+        if let Some((hasher, known)) = &mut self.hasher {
+            key.hash(hasher);
+            known.digest(base).hash(hasher);
+            for (name, value) in &extras {
+                name.hash(hasher);
+                known.digest(value).hash(hasher);
+            }
+        }
+        self.context.insert_value(key, super::views::with(base, extras));
+    }
+
+    pub fn digest(&self) -> Digest {
+        self.hasher.as_ref().map_or(0, |(hasher, _)| hasher.clone().finish())
+    }
+}
+
+/// Where a map's or list's contents live (shared by every clone of the value).
+fn address(value: &Value) -> Option<usize> {
+    if let Some(map) = value.as_map() {
+        return Some(std::ptr::from_ref(map) as usize);
+    }
+    let items = value.as_array()?;
+    // Empty lists share one dangling address; their digest is the same anyway.
+    Some(items.as_ptr() as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(entries: &[(&str, Value)]) -> Value {
+        let mut map = tera::Map::new();
+        for (k, v) in entries {
+            map.insert((*k).to_string().into(), v.clone());
+        }
+        Value::from(map)
+    }
+
+    #[test]
+    fn equal_content_gives_equal_digests_and_any_change_another() {
+        let known = KnownValues::default();
+        let a = map(&[("title", Value::from("Jobb")), ("weight", Value::from(3))]);
+        let b = map(&[("title", Value::from("Jobb")), ("weight", Value::from(3))]);
+        let c = map(&[("title", Value::from("Jobb")), ("weight", Value::from(4))]);
+        assert_eq!(known.digest(&a), known.digest(&b));
+        assert_ne!(known.digest(&a), known.digest(&c));
+        assert_ne!(known.digest(&Value::safe_string("<b>")), known.digest(&Value::from("<b>")));
+        assert_ne!(known.digest(&Value::from(1)), known.digest(&Value::from("1")));
+    }
+
+    #[test]
+    fn a_remembered_value_hashes_as_it_would_have_anyway() {
+        let mut known = KnownValues::default();
+        let page = map(&[("content", Value::safe_string("<p>Hei</p>"))]);
+        let listing = map(&[("pages", Value::from(vec![page.clone()]))]);
+        let before = known.digest(&listing);
+        known.remember(&page);
+        assert_eq!(known.digest(&listing), before);
+        let copy = map(&[("pages", Value::from(vec![map(&[("content", Value::safe_string("<p>Hei</p>"))])]))]);
+        assert_eq!(known.digest(&copy), before);
+    }
+}
