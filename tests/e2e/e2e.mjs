@@ -72,6 +72,8 @@ for (const rel of pages) {
   const url = base + rel;
   const { page, problems } = await visit(phone, url);
   const layout = await page.evaluate(() => ({
+    ogTitle: document.querySelector('meta[property="og:title"]')?.content,
+    heading: document.querySelector('h1')?.textContent.trim(),
     scrollWidth: document.documentElement.scrollWidth,
     width: window.innerWidth,
     charts: [...document.querySelectorAll('svg.chart-svg')].map((svg) => {
@@ -79,6 +81,9 @@ for (const rel of pages) {
       return { width: box.width, height: box.height };
     }),
   }));
+  // A shared link shows the page's own title (a home page's heading is its hero text).
+  const isHome = rel === '' || /^[a-z]{2}\/$/.test(rel);
+  if (!isHome && layout.ogTitle !== layout.heading) problems.push(`og:title "${layout.ogTitle}" is not the heading "${layout.heading}"`);
   if (layout.scrollWidth > layout.width) problems.push(`scrolls sideways: ${layout.scrollWidth} px wide at ${layout.width} px`);
   layout.charts.forEach((c, i) => { if (!(c.width > 0 && c.height > 0)) problems.push(`chart ${i + 1} has no size`); });
   for (const p of problems) fail(`${url}: ${p}`);
