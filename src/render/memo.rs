@@ -279,7 +279,32 @@ impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
         }
         let (result, reads) = traced(render);
         let value = result?;
-        let reads = reads.into_iter().map(|read| (self.world.current(&read), read)).map(|(d, r)| (r, d)).collect();
+        let reads = reads
+            .into_iter()
+            .map(|read| {
+                let digest = self.world.current(&read);
+                (read, digest)
+            })
+            .collect();
         Ok(Got { entry: Some(Entry { inputs, reads, value: value.clone() }), value, rendered: true })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_go_to_the_piece_being_rendered_and_count_for_the_pieces_around_it() {
+        record(|| Read::Data("outside".into()));
+        let ((), outer) = traced(|| {
+            record(|| Read::Data("b".into()));
+            let ((), inner) = traced(|| record(|| Read::Asset("style.css".into())));
+            assert_eq!(inner, [Read::Asset("style.css".into())]);
+            record(|| Read::Data("a".into()));
+            record(|| Read::Data("a".into()));
+        });
+        // Sorted, without repeats, with the inner piece's reads.
+        assert_eq!(outer, [Read::Data("a".into()), Read::Data("b".into()), Read::Asset("style.css".into())]);
     }
 }

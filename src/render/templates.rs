@@ -252,4 +252,30 @@ mod tests {
         assert_eq!(tags(text, "include"), ["partials/card.html"]);
         assert_eq!(tags(text, "component"), ["Button"]);
     }
+
+    fn templates(entries: &[(&str, &str)]) -> super::Templates {
+        let sources = entries
+            .iter()
+            .map(|(name, text)| (name.to_string(), (format!("templates/{name}"), text.to_string())))
+            .collect();
+        super::Templates { sources }
+    }
+
+    #[test]
+    fn a_template_s_digest_covers_what_it_extends_and_includes_and_nothing_else() {
+        let base = [
+            ("base.html", "<html>{% block body %}{% endblock body %}</html>"),
+            ("page.html", "{% extends \"base.html\" %}{% block body %}{% include \"card.html\" %}{% endblock body %}"),
+            ("card.html", "<li>card</li>"),
+            ("404.html", "{% extends \"base.html\" %}"),
+        ];
+        let before = templates(&base).digests();
+        let mut edited = base;
+        edited[2] = ("card.html", "<li>another card</li>");
+        let after = templates(&edited).digests();
+        assert_ne!(before["page.html"], after["page.html"]);
+        assert_ne!(before["card.html"], after["card.html"]);
+        assert_eq!(before["404.html"], after["404.html"]);
+        assert_eq!(before["base.html"], after["base.html"]);
+    }
 }
