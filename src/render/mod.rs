@@ -187,9 +187,10 @@ pub fn render(
     let has_code = rendered.iter().any(|r| r.has_code);
     let external_links =
         site.docs.iter().filter(|d| !d.is_fallback()).flat_map(|d| rendered[d.id].external.iter().cloned()).collect();
+    // Each rendering is let go of as soon as its HTML is in the document's value (unless the
+    // memo keeps it for the next build), so the HTML of the whole site is not held twice.
     let docs: Vec<Value> =
-        docs.into_par_iter().zip(rendered.par_iter()).map(|(value, r)| views::with_rendered(&value, r)).collect();
-    drop(rendered);
+        docs.into_par_iter().zip(rendered.into_par_iter()).map(|(value, r)| views::with_rendered(&value, &r)).collect();
     let world = Arc::new(shared.world(docs));
     let tera = templates.compile(world.clone()).map_err(|e| {
         diags.extend(e);
