@@ -1,29 +1,32 @@
 //! Digests of what templates and Markdown read, so a later build can tell whether an
 //! output's inputs changed without rendering it again.
 //!
-//! A digest is a 64-bit hash, good within one running program (nothing is stored on disk).
+//! A digest is a 128-bit XXH3 hash, good within one running program (nothing is stored on
+//! disk): fast on long texts, and wide enough that two different inputs never meet in
+//! practice, since a collision would serve a stale page.
 //! Tera values are hashed by content; the values many contexts share (each document, each
 //! section's list of pages) are hashed once and then recognised by address.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hash;
 
 use tera::{Context, Value};
+use xxhash_rust::xxh3::Xxh3Default as Hasher;
 
 /// A hash of some input.
-pub type Digest = u64;
+pub type Digest = u128;
 
 /// The digest of anything hashable.
 pub fn of(value: impl Hash) -> Digest {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = Hasher::new();
     value.hash(&mut hasher);
-    hasher.finish()
+    hasher.digest128()
 }
 
 /// The digests of shared values, by the address of their map or list.
 #[derive(Default)]
 pub struct KnownValues {
-    by_address: HashMap<usize, Digest>,
+    /// Addresses are already well spread: a light hash serves them.
+    by_address: rustc_hash::FxHashMap<usize, Digest>,
 }
 
 impl KnownValues {
@@ -49,7 +52,7 @@ impl KnownValues {
         if let Some(known) = address(value).and_then(|a| self.by_address.get(&a)) {
             return *known;
         }
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = Hasher::new();
         value.kind().hash(&mut hasher);
         value.is_safe().hash(&mut hasher);
         if let Some(map) = value.as_map() {
@@ -76,21 +79,21 @@ impl KnownValues {
         } else if let Some(bytes) = value.as_bytes() {
             bytes.hash(&mut hasher);
         }
-        hasher.finish()
+        hasher.digest128()
     }
 }
 
 /// A template context and, when results are remembered, a digest of what went into it.
 pub struct DigestedContext<'a> {
     pub context: Context,
-    hasher: Option<(DefaultHasher, &'a KnownValues)>,
+    hasher: Option<(Hasher, &'a KnownValues)>,
 }
 
 impl<'a> DigestedContext<'a> {
     /// `context` holds site-wide values only, which `seed` (its language) tells apart.
     pub fn new(context: Context, known: Option<&'a KnownValues>, seed: impl Hash) -> DigestedContext<'a> {
         let hasher = known.map(|known| {
-            let mut hasher = DefaultHasher::new();
+            let mut hasher = Hasher::new();
             seed.hash(&mut hasher);
             (hasher, known)
         });
@@ -120,7 +123,7 @@ impl<'a> DigestedContext<'a> {
     }
 
     pub fn digest(&self) -> Digest {
-        self.hasher.as_ref().map_or(0, |(hasher, _)| hasher.clone().finish())
+        self.hasher.as_ref().map_or(0, |(hasher, _)| hasher.digest128())
     }
 }
 

@@ -42,7 +42,7 @@ impl Templates {
     /// template that defines components, which any template may call), so that a change
     /// to one template touches exactly the pages rendered with it.
     pub fn digests(&self) -> BTreeMap<String, super::digest::Digest> {
-        let own: BTreeMap<&str, u64> =
+        let own: BTreeMap<&str, super::digest::Digest> =
             self.sources.iter().map(|(name, (_, text))| (name.as_str(), super::digest::of(text))).collect();
         let components: Vec<&str> = self
             .sources
@@ -66,7 +66,8 @@ impl Templates {
                     }
                 }
                 // A name without a template is part of the digest too: creating it changes it.
-                let closure: Vec<(&str, Option<&u64>)> = seen.into_iter().map(|n| (n, own.get(n))).collect();
+                let closure: Vec<(&str, Option<&super::digest::Digest>)> =
+                    seen.into_iter().map(|n| (n, own.get(n))).collect();
                 (name.clone(), super::digest::of(closure))
             })
             .collect()
