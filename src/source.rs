@@ -202,7 +202,6 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<(SourceTree, Diagnostics
         }
     }
     let files = read_contents(files, &mut diags);
-    let files = read_contents(files, &mut diags);
     let mut tree = SourceTree { root: root.to_path_buf(), files };
     tree.sort_and_overlay();
     if let Err(d) = fingerprint_static_files(&mut tree.files) {
