@@ -74,14 +74,29 @@ pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diag
     generate_again(options, None)
 }
 
-/// [`generate`], reusing what `memo` remembers of an earlier build wherever its inputs are
-/// unchanged, and leaving this build in `memo` for the next (`serve` rebuilds this way).
+/// What one build leaves for the next, so that `serve` redoes only what an edit reaches.
+#[derive(Default)]
+pub struct Memory {
+    /// Each document's Markdown and each templated file, with what they read.
+    pub render: render::memo::Memo,
+    /// Static files' content hashes.
+    pub fingerprints: source::Fingerprints,
+}
+
+/// [`generate`], reusing what `memory` holds of an earlier build wherever its inputs are
+/// unchanged, and leaving this build in `memory` for the next (`serve` rebuilds this way).
 pub fn generate_again(
     options: &BuildOptions,
-    memo: Option<&mut render::memo::Memo>,
+    mut memory: Option<&mut Memory>,
 ) -> Result<(Generated, Diagnostics), Diagnostics> {
     let mut timings = timings::Timings::default();
-    let (config, tree, mut diags) = load(options)?;
+    let reading_began = std::time::SystemTime::now();
+    let no_fingerprints = source::Fingerprints::default();
+    let earlier = memory.as_ref().map_or(&no_fingerprints, |m| &m.fingerprints);
+    let (config, tree, mut diags) = load_again(options, earlier)?;
+    if let Some(memory) = memory.as_deref_mut() {
+        memory.fingerprints = source::Fingerprints::of(&tree, reading_began);
+    }
     timings.lap("read files");
     let locale_tags: Vec<&str> = config.languages.iter().map(|l| l.locale.as_str()).collect();
     let locales = Locales::new(&locale_tags).map_err(|e| Diagnostics::from(Diagnostic::error(e)))?;
@@ -101,6 +116,7 @@ pub fn generate_again(
     let coverage = coverage::coverage(&site, &i18n);
     timings.lap("site model");
     let inputs = RenderInputs { site, locales, i18n, data };
+    let memo = memory.map(|m| &mut m.render);
     let (output, render_diags) = match render::render(inputs, &tree, &mut timings, memo) {
         Ok(result) => result,
         Err(render_diags) => {
@@ -117,10 +133,17 @@ pub fn generate_again(
 
 /// Reads `site.yaml` and the site's files.
 pub fn load(options: &BuildOptions) -> Result<(Config, source::SourceTree, Diagnostics), Diagnostics> {
+    load_again(options, &source::Fingerprints::default())
+}
+
+fn load_again(
+    options: &BuildOptions,
+    earlier: &source::Fingerprints,
+) -> Result<(Config, source::SourceTree, Diagnostics), Diagnostics> {
     let text = source::read_config(&options.root)?;
     let overrides = Overrides { base_url: options.base_url.clone() };
     let config = Config::parse(&text, &overrides)?;
-    let (tree, diags) = source::load(&options.root, config.theme.as_deref())?;
+    let (tree, diags) = source::load_again(&options.root, config.theme.as_deref(), earlier)?;
     Ok((config, tree, diags))
 }
 

@@ -12,7 +12,9 @@
 //! Text files are read into memory; static files and page-bundle assets are only listed,
 //! and copied when the output is written.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use include_dir::{Dir, include_dir};
 
@@ -79,6 +81,60 @@ pub struct SourceFile {
     pub contents: Contents,
     /// A hash of a static file's bytes, for cache-busting URLs (`asset()`).
     pub fingerprint: Option<String>,
+    /// Size and last change of a file on disk.
+    pub stamp: Option<Stamp>,
+}
+
+/// A file's size and last change, as the file system tells them: enough to know that a
+/// file is unchanged since an earlier look at it, unless it changed too close to that look
+/// for the file system's clock to tell (see [`Stamp::settled_before`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: SystemTime,
+}
+
+impl Stamp {
+    fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
+        Some(Stamp { len: metadata.len(), modified: metadata.modified().ok()? })
+    }
+
+    /// Whether the file had settled when it was looked at, at `seen`: some file systems
+    /// keep times to a second or two, and within that a file can change again without its
+    /// stamp changing.
+    pub fn settled_before(&self, seen: SystemTime) -> bool {
+        const CLOCK_RESOLUTION: Duration = Duration::from_secs(2);
+        self.modified + CLOCK_RESOLUTION < seen
+    }
+}
+
+/// Static files' content hashes from an earlier build, so `serve` need not read every
+/// photo again on every save.
+#[derive(Default)]
+pub struct Fingerprints {
+    by_path: HashMap<PathBuf, (Stamp, String)>,
+}
+
+impl Fingerprints {
+    /// The hashes of `tree`'s static files, whose reading began at `seen`. Files that had
+    /// not settled by then are left out, to be hashed again.
+    pub fn of(tree: &SourceTree, seen: SystemTime) -> Fingerprints {
+        let by_path = tree
+            .files
+            .iter()
+            .filter_map(|f| match (&f.contents, f.stamp, &f.fingerprint) {
+                (Contents::OnDisk(path), Some(stamp), Some(hash)) if stamp.settled_before(seen) => {
+                    Some((path.clone(), (stamp, hash.clone())))
+                }
+                _ => None,
+            })
+            .collect();
+        Fingerprints { by_path }
+    }
+
+    fn get(&self, path: &Path, stamp: Stamp) -> Option<&str> {
+        self.by_path.get(path).filter(|(known, _)| *known == stamp).map(|(_, hash)| hash.as_str())
+    }
 }
 
 impl SourceFile {
@@ -167,6 +223,15 @@ pub fn read_config(root: &Path) -> Result<String, Diagnostics> {
 /// Walks the site and its theme. Files that cannot be used are reported and left out; only
 /// an unreadable site folder stops the build here.
 pub fn load(root: &Path, theme: Option<&str>) -> Result<(SourceTree, Diagnostics), Diagnostics> {
+    load_again(root, theme, &Fingerprints::default())
+}
+
+/// [`load`], taking static files' hashes from `earlier` where the files are unchanged.
+pub fn load_again(
+    root: &Path,
+    theme: Option<&str>,
+    earlier: &Fingerprints,
+) -> Result<(SourceTree, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let canonical_root = root.canonicalize().map_err(|e| {
         Diagnostics::from(Diagnostic::error(format!("cannot open the site folder {}: {e}", root.display())))
@@ -204,7 +269,7 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<(SourceTree, Diagnostics
     let files = read_contents(files, &mut diags);
     let mut tree = SourceTree { root: root.to_path_buf(), files };
     tree.sort_and_overlay();
-    if let Err(d) = fingerprint_static_files(&mut tree.files) {
+    if let Err(d) = fingerprint_static_files(&mut tree.files, earlier) {
         diags.push(d);
     }
     Ok((tree, diags))
@@ -243,10 +308,16 @@ fn read_contents(files: Vec<SourceFile>, diags: &mut Diagnostics) -> Vec<SourceF
 }
 
 /// Hashes every static file, in parallel.
-fn fingerprint_static_files(files: &mut [SourceFile]) -> Result<(), Diagnostic> {
+fn fingerprint_static_files(files: &mut [SourceFile], earlier: &Fingerprints) -> Result<(), Diagnostic> {
     use rayon::prelude::*;
     use sha2::{Digest, Sha256};
     files.par_iter_mut().filter(|f| f.area == Area::Static).try_for_each(|file| {
+        if let (Contents::OnDisk(path), Some(stamp)) = (&file.contents, file.stamp)
+            && let Some(hash) = earlier.get(path, stamp)
+        {
+            file.fingerprint = Some(hash.to_string());
+            return Ok(());
+        }
         let mut hasher = Sha256::new();
         match &file.contents {
             Contents::OnDisk(path) => {
@@ -294,6 +365,7 @@ fn builtin_theme_files(files: &mut Vec<SourceFile>) {
                     rel,
                     contents,
                     fingerprint: None,
+                    stamp: None,
                 });
             }
         }
@@ -375,7 +447,8 @@ fn walk(
             continue;
         }
         let contents = Contents::OnDisk(entry.path().to_path_buf());
-        files.push(SourceFile { area, origin, rel, display, contents, fingerprint: None });
+        let stamp = entry.metadata().ok().as_ref().and_then(Stamp::of);
+        files.push(SourceFile { area, origin, rel, display, contents, fingerprint: None, stamp });
     }
 }
 

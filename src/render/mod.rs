@@ -58,6 +58,8 @@ pub struct CopyFile {
     pub rel: String,
     pub from: CopySource,
     pub origin: String,
+    /// Size and last change of the file on disk, when it is there.
+    pub stamp: Option<crate::source::Stamp>,
 }
 
 #[derive(Clone, Debug)]
@@ -815,7 +817,7 @@ fn copies(site: &Site, tree: &SourceTree) -> Vec<CopyFile> {
             Contents::Embedded(bytes) => CopySource::Embedded(bytes),
             Contents::Text(_) | Contents::Bytes(_) => continue,
         };
-        out.push(CopyFile { rel: file.rel.clone(), from, origin: file.display.clone() });
+        out.push(CopyFile { rel: file.rel.clone(), from, origin: file.display.clone(), stamp: file.stamp });
     }
     for asset in &site.assets {
         let file = tree.file(asset.source);
@@ -824,6 +826,7 @@ fn copies(site: &Site, tree: &SourceTree) -> Vec<CopyFile> {
                 rel: asset.rel.clone(),
                 from: CopySource::Disk(path.clone()),
                 origin: file.display.clone(),
+                stamp: file.stamp,
             });
         }
     }

@@ -22,8 +22,9 @@ use jiff::Timestamp;
 use tokio::sync::{broadcast, watch as channel};
 
 use crate::BuildOptions;
+use crate::Memory;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::memo::{Memo, Reuse};
+use crate::render::memo::Reuse;
 use http::Notice;
 use snapshot::Snapshot;
 use watch::Change;
@@ -71,8 +72,8 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
     options.build.base_url = Some(url.clone());
 
     let report = Arc::new(report);
-    let mut memo = Memo::default();
-    let (first, outcome) = build(&options, &Snapshot::default(), &mut memo);
+    let mut memory = Memory::default();
+    let (first, outcome) = build(&options, &Snapshot::default(), &mut memory);
     outcome.report(&*report, &[]);
     let (site_tx, site_rx) = channel::channel(first);
     let (notices, _) = broadcast::channel(64);
@@ -95,7 +96,7 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
                 trigger.dedup();
                 let names: Vec<String> = trigger.iter().map(|(rel, _)| rel.clone()).collect();
                 let previous = site_tx.borrow().clone();
-                let (next, outcome) = build(&options, &previous, &mut memo);
+                let (next, outcome) = build(&options, &previous, &mut memory);
                 outcome.report(&*report, &names);
                 let notice = match &next.errors {
                     Some(errors) => Some(Notice::Errors(errors.clone())),
@@ -170,32 +171,32 @@ impl Outcome {
     }
 }
 
-/// Builds the site into memory, rendering only what changed since the build `memo`
-/// remembers. On failure the previous files stay, with the errors.
-fn build(options: &ServeOptions, previous: &Snapshot, memo: &mut Memo) -> (Snapshot, Outcome) {
+/// Builds the site into memory, redoing only what changed since the build `memory` holds.
+/// On failure the previous files stay, with the errors.
+fn build(options: &ServeOptions, previous: &Snapshot, memory: &mut Memory) -> (Snapshot, Outcome) {
     let started = Instant::now();
     let mut build = options.build.clone();
     if options.follow_clock {
         build.now = Timestamp::now();
     }
-    let result = crate::generate_again(&build, Some(memo)).and_then(|(mut generated, warnings)| {
-        let files = snapshot::files_of(&generated.output)?;
+    let result = crate::generate_again(&build, Some(memory)).and_then(|(mut generated, warnings)| {
+        let (files, copied) = snapshot::files_of(&generated.output, previous)?;
         generated.timings.lap("static files");
         if let Some(out) = &options.output {
             crate::output::write::write(out, &build.root, &generated.output)?;
             generated.timings.lap("write");
         }
         let pages = generated.summary.languages.iter().map(|(_, pages, sections)| pages + sections).sum();
-        Ok((files, pages, generated.timings, warnings))
+        Ok((files, copied, pages, generated.timings, warnings))
     });
     match result {
-        Ok((files, pages, mut timings, warnings)) => {
+        Ok((files, copied, pages, mut timings, warnings)) => {
             let changed = snapshot::changed(&previous.files, &files);
             timings.lap("compare");
             let version = if changed.is_empty() { previous.version } else { previous.version + 1 };
-            let next = Snapshot { files: Arc::new(files), errors: None, version };
+            let next = Snapshot { files: Arc::new(files), errors: None, version, copied: Arc::new(copied) };
             let took = started.elapsed();
-            (next, Outcome::Built { took, changed, pages, reuse: memo.reuse, timings, warnings })
+            (next, Outcome::Built { took, changed, pages, reuse: memory.render.reuse, timings, warnings })
         }
         Err(errors) => {
             let took = started.elapsed();

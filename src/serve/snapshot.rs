@@ -1,11 +1,14 @@
 //! The site as `serve` holds it: every output file in memory, or the errors of the last
 //! build next to the last good files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{CopySource, Output};
+use crate::source::Stamp;
 
 /// Output path → bytes.
 pub type Files = BTreeMap<String, Arc<[u8]>>;
@@ -19,26 +22,53 @@ pub struct Snapshot {
     pub errors: Option<Arc<str>>,
     /// Counts the builds that changed something, so a page knows whether it is stale.
     pub version: u64,
+    /// The stamps of the copied files held in `files`, and when they were read.
+    pub copied: Arc<Copied>,
 }
 
-/// Reads the copied files (static files, page assets) so everything is served from memory.
-pub fn files_of(output: &Output) -> Result<Files, Diagnostics> {
+/// Copied files (static files, page assets) by output path, with their stamps.
+#[derive(Default)]
+pub struct Copied {
+    /// Output path → the file it was copied from, and that file's stamp.
+    stamps: HashMap<String, (PathBuf, Stamp)>,
+    read_at: Option<SystemTime>,
+}
+
+/// Reads the copied files (static files, page assets) so everything is served from memory;
+/// a file that has not changed since `previous` read it is taken from there, so photos are
+/// not read again on every save.
+pub fn files_of(output: &Output, previous: &Snapshot) -> Result<(Files, Copied), Diagnostics> {
+    let read_at = SystemTime::now();
     let mut files: Files = output.files.iter().map(|f| (f.rel.clone(), f.bytes.clone())).collect();
+    let mut stamps = HashMap::new();
     let mut diags = Diagnostics::new();
     for copy in &output.copies {
         let bytes = match &copy.from {
-            CopySource::Disk(path) => match std::fs::read(path) {
-                Ok(bytes) => bytes,
-                Err(e) => {
-                    diags.push(Diagnostic::error(format!("cannot read {}: {e}", copy.origin)));
-                    continue;
+            CopySource::Embedded(bytes) => Arc::from(*bytes),
+            CopySource::Disk(path) => {
+                let stamped = copy.stamp.map(|stamp| (path.clone(), stamp));
+                let unchanged = stamped.as_ref().is_some_and(|(path, stamp)| {
+                    previous.copied.stamps.get(&copy.rel) == Some(&(path.clone(), *stamp))
+                        && previous.copied.read_at.is_some_and(|at| stamp.settled_before(at))
+                });
+                if let Some(stamped) = stamped {
+                    stamps.insert(copy.rel.clone(), stamped);
                 }
-            },
-            CopySource::Embedded(bytes) => bytes.to_vec(),
+                match previous.files.get(&copy.rel).filter(|_| unchanged) {
+                    Some(bytes) => bytes.clone(),
+                    None => match std::fs::read(path) {
+                        Ok(bytes) => Arc::from(bytes),
+                        Err(e) => {
+                            diags.push(Diagnostic::error(format!("cannot read {}: {e}", copy.origin)));
+                            continue;
+                        }
+                    },
+                }
+            }
         };
-        files.insert(copy.rel.clone(), Arc::from(bytes));
+        files.insert(copy.rel.clone(), bytes);
     }
-    if diags.has_errors() { Err(diags) } else { Ok(files) }
+    if diags.has_errors() { Err(diags) } else { Ok((files, Copied { stamps, read_at: Some(read_at) })) }
 }
 
 /// The output paths whose bytes differ between two builds (added, changed or gone).

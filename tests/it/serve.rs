@@ -468,3 +468,36 @@ fn every_rebuild_gives_what_a_full_build_gives() {
         }
     }
 }
+
+#[test]
+fn static_files_are_read_again_only_when_their_size_or_time_changes() {
+    let site = serve_site();
+    let photo = site.root.join("static/photo.jpg");
+    let long_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let set_time = |time| {
+        let file = std::fs::File::options().write(true).open(&photo).expect("open");
+        file.set_modified(time).expect("set the time");
+    };
+    std::fs::write(&photo, b"first photo").expect("write");
+    set_time(long_ago);
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/photo.jpg").body, "first photo");
+
+    // Same size, same time: taken as unchanged, so not read again (a photo folder is not
+    // read on every save).
+    std::fs::write(&photo, b"other photo").expect("write");
+    set_time(long_ago);
+    site.write("content/side.md", "---\ntitle: Side\n---\nEn endring.\n");
+    server.wait_for_line("content/side.md");
+    assert_eq!(server.get("/side/").status, 200);
+    assert!(server.get("/side/").body.contains("En endring"));
+    assert_eq!(server.get("/photo.jpg").body, "first photo");
+
+    // A real edit changes the time, and the new bytes are served.
+    std::fs::write(&photo, b"third photo").expect("write");
+    let started = std::time::Instant::now();
+    while server.get("/photo.jpg").body != "third photo" {
+        assert!(started.elapsed() < PATIENCE, "the edited photo was never served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
