@@ -156,8 +156,9 @@ pub fn render(
         .docs
         .par_iter()
         .map(|doc| {
+            let key = doc_ref(doc);
             let rendered = recall.get_or_render(
-                &doc_ref(doc),
+                &key,
                 || markdown_inputs(doc, tree),
                 || {
                     let (rendered, warnings) = render_markdown(doc, tree, &host);
@@ -166,7 +167,7 @@ pub fn render(
                     if failed { Err(result) } else { Ok(result) }
                 },
             );
-            (doc_ref(doc), rendered.unwrap_or_else(|failed| Got { value: failed, entry: None, rendered: true }))
+            (key, rendered.unwrap_or_else(|failed| Got { value: failed, entry: None, rendered: true }))
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());

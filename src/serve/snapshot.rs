@@ -22,16 +22,16 @@ pub struct Snapshot {
     pub errors: Option<Arc<str>>,
     /// Counts the builds that changed something, so a page knows whether it is stale.
     pub version: u64,
-    /// The stamps of the copied files held in `files`, and when they were read.
+    /// The stamps of the copied files held in `files`.
     pub copied: Arc<Copied>,
 }
 
-/// Copied files (static files, page assets) by output path, with their stamps.
+/// Copied files (static files, page assets) by output path, with their stamps; as with
+/// [`crate::source::Fingerprints`], only files that had settled when they were read.
 #[derive(Default)]
 pub struct Copied {
     /// Output path → the file it was copied from, and that file's stamp.
     stamps: HashMap<String, (PathBuf, Stamp)>,
-    read_at: Option<SystemTime>,
 }
 
 /// Reads the copied files (static files, page assets) so everything is served from memory;
@@ -47,11 +47,8 @@ pub fn files_of(output: &Output, previous: &Snapshot) -> Result<(Files, Copied),
             CopySource::Embedded(bytes) => Arc::from(*bytes),
             CopySource::Disk(path) => {
                 let stamped = copy.stamp.map(|stamp| (path.clone(), stamp));
-                let unchanged = stamped.as_ref().is_some_and(|(path, stamp)| {
-                    previous.copied.stamps.get(&copy.rel) == Some(&(path.clone(), *stamp))
-                        && previous.copied.read_at.is_some_and(|at| stamp.settled_before(at))
-                });
-                if let Some(stamped) = stamped {
+                let unchanged = stamped.is_some() && previous.copied.stamps.get(&copy.rel) == stamped.as_ref();
+                if let Some(stamped) = stamped.filter(|(_, stamp)| stamp.settled_before(read_at)) {
                     stamps.insert(copy.rel.clone(), stamped);
                 }
                 match previous.files.get(&copy.rel).filter(|_| unchanged) {
@@ -68,7 +65,7 @@ pub fn files_of(output: &Output, previous: &Snapshot) -> Result<(Files, Copied),
         };
         files.insert(copy.rel.clone(), bytes);
     }
-    if diags.has_errors() { Err(diags) } else { Ok((files, Copied { stamps, read_at: Some(read_at) })) }
+    if diags.has_errors() { Err(diags) } else { Ok((files, Copied { stamps })) }
 }
 
 /// The output paths whose bytes differ between two builds (added, changed or gone).
