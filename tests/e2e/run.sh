@@ -4,8 +4,11 @@
 #   2. serve it with nginx on loopback, with each language's 404 page;
 #   3. check it in headless Chromium (playwright-core, axe-core): e2e.mjs;
 #   4. check every HTML file with the Nu HTML checker;
-#   5. `regionprofil serve` on a copy of the site: live reload in Chromium (live-reload.mjs).
-# Installs what it needs: Debian's chromium and nginx, the npm packages in package-lock.json.
+#   5. follow every link of every page with linkinator; validate sitemap.xml against the
+#      sitemaps.org schema and the Atom feeds with xmllint and check-feeds.py;
+#   6. `regionprofil serve` on a copy of the site: live reload in Chromium (live-reload.mjs).
+# Installs what it needs: Debian's chromium, nginx, xmllint and Java, the npm packages in
+# package-lock.json.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -17,6 +20,8 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v java >/dev/null || missing+=(default-jre-headless)
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
+command -v python3 >/dev/null || missing+=(python3)
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing ${missing[*]}"
@@ -69,6 +74,20 @@ node "$here/e2e.mjs" "$base" "$out/srv/region" "$out/screenshots"
 echo "Checking every HTML file with the Nu HTML checker"
 java -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only --skip-non-html "$out/srv/region"
 echo "The Nu HTML checker found no errors"
+
+echo "Following every link with linkinator (other hosts are skipped: the check runs offline)"
+(cd "$here" && npx --no-install linkinator "$base" --recurse --check-fragments --check-css --skip "^https?://(?!127\.0\.0\.1:$port/)" \
+  --format csv > "$out/links.csv") || {
+  grep ',BROKEN,' "$out/links.csv" | head -40
+  echo "linkinator found broken links (all results: $out/links.csv)"
+  exit 1
+}
+echo "linkinator: $(($(wc -l < "$out/links.csv") - 1)) links, none broken"
+
+echo "Validating sitemap.xml and the Atom feeds"
+find "$out/srv/region" -name '*.xml' -print0 | xargs -0 xmllint --noout --nonet
+xmllint --noout --nonet --schema "$here/xsd/sitemap-local.xsd" "$out/srv/region/sitemap.xml"
+find "$out/srv/region" -name 'atom.xml' -print0 | xargs -0 python3 "$here/check-feeds.py"
 
 echo "Checking live reload: regionprofil serve on a copy of the site, in Chromium"
 live="$out/live-site"
