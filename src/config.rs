@@ -30,6 +30,8 @@ struct RawConfig {
     #[serde(default)]
     minify: bool,
     #[serde(default)]
+    relative_urls: bool,
+    #[serde(default)]
     highlight: Highlight,
     #[serde(default)]
     taxonomies: Vec<String>,
@@ -224,6 +226,8 @@ pub struct Config {
     pub missing: Missing,
     pub theme: Option<String>,
     pub minify: bool,
+    /// Links into the site written relative to each page (see `render::relative`).
+    pub relative_urls: bool,
     pub highlight: Highlight,
     pub taxonomies: Vec<String>,
     pub paginate: usize,
@@ -335,6 +339,7 @@ fn validate(raw: RawConfig, text: &str, overrides: &Overrides) -> Result<Config,
         missing: raw.translations.missing,
         theme: raw.theme,
         minify: raw.minify,
+        relative_urls: raw.relative_urls,
         highlight: raw.highlight,
         taxonomies,
         paginate: raw.paginate,

@@ -17,6 +17,7 @@ mod host;
 mod json_ld;
 pub mod memo;
 mod minify;
+mod relative;
 mod templates;
 mod views;
 
@@ -633,15 +634,28 @@ impl PageRenderer<'_> {
         self.templated("index.html".into(), "language_chooser.html", context, "the language chooser".into(), error)
     }
 
-    /// An output file; HTML is minified here, while the page is fresh in the cache, when
-    /// the site asks for it.
+    /// An output file. HTML gets its links made relative and is minified here, while the
+    /// page is fresh in the cache, when the site asks for it.
     fn file(&self, rel: String, text: String, origin: String) -> OutputFile {
-        let bytes = if self.site().config.minify && rel.ends_with(".html") {
+        let site = self.site();
+        let text = if site.config.relative_urls && rel.ends_with(".html") && !self.is_not_found_page(&rel) {
+            relative::relative_links(&text, &rel, &site.path_of(""))
+        } else {
+            text
+        };
+        let bytes = if site.config.minify && rel.ends_with(".html") {
             minify::minify(text.as_bytes())
         } else {
             text.into_bytes()
         };
         OutputFile { rel, bytes: Arc::from(bytes), origin }
+    }
+
+    /// A static host serves a 404 page at whatever URL was missed, so its links must not
+    /// depend on where it lives.
+    fn is_not_found_page(&self, rel: &str) -> bool {
+        let site = self.site();
+        (0..site.config.languages.len()).any(|lang| rel.strip_prefix(site.lang_rel(lang).as_str()) == Some("404.html"))
     }
 
     fn origin(&self, doc: &Doc) -> String {
