@@ -46,7 +46,13 @@ pub fn not_found_page(site: &Site, lang: usize) -> String {
 pub fn language_chooser(site: &Site) -> String {
     let mut links = String::new();
     for (i, language) in site.config.languages.iter().enumerate() {
-        let path = site.path_of(&site.lang_rel(i));
+        // The chooser is the root `index.html`, so with relative URLs a language's folder
+        // is its own path from there.
+        let path = match site.lang_rel(i) {
+            rel if !site.config.relative_urls => site.path_of(&rel),
+            rel if rel.is_empty() => "./".to_string(),
+            rel => rel,
+        };
         links.push_str(&format!(
             "<li><a href=\"{}\" hreflang=\"{}\" lang=\"{}\">{}</a></li>\n",
             escape(&path),
@@ -71,7 +77,13 @@ pub fn language_chooser(site: &Site) -> String {
 pub fn chooser_script(site: &Site) -> String {
     let mut targets = String::new();
     for (i, language) in site.config.languages.iter().enumerate() {
-        let path = site.path_of(&site.lang_rel(i));
+        // The chooser is the root `index.html`, so with relative URLs a language's folder
+        // is its own path from there.
+        let path = match site.lang_rel(i) {
+            rel if !site.config.relative_urls => site.path_of(&rel),
+            rel if rel.is_empty() => "./".to_string(),
+            rel => rel,
+        };
         // JSON strings are JavaScript strings; `<` is escaped so the script cannot end early.
         let locale = serde_json::to_string(&language.locale.to_lowercase()).unwrap_or_default().replace('<', "\\u003c");
         let path = serde_json::to_string(&path).unwrap_or_default().replace('<', "\\u003c");

@@ -240,6 +240,22 @@ fn a_default_language_under_its_own_path_gets_a_chooser_at_the_root() {
 }
 
 #[test]
+fn with_relative_urls_the_chooser_sends_visitors_on_from_wherever_it_is_served() {
+    let site = built(|site| {
+        let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("config");
+        let config = config.replace("nb: { name: Norsk }", "nb: { name: Norsk, path: nb }");
+        site.write("site.yaml", &format!("{config}\nrelative_urls: true\n"));
+    });
+    let root = read(&site, "index.html");
+    for link in [r#"<a href="nb/" hreflang="nb""#, r#"<a href="en/" hreflang="en-GB""#] {
+        assert!(root.contains(link), "{link} in {root}");
+    }
+    assert!(root.contains(r#"["nb","nb/"],["en-gb","en/"]"#), "the script's targets are relative: {root}");
+    let page = read(&site, "nb/jobb/sykepleier/index.html");
+    assert!(page.contains(r#"hreflang="x-default" href="https://example.org/region/nb/jobb/sykepleier/""#));
+}
+
+#[test]
 fn links_resolve_in_the_linking_pages_language_else_the_default() {
     let site = built(|_| {});
     let en = read(&site, "en/index.html");
