@@ -5,7 +5,9 @@
 #   3. check it in headless Chromium (playwright-core, axe-core): e2e.mjs;
 #   4. check every HTML file with the Nu HTML checker;
 #   5. follow every link of every page with linkinator; validate sitemap.xml against the
-#      sitemaps.org schema and the Atom feeds with xmllint and check-feeds.py;
+#      sitemaps.org schema and the Atom feeds with xmllint; check-feeds-and-sitemap.py
+#      checks what the feeds must hold and that every URL in them and in the sitemap is a
+#      page of the site;
 #   6. `regionprofil serve` on a copy of the site: live reload in Chromium (live-reload.mjs).
 # Installs what it needs: Debian's chromium, nginx, xmllint and Java, the npm packages in
 # package-lock.json.
@@ -87,7 +89,7 @@ echo "linkinator: $(($(wc -l < "$out/links.csv") - 1)) links, none broken"
 echo "Validating sitemap.xml and the Atom feeds"
 find "$out/srv/region" -name '*.xml' -print0 | xargs -0 xmllint --noout --nonet
 xmllint --noout --nonet --schema "$here/xsd/sitemap-local.xsd" "$out/srv/region/sitemap.xml"
-find "$out/srv/region" -name 'atom.xml' -print0 | xargs -0 python3 "$here/check-feeds.py"
+python3 "$here/check-feeds-and-sitemap.py" "$base" "$out/srv/region"
 
 echo "Checking live reload: regionprofil serve on a copy of the site, in Chromium"
 live="$out/live-site"
