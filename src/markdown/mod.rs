@@ -276,6 +276,7 @@ impl<'a> Renderer<'a> {
             ranges.push(file_offset(range.start)..file_offset(range.end));
         }
         self.count_words(&events);
+        self.accessibility(&events, &ranges, depth == 0);
         self.heading_ids(&mut events, depth == 0);
         self.links(&mut events, &ranges);
         self.code_blocks(events)
@@ -313,6 +314,65 @@ impl<'a> Renderer<'a> {
         for event in events {
             if let Event::Text(text) = event {
                 self.out.words += text.split_whitespace().filter(|w| !w.starts_with(PLACEHOLDER_START)).count();
+            }
+        }
+    }
+
+    /// Warns about what leaves a visitor with a screen reader guessing: an image without
+    /// a description, a link without text, a heading that skips a level (the page title
+    /// is the `h1`, so the document's headings start at `##`).
+    fn accessibility(&mut self, events: &[Event<'_>], ranges: &[Range<usize>], top: bool) {
+        let mut level = 1;
+        for (i, event) in events.iter().enumerate() {
+            let warning = match event {
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    let end = matching_end(events, i, |end| matches!(end, TagEnd::Image)).unwrap_or(i);
+                    let alt = plain_text(&events[i + 1..end]);
+                    let file = dest_url.rsplit('/').next().unwrap_or_default();
+                    if alt.is_empty() {
+                        Some((
+                            format!("the image `{dest_url}` has no alt text"),
+                            "write what it shows between the brackets: `![Kart over regionen](kart.svg)`".to_string(),
+                        ))
+                    } else if alt.eq_ignore_ascii_case(file) || PLACEHOLDER_ALTS.contains(&alt.to_lowercase().as_str())
+                    {
+                        Some((
+                            format!("the alt text of the image `{dest_url}` is `{alt}`, which says nothing"),
+                            "write what the image shows, as you would tell someone on the phone".to_string(),
+                        ))
+                    } else {
+                        None
+                    }
+                }
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    let end = matching_end(events, i, |end| matches!(end, TagEnd::Link)).unwrap_or(i);
+                    (!has_text(&events[i + 1..end])).then(|| {
+                        (
+                            format!("the link to `{dest_url}` has no text"),
+                            "write where it leads between the brackets: `[Ledige stillinger](@/jobb/_index.md)`"
+                                .to_string(),
+                        )
+                    })
+                }
+                Event::Start(Tag::Heading { level: heading, .. }) if top => {
+                    let (previous, this) = (level, heading_number(*heading));
+                    level = this;
+                    (this > previous + 1).then(|| {
+                        let hashes = "#".repeat(usize::from(previous) + 1);
+                        (
+                            format!("this heading skips from level {previous} to level {this}"),
+                            if previous == 1 {
+                                format!("use `{hashes}`: the page title is the level-1 heading")
+                            } else {
+                                format!("use `{hashes}`, one level below the heading before it")
+                            },
+                        )
+                    })
+                }
+                _ => None,
+            };
+            if let Some((message, hint)) = warning {
+                self.diags.push(Diagnostic::warning(message).at(self.location(ranges[i].clone())).hint(hint));
             }
         }
     }
@@ -679,6 +739,18 @@ fn plain_text(events: &[Event]) -> String {
         }
     }
     text.trim().to_string()
+}
+
+/// Alt texts that describe nothing.
+const PLACEHOLDER_ALTS: [&str; 9] =
+    ["bilde", "image", "img", "foto", "photo", "picture", "bild", "illustrasjon", "illustration"];
+
+/// Whether inline events give a link a name: text, code, raw HTML, or a shortcode's output.
+fn has_text(events: &[Event]) -> bool {
+    events.iter().any(|event| match event {
+        Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => !t.trim().is_empty(),
+        _ => false,
+    })
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {

@@ -150,3 +150,33 @@ fn hooks_replace_elements() {
     let (out, _) = check_with("[a](https://example.org)\n", true);
     assert!(out.html.contains("<a class=\"hooked\" href=\"https://example.org\">a</a>"), "{}", out.html);
 }
+
+#[test]
+fn images_without_description_empty_links_and_skipped_headings_are_warned_about() {
+    let (_, diags) = check(concat!(
+        "![](kart.svg) ![bilde](a.jpg) ![kart.svg](kart.svg) ![Kart over Øyer](kart.svg)\n\n",
+        "[](https://example.org/) [![Logo](logo.svg)](https://example.org/) [{{ echo(text=\"x\") }}](@/jobb/sykepleier.md)\n\n",
+        "#### For dypt\n\n## Greit\n\n### Greit\n\n##### For dypt\n",
+    ));
+    let found: Vec<(String, u32, u32)> = diags
+        .iter()
+        .map(|d| {
+            let at = d.location.as_ref().expect("located");
+            (d.message.clone(), at.line, at.col)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("the image `kart.svg` has no alt text".to_string(), 4, 1),
+            ("the alt text of the image `a.jpg` is `bilde`, which says nothing".to_string(), 4, 15),
+            ("the alt text of the image `kart.svg` is `kart.svg`, which says nothing".to_string(), 4, 31),
+            ("the link to `https://example.org/` has no text".to_string(), 6, 1),
+            ("this heading skips from level 1 to level 4".to_string(), 8, 1),
+            ("this heading skips from level 3 to level 5".to_string(), 14, 1),
+        ]
+        .to_vec()
+    );
+    assert!(diags.iter().all(|d| !d.is_error()), "warnings only");
+    assert_eq!(diags[4].hint.as_deref(), Some("use `##`: the page title is the level-1 heading"));
+}
