@@ -72,8 +72,10 @@ fn relative_to(from: &[&str], target: &str) -> String {
         out.push('/');
     }
     out.push_str(file);
-    if out.is_empty() {
-        out.push_str("./");
+    // `a:b.svg` would read as a URL scheme, and an empty path as the page itself.
+    let first_segment = out.split('/').next().unwrap_or_default();
+    if out.is_empty() || first_segment.contains(':') {
+        out.insert_str(0, "./");
     }
     out.push_str(rest);
     out
@@ -122,5 +124,33 @@ mod tests {
                 r#"<p>href="/region/tekst/" stays text</p><pre>&lt;a href="/region/x/"&gt;</pre>"#,
             )
         );
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::relative_to;
+
+    proptest! {
+        /// A browser resolving the relative link on the page lands where the root-relative
+        /// link pointed, for every page folder and target.
+        #[test]
+        fn a_relative_link_resolves_to_the_same_url(
+            page in prop::collection::vec("[a-zæ0-9-]{1,6}", 0..5),
+            target_dirs in prop::collection::vec("[a-zæ0-9:-]{1,6}", 0..5),
+            file in "([a-z0-9:]{1,6}\\.(css|svg))?",
+            suffix in "(\\?h=[0-9a-f]{4})?(#[a-z]{1,4})?",
+        ) {
+            let base = url::Url::parse("https://example.org/region/").expect("base");
+            let page_dirs: Vec<&str> = page.iter().map(String::as_str).collect();
+            let page_url = base.join(&page_dirs.iter().map(|d| format!("{d}/")).collect::<String>()).expect("page");
+            let target: String = target_dirs.iter().map(|d| format!("{d}/")).collect::<String>() + &file + &suffix;
+            let relative = relative_to(&page_dirs, &target);
+            prop_assert!(!relative.starts_with('/'), "{relative}");
+            let root_relative = format!("/region/{target}");
+            prop_assert_eq!(page_url.join(&relative).expect("resolves"), base.join(&root_relative).expect("target"));
+        }
     }
 }
