@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(front_matter shortcodes markdown csv jsonstat)
+[ "${#targets[@]}" -gt 0 ] || targets=(front_matter shortcodes markdown csv jsonstat relative_links)
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
@@ -23,6 +23,7 @@ seed shortcodes tests/fixtures/sites tests/fixtures/hostile content -name '*.md'
 seed markdown tests/fixtures/sites tests/fixtures/hostile content -name '*.md'
 seed csv tests/fixtures/data tests/fixtures/sites data -name '*.csv'
 seed jsonstat tests/fixtures/data tests/fixtures/sites data -name '*.json'
+seed relative_links tests/fixtures/sites public -name '*.html'
 
 for target in "${targets[@]}"; do
   echo "== fuzzing $target for $seconds s"

@@ -15,7 +15,8 @@ cargo clippy --release --all-targets -- -D warnings
 step "unit and integration tests"
 cargo test --release
 
-step "the repository's own site builds"
+step "the repository's own site builds, with no warning and every page translated"
+cargo run --release --quiet -- check --strict
 cargo run --release --quiet -- build --output target/site-check
 
 step "the site in a browser, by axe and by the Nu HTML checker"

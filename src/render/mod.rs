@@ -17,7 +17,7 @@ mod host;
 mod json_ld;
 pub mod memo;
 mod minify;
-mod relative;
+pub mod relative;
 mod templates;
 mod views;
 

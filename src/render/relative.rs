@@ -30,18 +30,18 @@ pub fn relative_links(html: &str, page_rel: &str, base_path: &str) -> String {
             }
         }
         if let Some(srcset) = el.get_attribute("srcset") {
+            let mut rewritten = false;
             let candidates: Vec<String> = srcset
                 .split(',')
                 .map(|candidate| {
                     let candidate = candidate.trim();
                     let (url, descriptor) = candidate.split_once(' ').unwrap_or((candidate, ""));
-                    let url = relative(url).unwrap_or_else(|| url.to_string());
+                    let url = relative(url).inspect(|_| rewritten = true).unwrap_or_else(|| url.to_string());
                     if descriptor.is_empty() { url } else { format!("{url} {descriptor}") }
                 })
                 .collect();
-            let candidates = candidates.join(", ");
-            if candidates != srcset {
-                el.set_attribute("srcset", &candidates)?;
+            if rewritten {
+                el.set_attribute("srcset", &candidates.join(", "))?;
             }
         }
         Ok(())
