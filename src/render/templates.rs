@@ -79,15 +79,25 @@ impl Templates {
         let all = self.sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
         match tera.add_raw_templates(all) {
             Ok(()) => Ok(tera),
+            // Checks across templates (includes, parents, blocks, filters) report every
+            // mistake in one error.
+            Err(first) if !matches!(first.kind(), ErrorKind::SyntaxError(_)) => {
+                Err(self.diagnostics(&first).into_iter().collect())
+            }
             Err(first) => {
-                // Tera stops at the first broken template: compile each alone to report them all.
+                // Tera stops at the first template that does not parse: compile each alone to
+                // report them all. Alone, a template's parent and includes are missing, which
+                // is not a mistake when the site or theme has them.
                 let mut diags = Diagnostics::new();
+                let known_include = |d: &Diagnostic| {
+                    self.names().any(|name| d.message.starts_with(&format!("Unknown template `{name}`")))
+                };
                 for (name, (_, text)) in &self.sources {
                     let mut alone = Self::empty(world.clone());
                     if let Err(e) = alone.add_raw_template(name, text)
                         && !matches!(e.kind(), ErrorKind::MissingParent { .. })
                     {
-                        diags.push(self.diagnostic(&e));
+                        diags.extend(self.diagnostics(&e).into_iter().filter(|d| !known_include(d)));
                     }
                 }
                 if !diags.has_errors() {
@@ -145,7 +155,10 @@ impl Templates {
             }
             ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("there is no template `{name}`"))
                 .maybe_hint(crate::diag::suggest(name, self.names())),
-            ErrorKind::Msg(message) if message.contains("\n --> ") => return self.reports(message),
+            // The arrow is indented by the width of the line number: ` --> `, `  --> `.
+            ErrorKind::Msg(message) if message.lines().any(|l| l.trim_start().starts_with("--> ")) => {
+                return self.reports(message);
+            }
             _ => {
                 let mut message = error.to_string();
                 let mut source = std::error::Error::source(error);
@@ -175,23 +188,50 @@ impl Templates {
                 Some((parts.next()?.to_string(), line, col))
             });
             let d = Diagnostic::error(message.clone());
-            out.push(match place.and_then(|(name, line, col)| Some((self.sources.get(&name)?, line, col))) {
-                Some(((display, text), line, col)) => {
+            out.push(match place.and_then(|(name, line, col)| Some((self.sources.get(&name)?, name, line, col))) {
+                Some(((display, text), name, line, col)) => {
                     let start = offset_of(text, line, col);
                     // Underline the name the message quotes (with its quotes, for a template name).
                     let name_len = message.split('`').nth(1).map_or(1, str::len).max(1);
                     let quoted = text[start..].starts_with(['"', '\'']);
                     let len = if quoted { name_len + 2 } else { name_len };
-                    Diagnostic::error(message).at(Location::in_text(
-                        display,
-                        text,
-                        start..(start + len).min(text.len()),
-                    ))
+                    let hint = self.block_hint(&message, &name);
+                    Diagnostic::error(message)
+                        .at(Location::in_text(display, text, start..(start + len).min(text.len())))
+                        .maybe_hint(hint)
                 }
                 None => d,
             });
         }
         out
+    }
+
+    /// For "Block `X` is not defined in any parent template": the blocks `template`'s
+    /// parents do define, nearest first.
+    fn block_hint(&self, message: &str, template: &str) -> Option<String> {
+        let block = message.strip_prefix("Block `")?.split('`').next()?;
+        let mut blocks = Vec::new();
+        let mut parents: Vec<&str> = self.sources.get(template).map(|(_, t)| tags(t, "extends")).unwrap_or_default();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(parent) = parents.pop() {
+            if !seen.insert(parent) {
+                continue;
+            }
+            if let Some((_, text)) = self.sources.get(parent) {
+                blocks.extend(tags(text, "block"));
+                parents.extend(tags(text, "extends"));
+            }
+        }
+        // Shown by path, so a site template that replaced the theme's is plain to see.
+        let names = seen
+            .iter()
+            .filter_map(|n| self.sources.get(*n))
+            .map(|(display, _)| format!("`{display}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let defined =
+            crate::diag::suggest(block, blocks.iter().copied()).unwrap_or_else(|| "they define no blocks".to_string());
+        Some(format!("a template fills only the blocks of the templates it extends ({names}): {defined}"))
     }
 
     /// `d` at the first `{% TAG` of a template, or at the template file.
@@ -243,7 +283,31 @@ fn first_line(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::tags;
+    use super::*;
+
+    #[test]
+    fn every_report_of_a_tera_error_is_a_diagnostic_at_its_line() {
+        let text = format!("{}{{{{ a | nope }}}}\n{{{{ b | nix }}}}\n", "\n".repeat(9));
+        let templates =
+            Templates { sources: [("page.html".to_string(), ("templates/page.html".to_string(), text))].into() };
+        // Lines 10 and 11: the arrows are indented by two spaces, as Tera writes them.
+        let error = tera::Error::message(
+            "error: Unknown filter `nope`\n  --> page.html:10:8\n   |\n\n\
+             error: Unknown filter `nix`\n  --> page.html:11:8\n   |\n",
+        );
+        let found: Vec<(String, u32, u32)> = templates
+            .diagnostics(&error)
+            .into_iter()
+            .map(|d| {
+                let at = d.location.expect("located");
+                (d.message, at.line, at.col)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [("Unknown filter `nope`".to_string(), 10, 8), ("Unknown filter `nix`".to_string(), 11, 8)].to_vec()
+        );
+    }
 
     #[test]
     fn tags_find_the_templates_a_template_uses() {
