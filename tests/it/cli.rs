@@ -69,6 +69,26 @@ fn init_makes_a_bilingual_site_that_builds_at_once() {
 }
 
 #[test]
+fn the_built_in_theme_speaks_bokmal_nynorsk_english_and_german() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let site = dir.path().join("ny");
+    program().arg("init").arg(&site).assert().success();
+    let config = std::fs::read_to_string(site.join("site.yaml")).expect("config");
+    let config = config.replace("languages:\n", "languages:\n  nn: { name: Nynorsk }\n  de: { name: Deutsch }\n");
+    std::fs::write(site.join("site.yaml"), config).expect("write");
+    let out = program().args(["check", "--strict", "--root"]).arg(&site).output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Pages are missing in nn and de; UI strings are not.
+    assert!(stdout.contains("nn ") && stdout.contains("de "), "{stdout}");
+    assert!(!stdout.contains("missing UI strings"), "{stdout}");
+    program().args(["build", "--root"]).arg(&site).assert().success();
+    let home = std::fs::read_to_string(site.join("public/de/index.html")).expect("de home");
+    assert!(home.contains("Zum Inhalt springen"), "{home}");
+    let home = std::fs::read_to_string(site.join("public/nn/index.html")).expect("nn home");
+    assert!(home.contains("Hopp til innhaldet"), "{home}");
+}
+
+#[test]
 fn schedule_lists_coming_changes_next_first() {
     let site = Site::named("sites", "dates");
     let out = site.command().args(["schedule", "--now", "2026-11-26T12:00:00Z"]).output().expect("run");
