@@ -354,6 +354,10 @@ impl<'a> Renderer<'a> {
                         )
                     })
                 }
+                Event::Html(html) | Event::InlineHtml(html) if img_without_alt(html) => Some((
+                    "an `<img>` in this HTML has no `alt` attribute".to_string(),
+                    "add alt=\"what the image shows\", or alt=\"\" if it is only decoration".to_string(),
+                )),
                 Event::Start(Tag::Heading { level: heading, .. }) if top => {
                     let (previous, this) = (level, heading_number(*heading));
                     level = this;
@@ -744,6 +748,20 @@ fn plain_text(events: &[Event]) -> String {
 /// Alt texts that describe nothing.
 const PLACEHOLDER_ALTS: [&str; 9] =
     ["bilde", "image", "img", "foto", "photo", "picture", "bild", "illustrasjon", "illustration"];
+
+/// Whether raw HTML holds an `<img …>` tag without an `alt` attribute.
+fn img_without_alt(html: &str) -> bool {
+    let lower = html.to_ascii_lowercase();
+    lower.match_indices("<img").any(|(start, _)| {
+        let tag = &lower[start + 4..];
+        // `<imgx` is another element; the tag ends at the first `>` (good enough for
+        // attributes without `>` in them, which is what authors write).
+        tag.starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+            && !tag[..tag.find('>').unwrap_or(tag.len())]
+                .split(|c: char| c.is_ascii_whitespace() || c == '/')
+                .any(|attribute| attribute == "alt" || attribute.starts_with("alt="))
+    })
+}
 
 /// Whether inline events give a link a name: text, code, raw HTML, or a shortcode's output.
 fn has_text(events: &[Event]) -> bool {

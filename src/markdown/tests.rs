@@ -156,7 +156,8 @@ fn images_without_description_empty_links_and_skipped_headings_are_warned_about(
     let (_, diags) = check(concat!(
         "![](kart.svg) ![bilde](a.jpg) ![kart.svg](kart.svg) ![Kart over Øyer](kart.svg)\n\n",
         "[](https://example.org/) [![Logo](logo.svg)](https://example.org/) [{{ echo(text=\"x\") }}](@/jobb/sykepleier.md)\n\n",
-        "#### For dypt\n\n## Greit\n\n### Greit\n\n##### For dypt\n",
+        "#### For dypt\n\n## Greit\n\n### Greit\n\n##### For dypt\n\n",
+        "<img src=\"a.svg\"> <img alt=\"\" src=\"b.svg\"> <IMG SRC=c.svg ALT=Kart> <imgx>\n",
     ));
     let found: Vec<(String, u32, u32)> = diags
         .iter()
@@ -174,6 +175,7 @@ fn images_without_description_empty_links_and_skipped_headings_are_warned_about(
             ("the link to `https://example.org/` has no text".to_string(), 6, 1),
             ("this heading skips from level 1 to level 4".to_string(), 8, 1),
             ("this heading skips from level 3 to level 5".to_string(), 14, 1),
+            ("an `<img>` in this HTML has no `alt` attribute".to_string(), 16, 1),
         ]
         .to_vec()
     );
