@@ -4,8 +4,8 @@
 //! 2. Find shortcodes outside them and render each through the [`Host`] — a body's
 //!    Markdown first, by this same procedure.
 //! 3. Put a placeholder where each call was, and parse the result with pulldown-cmark.
-//! 4. Passes over the events: heading ids and the table of contents, `@/` links, code
-//!    highlighting, placeholders → shortcode HTML, render hooks.
+//! 4. Passes over the events: accessibility warnings, heading ids and the table of
+//!    contents, `@/` links, code highlighting, placeholders → shortcode HTML, render hooks.
 //! 5. Write HTML, and the summary up to `<!-- more -->`.
 //!
 //! Nothing here knows about templates: the [`Host`] renders shortcodes and hooks and
