@@ -147,7 +147,7 @@ pub fn render(
     // Markdown, with documents as they are before rendering.
     let docs = views::doc_values(&site, tree, &shared.data);
     let markdown_world = Arc::new(shared.world(docs.clone()));
-    let markdown_tera = templates.compile(markdown_world.clone()).map_err(|e| {
+    let markdown_tera = templates.compile_for_markdown(markdown_world.clone()).map_err(|e| {
         diags.extend(e);
         std::mem::take(&mut diags)
     })?;

@@ -1,7 +1,7 @@
 //! The site's Tera templates (site files over theme files), compiled with regionprofil's
 //! functions and filters, and Tera errors turned into diagnostics at the template line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use tera::{ErrorKind, Tera};
@@ -38,46 +38,63 @@ impl Templates {
         self.names().filter_map(|n| n.strip_prefix("shortcodes/")).filter_map(|n| n.strip_suffix(".html"))
     }
 
-    /// Each template's digest, covering the templates it extends and includes (and every
-    /// template that defines components, which any template may call), so that a change
-    /// to one template touches exactly the pages rendered with it.
+    /// Each template's digest, covering the templates it needs (see [`Self::needed_by`]),
+    /// so that a change to one template touches exactly the pages rendered with it.
     pub fn digests(&self) -> BTreeMap<String, super::digest::Digest> {
         let own: BTreeMap<&str, super::digest::Digest> =
             self.sources.iter().map(|(name, (_, text))| (name.as_str(), super::digest::of(text))).collect();
-        let components: Vec<&str> = self
-            .sources
-            .iter()
-            .filter(|(_, (_, text))| !tags(text, "component").is_empty())
-            .map(|(n, _)| n.as_str())
-            .collect();
         self.sources
             .keys()
             .map(|name| {
-                let mut seen = std::collections::BTreeSet::new();
-                let mut stack: Vec<&str> = vec![name];
-                stack.extend(&components);
-                while let Some(current) = stack.pop() {
-                    if !seen.insert(current) {
-                        continue;
-                    }
-                    if let Some((_, text)) = self.sources.get(current) {
-                        stack.extend(tags(text, "extends"));
-                        stack.extend(tags(text, "include"));
-                    }
-                }
                 // A name without a template is part of the digest too: creating it changes it.
                 let closure: Vec<(&str, Option<&super::digest::Digest>)> =
-                    seen.into_iter().map(|n| (n, own.get(n))).collect();
+                    self.needed_by([name.as_str()]).into_iter().map(|n| (n, own.get(n))).collect();
                 (name.clone(), super::digest::of(closure))
             })
             .collect()
     }
 
+    /// The names `roots` need to render: themselves, what they extend and include, all the
+    /// way down, and every template that defines components (any template may call them).
+    fn needed_by<'a>(&'a self, roots: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
+        let mut stack: Vec<&str> = roots.into_iter().collect();
+        stack.extend(
+            self.sources.iter().filter(|(_, (_, text))| !tags(text, "component").is_empty()).map(|(n, _)| n.as_str()),
+        );
+        let mut seen = BTreeSet::new();
+        while let Some(current) = stack.pop() {
+            if !seen.insert(current) {
+                continue;
+            }
+            if let Some((_, text)) = self.sources.get(current) {
+                stack.extend(tags(text, "extends"));
+                stack.extend(tags(text, "include"));
+            }
+        }
+        seen
+    }
+
+    /// A Tera with what Markdown needs — shortcodes, render hooks and the templates they
+    /// use — so that a mistake in a page template does not keep Markdown from being
+    /// rendered and its mistakes from being reported with it.
+    pub fn compile_for_markdown(&self, world: Arc<World>) -> Result<Tera, Diagnostics> {
+        let roots = self.names().filter(|n| n.starts_with("shortcodes/") || n.starts_with("markdown/"));
+        let needed = self.needed_by(roots);
+        self.compile_only(world.clone(), |name| needed.contains(name)).map_err(|errors| {
+            // Report every template's mistakes, not only those of the ones Markdown needs.
+            self.compile(world).err().unwrap_or(errors)
+        })
+    }
+
     /// A Tera with every template, whose functions see `world`.
     pub fn compile(&self, world: Arc<World>) -> Result<Tera, Diagnostics> {
+        self.compile_only(world, |_| true)
+    }
+
+    fn compile_only(&self, world: Arc<World>, wanted: impl Fn(&str) -> bool) -> Result<Tera, Diagnostics> {
         let mut tera = Self::empty(world.clone());
-        let all = self.sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
-        match tera.add_raw_templates(all) {
+        let sources = self.sources.iter().filter(|(name, _)| wanted(name));
+        match tera.add_raw_templates(sources.clone().map(|(name, (_, text))| (name.as_str(), text.as_str()))) {
             Ok(()) => Ok(tera),
             // Checks across templates (includes, parents, blocks, filters) report every
             // mistake in one error.
@@ -92,7 +109,7 @@ impl Templates {
                 let known_include = |d: &Diagnostic| {
                     self.names().any(|name| d.message.starts_with(&format!("Unknown template `{name}`")))
                 };
-                for (name, (_, text)) in &self.sources {
+                for (name, (_, text)) in sources {
                     let mut alone = Self::empty(world.clone());
                     if let Err(e) = alone.add_raw_template(name, text)
                         && !matches!(e.kind(), ErrorKind::MissingParent { .. })
