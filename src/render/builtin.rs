@@ -46,16 +46,10 @@ pub fn not_found_page(site: &Site, lang: usize) -> String {
 pub fn language_chooser(site: &Site) -> String {
     let mut links = String::new();
     for (i, language) in site.config.languages.iter().enumerate() {
-        // The chooser is the root `index.html`, so with relative URLs a language's folder
-        // is its own path from there.
-        let path = match site.lang_rel(i) {
-            rel if !site.config.relative_urls => site.path_of(&rel),
-            rel if rel.is_empty() => "./".to_string(),
-            rel => rel,
-        };
+        // Made relative with every other link of the page when the site asks for it.
         links.push_str(&format!(
             "<li><a href=\"{}\" hreflang=\"{}\" lang=\"{}\">{}</a></li>\n",
-            escape(&path),
+            escape(&site.path_of(&site.lang_rel(i))),
             escape(&language.locale),
             escape(&language.locale),
             escape(&language.name)
@@ -78,7 +72,7 @@ pub fn chooser_script(site: &Site) -> String {
     let mut targets = String::new();
     for (i, language) in site.config.languages.iter().enumerate() {
         // The chooser is the root `index.html`, so with relative URLs a language's folder
-        // is its own path from there.
+        // is its own path from there (the rewrite of links does not reach into scripts).
         let path = match site.lang_rel(i) {
             rel if !site.config.relative_urls => site.path_of(&rel),
             rel if rel.is_empty() => "./".to_string(),

@@ -17,8 +17,7 @@ const URL_ATTRIBUTES: [&str; 5] = ["href", "src", "poster", "action", "xlink:hre
 /// with its links to `base_path` (the site's root path, `/` or `/region/`) made relative.
 /// Absolute URLs (canonical, hreflang, OpenGraph) and links elsewhere are kept.
 pub fn relative_links(html: &str, page_rel: &str, base_path: &str) -> String {
-    let page_dir: Vec<&str> =
-        page_rel.split('/').collect::<Vec<_>>().split_last().map_or(vec![], |(_, dirs)| dirs.to_vec());
+    let page_dir: Vec<&str> = page_rel.rsplit_once('/').map_or(vec![], |(dir, _)| dir.split('/').collect());
     let relative = |url: &str| -> Option<String> {
         let inside = url.strip_prefix(base_path).filter(|_| !url.starts_with("//"))?;
         Some(relative_to(&page_dir, inside))

@@ -57,21 +57,28 @@ impl Templates {
     /// The names `roots` need to render: themselves, what they extend and include, all the
     /// way down, and every template that defines components (any template may call them).
     fn needed_by<'a>(&'a self, roots: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
-        let mut stack: Vec<&str> = roots.into_iter().collect();
-        stack.extend(
-            self.sources.iter().filter(|(_, (_, text))| !tags(text, "component").is_empty()).map(|(n, _)| n.as_str()),
-        );
+        let components =
+            self.sources.iter().filter(|(_, (_, text))| !tags(text, "component").is_empty()).map(|(n, _)| n.as_str());
+        self.reached(roots.into_iter().chain(components).collect(), &["extends", "include"]).into_iter().collect()
+    }
+
+    /// The names reached from `start` by following the `{% TAG %}`s of `follow`, each once,
+    /// nearest first.
+    fn reached<'a>(&'a self, mut stack: Vec<&'a str>, follow: &[&str]) -> Vec<&'a str> {
         let mut seen = BTreeSet::new();
+        let mut order = Vec::new();
         while let Some(current) = stack.pop() {
             if !seen.insert(current) {
                 continue;
             }
+            order.push(current);
             if let Some((_, text)) = self.sources.get(current) {
-                stack.extend(tags(text, "extends"));
-                stack.extend(tags(text, "include"));
+                for tag in follow {
+                    stack.extend(tags(text, tag));
+                }
             }
         }
-        seen
+        order
     }
 
     /// A Tera with what Markdown needs — shortcodes, render hooks and the templates they
@@ -227,21 +234,15 @@ impl Templates {
     /// parents do define, nearest first.
     fn block_hint(&self, message: &str, template: &str) -> Option<String> {
         let block = message.strip_prefix("Block `")?.split('`').next()?;
-        let mut blocks = Vec::new();
-        let mut parents: Vec<&str> = self.sources.get(template).map(|(_, t)| tags(t, "extends")).unwrap_or_default();
-        let mut seen = std::collections::BTreeSet::new();
-        while let Some(parent) = parents.pop() {
-            if !seen.insert(parent) {
-                continue;
-            }
-            if let Some((_, text)) = self.sources.get(parent) {
-                blocks.extend(tags(text, "block"));
-                parents.extend(tags(text, "extends"));
-            }
-        }
+        let parents = self.sources.get(template).map(|(_, t)| tags(t, "extends")).unwrap_or_default();
+        let parents = self.reached(parents, &["extends"]);
+        let blocks: Vec<&str> =
+            parents.iter().filter_map(|p| self.sources.get(*p)).flat_map(|(_, text)| tags(text, "block")).collect();
         // Shown by path, so a site template that replaced the theme's is plain to see.
-        let names = seen
+        let names = parents
             .iter()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .filter_map(|n| self.sources.get(*n))
             .map(|(display, _)| format!("`{display}`"))
             .collect::<Vec<_>>()
