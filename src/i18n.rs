@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 
 use crate::config::Config;
-use crate::content::LangId;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
+use crate::ids::LangId;
 use crate::source::{Area, SourceTree};
 use crate::yaml::{self, YamlSource};
 

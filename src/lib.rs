@@ -20,6 +20,7 @@ pub mod diag;
 pub mod highlight;
 pub mod html;
 pub mod i18n;
+pub mod ids;
 pub mod links;
 pub mod locale;
 pub mod markdown;

@@ -20,6 +20,7 @@ use include_dir::{Dir, include_dir};
 
 use crate::config::CONFIG_FILE;
 use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::ids::SourceId;
 
 /// The default theme, compiled in so that a site without a `themes/` folder builds.
 static BUILTIN_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/region");
@@ -154,8 +155,6 @@ impl SourceFile {
         }
     }
 }
-
-pub type SourceId = usize;
 
 #[derive(Debug)]
 pub struct SourceTree {

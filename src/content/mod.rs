@@ -10,10 +10,9 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::source::{Area, SourceId, SourceTree};
+use crate::ids::{LangId, SourceId};
+use crate::source::{Area, SourceTree};
 pub use front_matter::{Event, Job, PageMeta, PagesFrom, SectionMeta, SortBy, Split};
-
-pub type LangId = usize;
 
 #[derive(Clone, Debug)]
 pub enum FileMeta {

@@ -19,11 +19,11 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::content::LangId;
 use crate::diag::{Diagnostic, Location};
 use crate::highlight::Highlighter;
 use crate::html::{escape, strip_tags};
-use crate::site::DocId;
+use crate::ids::DocId;
+use crate::ids::LangId;
 use crate::slug::slugify;
 pub use shortcode::{Arg, ArgValue, Call};
 

@@ -1,8 +1,8 @@
 //! `atom.xml` per language and `sitemap.xml` with hreflang alternates.
 
-use crate::content::LangId;
 use crate::dates::{Moment, rfc3339};
 use crate::html::escape;
+use crate::ids::LangId;
 use crate::site::{Doc, Site};
 
 /// The Atom feed of a language: its dated pages, newest first. `updated` is the newest

@@ -74,7 +74,7 @@ struct FragmentHost<'a> {
 }
 
 impl Host for FragmentHost<'_> {
-    fn resolve(&self, path: &str, lang: crate::content::LangId) -> Resolved {
+    fn resolve(&self, path: &str, lang: crate::ids::LangId) -> Resolved {
         super::host::resolve(self.world, path, lang)
     }
 
@@ -82,7 +82,7 @@ impl Host for FragmentHost<'_> {
         Err(ShortcodeError::new(format!("the shortcode `{}` cannot be used in the markdown filter", call.name)))
     }
 
-    fn hook(&self, _: &Hook, _: crate::site::DocId) -> Option<Result<String, String>> {
+    fn hook(&self, _: &Hook, _: crate::ids::DocId) -> Option<Result<String, String>> {
         None
     }
 

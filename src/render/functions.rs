@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
-use crate::content::LangId;
 use crate::diag::suggest;
 use crate::i18n::{Entry, interpolate};
+use crate::ids::LangId;
 
 use super::World;
 use super::memo::{self, Read, doc_ref};

@@ -4,11 +4,11 @@
 
 use tera::{Tera, Value};
 
-use crate::content::LangId;
 use crate::diag::suggest;
 use crate::highlight::Highlighter;
+use crate::ids::DocId;
+use crate::ids::LangId;
 use crate::markdown::{ArgValue, Call, Hook, Host, Resolved, ShortcodeError, ShortcodeSite};
-use crate::site::DocId;
 use crate::stats::{self, StatsContext};
 
 use super::World;

@@ -17,9 +17,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::sync::Arc;
 
-use crate::content::LangId;
+use crate::ids::DocId;
+use crate::ids::LangId;
 use crate::markdown::Rendered;
-use crate::site::{Doc, DocId, Site};
+use crate::site::{Doc, Site};
 
 use super::digest::{self, Digest, KnownValues};
 use super::{OutputFile, World};

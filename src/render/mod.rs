@@ -28,14 +28,15 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
 
-use crate::content::LangId;
 use crate::data::DataSet;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::highlight::{self, Highlighter};
 use crate::i18n::I18n;
+use crate::ids::DocId;
+use crate::ids::LangId;
 use crate::locale::Locales;
 use crate::markdown::{self, DocInput, Rendered};
-use crate::site::{Body, Doc, DocId, Kind, Site};
+use crate::site::{Body, Doc, Kind, Site};
 use crate::source::{Area, Contents, SourceTree};
 use crate::timings::Timings;
 use digest::{Digest, DigestedContext};

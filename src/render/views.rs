@@ -10,10 +10,11 @@ use serde::Serialize;
 use tera::{Map, Value};
 
 use crate::config::Config;
-use crate::content::LangId;
 use crate::data::DataSet;
+use crate::ids::DocId;
+use crate::ids::LangId;
 use crate::markdown::Rendered;
-use crate::site::{Doc, DocId, Site};
+use crate::site::{Doc, Site};
 use crate::source::SourceTree;
 
 use super::json_ld;

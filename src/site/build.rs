@@ -15,12 +15,13 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use super::urls::{SectionSlugs, lang_rel};
-use super::{Alias, AssetCopy, Body, Doc, DocId, Kind, Meta, SectionInfo, Site, Unpublished};
+use super::{Alias, AssetCopy, Body, Doc, Kind, Meta, SectionInfo, Site, Unpublished};
 use super::{from_data, taxonomy};
 use crate::config::{Config, Missing};
-use crate::content::{Content, ContentFile, FileMeta, LangId, SortBy};
+use crate::content::{Content, ContentFile, FileMeta, SortBy};
 use crate::data::DataSet;
 use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::ids::{DocId, LangId};
 use crate::locale::Locales;
 use crate::slug::slugify;
 use crate::source::SourceTree;

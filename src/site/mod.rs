@@ -15,15 +15,13 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::config::Config;
-use crate::content::{Event, Job, LangId, SortBy};
+use crate::content::{Event, Job, SortBy};
 use crate::dates::Moment;
-use crate::source::SourceId;
+use crate::ids::{DocId, LangId, SourceId};
 
 pub use build::{SiteOptions, build};
 pub use from_data::DataRow;
 pub use taxonomy::{Taxonomy, Term};
-
-pub type DocId = usize;
 
 #[derive(Debug)]
 pub struct Site {

@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::LangId;
+use crate::ids::LangId;
 use crate::locale::Locales;
 use crate::slug::slugify;
 
-use super::{Doc, DocId};
+use super::Doc;
+use crate::ids::DocId;
 
 #[derive(Clone, Debug)]
 pub struct Taxonomy {

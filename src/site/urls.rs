@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::Language;
-use crate::content::LangId;
+use crate::ids::LangId;
 use crate::slug::slugify;
 
 /// The output-relative folder of a language's home: `""` or `en/`.

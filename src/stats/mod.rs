@@ -7,10 +7,10 @@
 mod chart;
 mod scale;
 
-use crate::content::LangId;
 use crate::data::{Cell, DataSet, LookupError, Table};
 use crate::html::escape;
 use crate::i18n::I18n;
+use crate::ids::LangId;
 use crate::locale::{DateStyle, LocaleFormat};
 use crate::markdown::{ArgValue, Call, ShortcodeError};
 
