@@ -4,16 +4,11 @@
 
 use serde::Serialize;
 
+use crate::content::publishing;
+pub use crate::content::publishing::Change;
 use crate::content::{self, FileMeta};
 use crate::diag::Diagnostics;
 use crate::{BuildOptions, load};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Change {
-    Publish,
-    Expire,
-}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Upcoming {
@@ -44,25 +39,17 @@ pub fn changes(
     let mut out = Vec::new();
     for file in &content.files {
         let FileMeta::Page(meta) = &file.meta else { continue };
-        if meta.draft && !options.drafts {
-            continue;
-        }
         let display = &tree.file(file.source).display;
-        let lang = config.languages[file.lang].key.clone();
-        let expiries = meta.expiry_date.iter().chain(meta.job.as_ref().map(|j| &j.valid_through));
-        let changes =
-            meta.publish_date.iter().map(|m| (Change::Publish, m)).chain(expiries.map(|m| (Change::Expire, m)));
-        for (change, moment) in changes {
-            if moment.instant() > from && until.is_none_or(|u| moment.instant() <= u) {
-                out.push(Upcoming {
-                    at: moment.rfc3339(),
-                    change,
-                    file: display.clone(),
-                    title: meta.title.clone(),
-                    lang: lang.clone(),
-                    instant: moment.instant(),
-                });
-            }
+        let lang = &config.languages[file.lang].key;
+        for (change, moment) in publishing::changes(meta, options.drafts, from, until) {
+            out.push(Upcoming {
+                at: moment.rfc3339(),
+                change,
+                file: display.clone(),
+                title: meta.title.clone(),
+                lang: lang.clone(),
+                instant: moment.instant(),
+            });
         }
     }
     out.sort_by(|a, b| (a.instant, &a.file).cmp(&(b.instant, &b.file)));

@@ -5,6 +5,7 @@
 //! 2. Front matter is split and validated in parallel; every file's errors are kept.
 
 pub mod front_matter;
+pub mod publishing;
 
 use rayon::prelude::*;
 

@@ -15,9 +15,10 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use super::urls::{SectionSlugs, lang_rel};
-use super::{Alias, AssetCopy, Body, Doc, Kind, Meta, SectionInfo, Site, Unpublished};
+use super::{Alias, AssetCopy, Body, Doc, Kind, Meta, SectionInfo, Site};
 use super::{from_data, taxonomy};
 use crate::config::{Config, Missing};
+use crate::content::publishing::{self, Unpublished};
 use crate::content::{Content, ContentFile, FileMeta, SortBy};
 use crate::data::DataSet;
 use crate::diag::{Diagnostic, Diagnostics, Location};
@@ -84,21 +85,7 @@ fn published(files: Vec<ContentFile>, options: &SiteOptions) -> (Vec<ContentFile
 
 fn why_unpublished(file: &ContentFile, options: &SiteOptions) -> Option<Unpublished> {
     let FileMeta::Page(meta) = &file.meta else { return None };
-    if meta.draft && !options.drafts {
-        return Some(Unpublished::Draft);
-    }
-    if let Some(publish) = &meta.publish_date
-        && publish.instant() > options.now
-    {
-        return Some(Unpublished::Scheduled(publish.clone()));
-    }
-    let expiry = meta.expiry_date.iter().chain(meta.job.as_ref().map(|j| &j.valid_through));
-    for moment in expiry {
-        if moment.instant() <= options.now {
-            return Some(Unpublished::Expired(moment.clone()));
-        }
-    }
-    None
+    publishing::status(meta, options.drafts, options.now)
 }
 
 /// One document per (file, language), plus implicit homes and fallbacks. `docs[i].id == i`;

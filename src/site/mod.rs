@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::config::Config;
+use crate::content::publishing::Unpublished;
 use crate::content::{Event, Job, SortBy};
 use crate::dates::Moment;
 use crate::ids::{DocId, LangId, SourceId};
@@ -96,23 +97,6 @@ impl Site {
 
     pub fn pages(&self) -> impl Iterator<Item = &Doc> {
         self.docs.iter().filter(|d| !d.is_section())
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unpublished {
-    Draft,
-    Scheduled(Moment),
-    Expired(Moment),
-}
-
-impl Unpublished {
-    pub fn describe(&self) -> String {
-        match self {
-            Unpublished::Draft => "is a draft".into(),
-            Unpublished::Scheduled(at) => format!("is not published until {}", at.as_str()),
-            Unpublished::Expired(at) => format!("expired on {}", at.as_str()),
-        }
     }
 }
 

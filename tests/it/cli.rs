@@ -110,6 +110,20 @@ fn schedule_lists_coming_changes_next_first() {
     assert_eq!(parsed[1]["at"], "2026-12-01T00:00:00Z");
 }
 
+#[test]
+fn schedule_lists_only_dates_that_change_the_built_site() {
+    // Build and schedule follow one rule: a page whose publish date comes after it has
+    // expired never appears, so its publish date is no change to announce.
+    let site = Site::named("sites", "dates");
+    site.write("content/for-sent.md", "---\ntitle: For sent\npublish_date: 2027-03-01\nexpiry_date: 2027-02-01\n---\n");
+    let out = site.command().args(["schedule", "--now", "2026-11-26T12:00:00Z"]).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("for-sent"), "{text}");
+    let built = site.command().args(["build", "--now", "2027-03-02"]).output().expect("run");
+    assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(!site.public().join("for-sent").exists());
+}
+
 /// A small HTTP server on loopback: `/ok` answers 200, anything else 404.
 fn serve_links() -> (String, std::thread::JoinHandle<()>) {
     use std::io::{BufRead, BufReader, Write};
