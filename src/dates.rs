@@ -28,10 +28,6 @@ impl Moment {
         &self.text
     }
 
-    pub fn is_date_only(&self) -> bool {
-        self.date_only
-    }
-
     /// The calendar date the author meant (in the offset they wrote, UTC for plain dates).
     pub fn date(&self) -> Date {
         if self.date_only {
@@ -46,10 +42,6 @@ impl Moment {
     /// RFC 3339 in UTC, for feeds and sitemaps.
     pub fn rfc3339(&self) -> String {
         rfc3339(self.instant)
-    }
-
-    pub fn from_instant(instant: Timestamp) -> Moment {
-        Moment { instant, text: rfc3339(instant), date_only: false }
     }
 }
 

@@ -226,11 +226,6 @@ impl Diagnostics {
         self
     }
 
-    /// `Ok(value)` with the warnings when nothing is an error, else every diagnostic.
-    pub fn into_result<T>(self, value: T) -> Result<(T, Diagnostics), Diagnostics> {
-        if self.has_errors() { Err(self) } else { Ok((value, self)) }
-    }
-
     pub fn render(&self, styled: bool) -> String {
         let mut out = String::new();
         for d in &self.0 {

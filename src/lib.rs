@@ -1,15 +1,8 @@
 //! regionprofil: a static site generator for multilingual region-profiling sites with
 //! statistics from data files.
 //!
-//! The build is a one-way chain (see ARCHITECTURE.md):
-//!
-//! ```text
-//! site folder ─source─▶ SourceTree ─config/content/i18n─▶ validated parts ─site─▶ Site
-//!   ─render─▶ Output (files in memory, minified) ─output::write─▶ public/
-//! ```
-//!
-//! Each stage reports every problem it finds and goes on with what it could use, so one
-//! run shows all the mistakes; nothing is written unless there are none.
+//! The modules, lowest layer first, are mapped in ARCHITECTURE.md; [`pipeline`] runs them
+//! in order.
 
 pub mod config;
 pub mod content;
@@ -25,6 +18,7 @@ pub mod links;
 pub mod locale;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod schedule;
 pub mod serve;
@@ -35,141 +29,4 @@ pub mod stats;
 pub mod timings;
 pub mod yaml;
 
-use std::path::{Path, PathBuf};
-
-use jiff::Timestamp;
-
-use crate::config::{Config, Overrides};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::locale::Locales;
-use crate::render::{Output, RenderInputs};
-use crate::site::SiteOptions;
-
-/// What a build is asked to do.
-#[derive(Clone, Debug)]
-pub struct BuildOptions {
-    pub root: PathBuf,
-    pub base_url: Option<String>,
-    pub drafts: bool,
-    pub now: Timestamp,
-}
-
-/// A site rendered in memory.
-pub struct Generated {
-    pub output: Output,
-    pub timings: timings::Timings,
-    pub summary: Summary,
-    pub coverage: coverage::Coverage,
-}
-
-/// Counts for the message after a build.
-#[derive(Clone, Debug, Default)]
-pub struct Summary {
-    /// (language key, pages, sections) per language.
-    pub languages: Vec<(String, usize, usize)>,
-    pub left_out: usize,
-}
-
-/// Reads, validates and renders the site, without writing anything.
-pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diagnostics> {
-    generate_again(options, None)
-}
-
-/// What one build leaves for the next, so that `serve` redoes only what an edit reaches.
-#[derive(Default)]
-pub struct Memory {
-    /// Each document's Markdown and each templated file, with what they read.
-    pub render: render::memo::Memo,
-    /// Static files' content hashes.
-    pub fingerprints: source::Fingerprints,
-}
-
-/// [`generate`], reusing what `memory` holds of an earlier build wherever its inputs are
-/// unchanged, and leaving this build in `memory` for the next (`serve` rebuilds this way).
-pub fn generate_again(
-    options: &BuildOptions,
-    mut memory: Option<&mut Memory>,
-) -> Result<(Generated, Diagnostics), Diagnostics> {
-    let mut timings = timings::Timings::default();
-    let reading_began = std::time::SystemTime::now();
-    let no_fingerprints = source::Fingerprints::default();
-    let earlier = memory.as_ref().map_or(&no_fingerprints, |m| &m.fingerprints);
-    let (config, tree, mut diags) = load_again(options, earlier)?;
-    if let Some(memory) = memory.as_deref_mut() {
-        memory.fingerprints = source::Fingerprints::of(&tree, reading_began);
-    }
-    timings.lap("read files");
-    let locale_tags: Vec<&str> = config.languages.iter().map(|l| l.locale.as_str()).collect();
-    let locales = Locales::new(&locale_tags).map_err(|e| Diagnostics::from(Diagnostic::error(e)))?;
-    let (i18n, i18n_diags) = i18n::I18n::load(&tree, &config);
-    diags.extend(i18n_diags);
-    let (content, content_diags) = content::load(&tree, &config);
-    diags.extend(content_diags);
-    timings.lap("front matter");
-    let (data, data_diags) = data::load(&tree, &config);
-    diags.extend(data_diags);
-    diags.extend(data::age_warnings(&data, options.now));
-    timings.lap("data files");
-    let site_options = SiteOptions { now: options.now, drafts: options.drafts };
-    let (site, site_diags) = site::build(config, content, &data, &tree, &locales, &site_options);
-    diags.extend(site_diags);
-    let summary = summarize(&site);
-    let coverage = coverage::coverage(&site, &i18n);
-    timings.lap("site model");
-    let inputs = RenderInputs { site, locales, i18n, data };
-    let memo = memory.map(|m| &mut m.render);
-    let (output, render_diags) = match render::render(inputs, &tree, &mut timings, memo) {
-        Ok(result) => result,
-        Err(render_diags) => {
-            diags.extend(render_diags);
-            return Err(diags.sorted());
-        }
-    };
-    diags.extend(render_diags);
-    if diags.has_errors() {
-        return Err(diags.sorted());
-    }
-    Ok((Generated { output, timings, summary, coverage }, diags.sorted()))
-}
-
-/// Reads `site.yaml` and the site's files.
-pub fn load(options: &BuildOptions) -> Result<(Config, source::SourceTree, Diagnostics), Diagnostics> {
-    load_again(options, &source::Fingerprints::default())
-}
-
-fn load_again(
-    options: &BuildOptions,
-    earlier: &source::Fingerprints,
-) -> Result<(Config, source::SourceTree, Diagnostics), Diagnostics> {
-    let text = source::read_config(&options.root)?;
-    let overrides = Overrides { base_url: options.base_url.clone() };
-    let config = Config::parse(&text, &overrides)?;
-    let (tree, diags) = source::load_again(&options.root, config.theme.as_deref(), earlier)?;
-    Ok((config, tree, diags))
-}
-
-fn summarize(site: &site::Site) -> Summary {
-    let languages = site
-        .config
-        .languages
-        .iter()
-        .enumerate()
-        .map(|(lang, l)| {
-            let pages = site.pages().filter(|d| d.lang == lang).count();
-            let sections = site.sections().filter(|d| d.lang == lang).count();
-            (l.key.clone(), pages, sections)
-        })
-        .collect();
-    Summary { languages, left_out: site.unpublished.len() }
-}
-
-/// Renders the site and writes it to `out_dir`, all or nothing.
-pub fn build(
-    options: &BuildOptions,
-    out_dir: &Path,
-) -> Result<(Generated, output::write::WriteReport, Diagnostics), Diagnostics> {
-    let (mut generated, diags) = generate(options)?;
-    let report = output::write::write(out_dir, &options.root, &generated.output)?;
-    generated.timings.lap("write");
-    Ok((generated, report, diags))
-}
+pub use pipeline::{BuildOptions, Generated, Memory, Summary, build, generate, generate_with, load};

@@ -36,6 +36,11 @@ pub enum Area {
 }
 
 impl Area {
+    /// Every area a site has, in the order they are read.
+    pub const ALL: [Area; 5] = [Area::Content, Area::Templates, Area::Static, Area::I18n, Area::Data];
+    /// The areas a theme may bring.
+    pub const OF_THEMES: [Area; 3] = [Area::Templates, Area::Static, Area::I18n];
+
     pub fn dir(self) -> &'static str {
         match self {
             Area::Content => "content",
@@ -44,6 +49,10 @@ impl Area {
             Area::I18n => "i18n",
             Area::Data => "data",
         }
+    }
+
+    fn from_dir(dir: &str) -> Option<Area> {
+        Area::ALL.into_iter().find(|area| area.dir() == dir)
     }
 
     /// Whether the files of this area are read into memory as text.
@@ -176,13 +185,6 @@ impl SourceTree {
         self.files.iter().position(|f| f.area == area && f.rel == rel)
     }
 
-    /// A source tree made from memory, for tests and `init`.
-    pub fn from_files(root: &Path, files: Vec<SourceFile>) -> SourceTree {
-        let mut tree = SourceTree { root: root.to_path_buf(), files };
-        tree.sort_and_overlay();
-        tree
-    }
-
     fn sort_and_overlay(&mut self) {
         // Site files sort after theme files, so the last of each (area, rel) wins.
         self.files.sort_by(|a, b| (a.area, &a.rel, a.origin).cmp(&(b.area, &b.rel, b.origin)));
@@ -219,14 +221,10 @@ pub fn read_config(root: &Path) -> Result<String, Diagnostics> {
     }
 }
 
-/// Walks the site and its theme. Files that cannot be used are reported and left out; only
-/// an unreadable site folder stops the build here.
-pub fn load(root: &Path, theme: Option<&str>) -> Result<(SourceTree, Diagnostics), Diagnostics> {
-    load_again(root, theme, &Fingerprints::default())
-}
-
-/// [`load`], taking static files' hashes from `earlier` where the files are unchanged.
-pub fn load_again(
+/// Walks the site and its theme, taking static files' hashes from `earlier` where the files
+/// are unchanged. Files that cannot be used are reported and left out; only an unreadable
+/// site folder stops the build here.
+pub fn load(
     root: &Path,
     theme: Option<&str>,
     earlier: &Fingerprints,
@@ -236,14 +234,14 @@ pub fn load_again(
         Diagnostics::from(Diagnostic::error(format!("cannot open the site folder {}: {e}", root.display())))
     })?;
     let mut files = Vec::new();
-    for area in [Area::Content, Area::Templates, Area::Static, Area::I18n, Area::Data] {
+    for area in Area::ALL {
         let dir = root.join(area.dir());
         walk(&canonical_root, &dir, area.dir(), area, Origin::Site, &mut files, &mut diags);
     }
     if let Some(theme) = theme {
         let theme_dir = root.join("themes").join(theme);
         if theme_dir.is_dir() {
-            for area in [Area::Templates, Area::Static, Area::I18n] {
+            for area in Area::OF_THEMES {
                 let display = format!("themes/{theme}/{}", area.dir());
                 walk(
                     &canonical_root,
@@ -345,7 +343,7 @@ fn theme_location(root: &Path) -> Location {
 }
 
 fn builtin_theme_files(files: &mut Vec<SourceFile>) {
-    for area in [Area::Templates, Area::Static, Area::I18n] {
+    for area in Area::OF_THEMES {
         let Some(dir) = BUILTIN_THEME.get_dir(area.dir()) else { continue };
         let mut stack = vec![dir];
         while let Some(dir) = stack.pop() {
@@ -451,19 +449,41 @@ fn walk(
     }
 }
 
-/// Hidden files, editor backups and OS litter are never part of a site; in `static/`
-/// dotfiles are kept (hosts read `.well-known/`, `.nojekyll`) except VCS folders.
-fn is_ignored(name: &str, area: Area) -> bool {
-    if matches!(name, ".git" | ".svn" | ".hg" | ".DS_Store" | "Thumbs.db" | "desktop.ini") {
-        return true;
+/// The folders of a site that a build reads, besides `site.yaml`: its areas and `themes/`.
+pub const SITE_FOLDERS: [&str; 6] = ["content", "templates", "static", "i18n", "data", THEMES_FOLDER];
+const THEMES_FOLDER: &str = "themes";
+
+/// Whether a path relative to the site folder names a file that a build reads: `site.yaml`,
+/// or a file in an area of the site or of a theme that [`is_ignored`] does not leave out.
+/// The watcher of `serve` asks this, so that it rebuilds exactly for what a build reads.
+pub fn is_site_file(rel: &Path) -> bool {
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    let Some(parts) = parts else { return false };
+    let (area, inside) = match parts.as_slice() {
+        [CONFIG_FILE] => return true,
+        [THEMES_FOLDER, _theme, area, inside @ ..] => {
+            (Area::from_dir(area).filter(|a| Area::OF_THEMES.contains(a)), inside)
+        }
+        [area, inside @ ..] => (Area::from_dir(area), inside),
+        [] => return false,
+    };
+    match area {
+        Some(area) => !inside.is_empty() && !inside.iter().any(|name| is_ignored(name, area)),
+        None => false,
     }
-    let backup = name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
+}
+
+/// Hidden files, editor backups and temporaries, and OS litter are never part of a site; in
+/// `static/` dotfiles are kept (hosts read `.well-known/`, `.nojekyll`) except VCS folders.
+fn is_ignored(name: &str, area: Area) -> bool {
+    const LITTER: [&str; 7] = [".git", ".svn", ".hg", ".DS_Store", "Thumbs.db", "desktop.ini", "4913"];
+    const TEMPORARY_ENDINGS: [&str; 9] =
+        ["~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".crswap", "___jb_tmp___", "___jb_old___"];
+    // `4913` is the file vim writes to learn whether it may write in a folder.
+    let temporary = TEMPORARY_ENDINGS.iter().any(|ending| name.ends_with(ending))
         || name.starts_with(".#")
         || (name.starts_with('#') && name.ends_with('#'));
-    backup || (area != Area::Static && name.starts_with('.'))
+    LITTER.contains(&name) || temporary || (area != Area::Static && name.starts_with('.'))
 }
 
 /// UTF-8 text with a leading BOM removed, or an error pointing at the first bad byte.

@@ -1,12 +1,14 @@
 use std::time::Instant;
 
+use regionprofil::BuildOptions;
+
 use crate::cli::BuildArgs;
 
 use super::{Failed, options, print_diagnostics};
 
 pub fn run(args: BuildArgs) -> Result<(), Failed> {
     let started = Instant::now();
-    let options = options(&args.site)?;
+    let options = BuildOptions { timings: args.timings, ..options(&args.site)? };
     let out_dir = args.output.clone().unwrap_or_else(|| options.root.join("public"));
     match regionprofil::build(&options, &out_dir) {
         Ok((generated, report, warnings)) => {

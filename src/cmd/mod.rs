@@ -33,7 +33,13 @@ fn options(args: &SiteArgs) -> Result<BuildOptions, Failed> {
         print_diagnostics(&Diagnostics::from(regionprofil::diag::Diagnostic::error(e)));
         Failed
     })?;
-    Ok(BuildOptions { root: args.root.clone(), base_url: args.base_url.clone(), drafts: args.drafts, now })
+    Ok(BuildOptions {
+        root: args.root.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        now,
+        timings: false,
+    })
 }
 
 /// Prints diagnostics to stderr, then a count of errors.

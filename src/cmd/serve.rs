@@ -1,6 +1,7 @@
 use std::io::Write as _;
 use std::net::SocketAddr;
 
+use regionprofil::BuildOptions;
 use regionprofil::serve::{Report, ServeOptions};
 
 use crate::cli::ServeArgs;
@@ -8,7 +9,7 @@ use crate::cli::ServeArgs;
 use super::{Failed, count, options, print_diagnostics};
 
 pub fn run(args: ServeArgs) -> Result<(), Failed> {
-    let build = options(&args.site)?;
+    let build = BuildOptions { timings: args.timings, ..options(&args.site)? };
     // A date given on the command line (or SOURCE_DATE_EPOCH) is kept; otherwise every
     // build asks the clock, so campaigns appear and expire while the server runs.
     let follow_clock = args.site.now.is_none() && std::env::var_os("SOURCE_DATE_EPOCH").is_none();

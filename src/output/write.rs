@@ -70,7 +70,7 @@ fn check_target(out_dir: &Path, site_root: &Path) -> Result<(), Diagnostic> {
         ))
         .hint("choose an output folder inside the site, like public/, or somewhere else"));
     }
-    for area in ["content", "templates", "static", "i18n", "data", "themes"] {
+    for area in crate::source::SITE_FOLDERS {
         if target.starts_with(root.join(area)) {
             return Err(Diagnostic::error(format!("the output folder {} is inside {area}/", out_dir.display()))
                 .hint("the output must not be among the site's own files"));

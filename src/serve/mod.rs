@@ -179,7 +179,7 @@ fn build(options: &ServeOptions, previous: &Snapshot, memory: &mut Memory) -> (S
     if options.follow_clock {
         build.now = Timestamp::now();
     }
-    let result = crate::generate_again(&build, Some(memory)).and_then(|(mut generated, warnings)| {
+    let result = crate::generate_with(&build, Some(memory)).and_then(|(mut generated, warnings)| {
         let (files, copied) = snapshot::files_of(&generated.output, previous)?;
         generated.timings.lap("static files");
         if let Some(out) = &options.output {

@@ -7,8 +7,7 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-/// The folders of a site that a build reads (besides `site.yaml`).
-pub const SITE_FOLDERS: [&str; 6] = ["content", "data", "templates", "themes", "static", "i18n"];
+use crate::source::{SITE_FOLDERS, is_site_file};
 
 /// How long the watcher waits for a burst of saves (an editor writing a file and its
 /// backup, `git checkout`) to settle before it reports.
@@ -23,37 +22,18 @@ pub enum Change {
 }
 
 /// Whether a changed path is part of the site, as a path relative to the site root, and
-/// what kind of change it is. Editor temporary files and anything under the output folder
-/// or outside the site's folders are ignored.
+/// what kind of change it is. What a build does not read (editor temporaries, the output
+/// folder, anything outside the site's folders) is ignored.
 pub fn classify(root: &Path, output: Option<&Path>, path: &Path) -> Option<(String, Change)> {
     if output.is_some_and(|out| path.starts_with(out)) {
         return None;
     }
     let rel = path.strip_prefix(root).ok()?;
-    let mut parts = rel.components().map(|c| c.as_os_str().to_str());
-    let first = parts.next()??;
-    let is_site_file = if first == "site.yaml" { rel.components().count() == 1 } else { SITE_FOLDERS.contains(&first) };
-    if !is_site_file {
+    if !is_site_file(rel) {
         return None;
     }
-    let name = rel.file_name()?.to_str()?;
-    if is_editor_temporary(name) {
-        return None;
-    }
-    let kind = if name.ends_with(".css") { Change::Stylesheet } else { Change::Other };
+    let kind = if rel.extension().is_some_and(|e| e == "css") { Change::Stylesheet } else { Change::Other };
     Some((rel.to_string_lossy().replace('\\', "/"), kind))
-}
-
-/// Swap, backup and lock files that editors write next to the file being edited.
-fn is_editor_temporary(name: &str) -> bool {
-    name.ends_with('~')
-        || name.starts_with(".#")
-        || (name.starts_with('#') && name.ends_with('#'))
-        || [".swp", ".swo", ".swx", ".tmp", ".bak", ".crswap", "___jb_tmp___", "___jb_old___"]
-            .iter()
-            .any(|suffix| name.ends_with(suffix))
-        || name == "4913" // vim's probe for whether it may write in a folder
-        || name == ".DS_Store"
 }
 
 /// Each settled burst of changed paths.
@@ -118,6 +98,40 @@ mod tests {
             "/elsewhere/content/a.md",
         ] {
             assert_eq!(class(ignored), None, "{ignored}");
+        }
+    }
+
+    #[test]
+    fn the_watcher_reacts_to_exactly_the_files_a_build_reads() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path().canonicalize().expect("real path");
+        let names = [
+            "content/side.md",
+            "content/side.md.bak",
+            "content/.side.md.swo",
+            "content/Thumbs.db",
+            "content/kart.png",
+            "static/.well-known/security.txt",
+            "static/Thumbs.db",
+            "static/gammel.css.bak",
+            "static/desktop.ini",
+            "static/4913",
+            "static/.git/HEAD",
+            "templates/page.html",
+            "templates/page.html~",
+            "data/tall.csv",
+            "i18n/nb.yaml",
+        ];
+        for name in names {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            std::fs::write(&path, "x").expect("write");
+        }
+        let (tree, _) = crate::source::load(&root, None, &Default::default()).expect("readable");
+        for name in names {
+            let read = tree.files.iter().any(|f| format!("{}/{}", f.area.dir(), f.rel) == name);
+            let watched = classify(&root, None, &root.join(name)).is_some();
+            assert_eq!(read, watched, "{name}: read by a build: {read}, watched: {watched}");
         }
     }
 }

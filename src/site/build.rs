@@ -88,9 +88,8 @@ fn why_unpublished(file: &ContentFile, options: &SiteOptions) -> Option<Unpublis
     publishing::status(meta, options.drafts, options.now)
 }
 
-/// One document per (file, language), plus implicit homes and fallbacks. `docs[i].id == i`;
-/// documents made from a file keep the file's index in `files` as a temporary link through
-/// `source_index`.
+/// One document per (file, language), plus implicit homes and fallbacks, numbered so that
+/// `docs[i].id == i`. A document made from a file knows it by its `source`.
 fn make_docs(files: &[ContentFile], config: &Config) -> Vec<Doc> {
     let mut by_key: BTreeMap<&str, Vec<&ContentFile>> = BTreeMap::new();
     for file in files {
