@@ -140,23 +140,43 @@ pub struct PageMeta {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-const PAGE_KEYS: [&str; 15] = [
-    "title",
-    "description",
-    "date",
-    "updated",
-    "draft",
-    "publish_date",
-    "expiry_date",
-    "slug",
-    "aliases",
-    "template",
-    "weight",
-    "image",
-    "job",
-    "event",
-    "extra",
-];
+/// Declares the keys of a page's front matter once: the list that the key check and the
+/// "did you mean" hint use, and how each is read into [`PageMeta`].
+macro_rules! page_keys {
+    ($($key:literal => |$meta:ident, $map:ident| $read:expr),* $(,)?) => {
+        pub const PAGE_KEYS: &[&str] = &[$($key),*];
+
+        /// Reads the value of `key` into `meta`; `false` when `key` is not a page key.
+        fn read_page_key<'de, A: MapAccess<'de>>(key: &str, meta: &mut PageMeta, map: &mut A) -> Result<bool, A::Error> {
+            match key {
+                $($key => {
+                    let ($meta, $map) = (meta, map);
+                    $read;
+                })*
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    };
+}
+
+page_keys! {
+    "title" => |meta, map| meta.title = map.next_value()?,
+    "description" => |meta, map| meta.description = map.next_value()?,
+    "date" => |meta, map| meta.date = map.next_value()?,
+    "updated" => |meta, map| meta.updated = map.next_value()?,
+    "draft" => |meta, map| meta.draft = map.next_value()?,
+    "publish_date" => |meta, map| meta.publish_date = map.next_value()?,
+    "expiry_date" => |meta, map| meta.expiry_date = map.next_value()?,
+    "slug" => |meta, map| meta.slug = map.next_value()?,
+    "aliases" => |meta, map| meta.aliases = map.next_value()?,
+    "template" => |meta, map| meta.template = map.next_value()?,
+    "weight" => |meta, map| meta.weight = map.next_value()?,
+    "image" => |meta, map| meta.image = map.next_value()?,
+    "job" => |meta, map| meta.job = map.next_value()?,
+    "event" => |meta, map| meta.event = map.next_value()?,
+    "extra" => |meta, map| meta.extra = map.next_value::<Option<_>>()?.unwrap_or_default(),
+}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -254,32 +274,16 @@ impl<'de> Visitor<'de> for PageSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageMeta, A::Error> {
         let mut meta = PageMeta::default();
-        let mut title = None;
         let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed { taxonomies: self.taxonomies, seen: &mut seen })? {
-            match key.as_str() {
-                "title" => title = Some(map.next_value::<String>()?),
-                "description" => meta.description = map.next_value()?,
-                "date" => meta.date = map.next_value()?,
-                "updated" => meta.updated = map.next_value()?,
-                "draft" => meta.draft = map.next_value()?,
-                "publish_date" => meta.publish_date = map.next_value()?,
-                "expiry_date" => meta.expiry_date = map.next_value()?,
-                "slug" => meta.slug = map.next_value()?,
-                "aliases" => meta.aliases = map.next_value()?,
-                "template" => meta.template = map.next_value()?,
-                "weight" => meta.weight = map.next_value()?,
-                "image" => meta.image = map.next_value()?,
-                "job" => meta.job = map.next_value()?,
-                "event" => meta.event = map.next_value()?,
-                "extra" => meta.extra = map.next_value::<Option<_>>()?.unwrap_or_default(),
-                taxonomy => {
-                    let terms: Vec<String> = map.next_value::<Option<_>>()?.unwrap_or_default();
-                    meta.taxonomies.insert(taxonomy.to_string(), terms);
-                }
+            if !read_page_key(&key, &mut meta, &mut map)? {
+                let terms: Vec<String> = map.next_value::<Option<_>>()?.unwrap_or_default();
+                meta.taxonomies.insert(key, terms);
             }
         }
-        meta.title = title.ok_or_else(|| error_with_hint("the page has no `title`", "add `title: …`"))?;
+        if !seen.iter().any(|key| key == "title") {
+            return Err(error_with_hint("the page has no `title`", "add `title: …`"));
+        }
         Ok(meta)
     }
 }

@@ -87,6 +87,13 @@ struct Classified {
 /// Every usable content file; each file's problems are reported and the file left out.
 pub fn load(tree: &SourceTree, config: &Config) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::new();
+    for name in config.taxonomies.iter().filter(|name| front_matter::PAGE_KEYS.contains(&name.as_str())) {
+        diags.push(
+            Diagnostic::error(format!("the taxonomy `{name}` has the name of a front matter key"))
+                .at(config.locate(&["taxonomies"]))
+                .hint(format!("`{name}:` in a page is already its {name}; give the taxonomy another name")),
+        );
+    }
     let mut classified = Vec::new();
     let mut assets = Vec::new();
     for (id, file) in tree.area(Area::Content) {
