@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::ids::LangId;
+use crate::locale::LocaleFormat;
 use crate::source::{Area, SourceTree};
 use crate::yaml::{self, YamlSource};
 
@@ -25,6 +26,14 @@ const BUILTIN: [(&str, &str); 4] = [
 ];
 
 const PLURAL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// A value for a `{name}` placeholder.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    Text(String),
+    /// Written in the language's number format; as `count`, it picks the plural form.
+    Number(f64),
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
@@ -46,14 +55,16 @@ impl I18n {
         // Built-in strings first; the theme's and the site's replace them key by key.
         for (lang, language) in config.languages.iter().enumerate() {
             let primary = language.locale.split('-').next().unwrap_or(&language.locale);
+            // A language regionprofil has no strings for gets the English ones.
             let builtin = BUILTIN.iter().find(|(tag, _)| *tag == language.key || *tag == primary);
-            if let Some((tag, text)) = builtin {
+            if let Some((tag, text)) = builtin.or_else(|| BUILTIN.iter().find(|(tag, _)| *tag == "en")) {
                 let source = YamlSource::whole_file(tag, text);
                 if let Ok(value) = yaml::to_json(text, source) {
                     let _ = flatten("", &value, &mut tables[lang]);
                 }
             }
         }
+        let builtin_keys: std::collections::BTreeSet<String> = tables.iter().flat_map(|t| t.keys().cloned()).collect();
         // The tree lists theme files before site files, so site keys are inserted last.
         for (_, file) in tree.area(Area::I18n) {
             let Some(stem) = file.rel.strip_suffix(".yaml").or_else(|| file.rel.strip_suffix(".yml")) else {
@@ -75,8 +86,22 @@ impl I18n {
             match yaml::to_json(file.text(), source) {
                 Ok(serde_json::Value::Null) => {}
                 Ok(value) => {
-                    if let Err(message) = flatten("", &value, &mut tables[lang]) {
+                    let mut table = BTreeMap::new();
+                    if let Err(message) = flatten("", &value, &mut table) {
                         diags.push(Diagnostic::error(message).at(Location::file(&file.display)));
+                    }
+                    for (key, entry) in table {
+                        if matches!(entry, Entry::Plural(_)) && builtin_keys.contains(&key) {
+                            let range =
+                                yaml::locate_key(file.text(), &key.split('.').collect::<Vec<_>>()).unwrap_or(0..0);
+                            diags.push(
+                                Diagnostic::error(format!("the built-in UI string `{key}` cannot have plural forms"))
+                                    .at(Location::in_text(&file.display, file.text(), range))
+                                    .hint("the built-in shortcodes use it without a count: give it one text"),
+                            );
+                            continue;
+                        }
+                        tables[lang].insert(key, entry);
                     }
                 }
                 Err(d) => diags.push(d),
@@ -99,13 +124,50 @@ impl I18n {
         self.tables.iter().flat_map(|t| t.keys()).map(String::as_str)
     }
 
-    /// The text for `key` in `lang` (plural forms by `count`), with `{name}` filled in.
-    pub fn text(&self, key: &str, lang: LangId, args: &[(&str, String)]) -> String {
-        match self.lookup(key, lang) {
-            Some((Entry::Text(text), _)) => interpolate(text, args),
-            Some((Entry::Plural(forms), _)) => interpolate(forms.get("other").map_or("", String::as_str), args),
-            None => key.to_string(),
-        }
+    /// The text for `key` in `lang`: its plural form chosen by the argument `count` under
+    /// the language's plural rules, numbers written as the language writes them, `{name}`
+    /// filled in from `args`. The one way a UI string is made, for `t()` in templates and
+    /// for the built-in shortcodes.
+    pub fn format(
+        &self,
+        key: &str,
+        lang: LangId,
+        locale: &LocaleFormat,
+        args: &[(&str, Arg)],
+    ) -> Result<String, Diagnostic> {
+        let Some((entry, _)) = self.lookup(key, lang) else {
+            let hint = suggest(key, self.keys()).unwrap_or_else(|| "add it to i18n/LANG.yaml".into());
+            return Err(Diagnostic::error(format!("no UI string `{key}`")).hint(hint));
+        };
+        let text = match entry {
+            Entry::Text(text) => text,
+            Entry::Plural(forms) => {
+                let count = args.iter().find_map(|(name, arg)| match arg {
+                    Arg::Number(n) if *name == "count" => Some(*n),
+                    _ => None,
+                });
+                let Some(count) = count else {
+                    return Err(Diagnostic::error(format!("the UI string `{key}` has plural forms"))
+                        .hint("give it a number as `count=`"));
+                };
+                let category = locale.plural_category(count);
+                forms.get(category).or_else(|| forms.get("other")).map_or("", String::as_str)
+            }
+        };
+        let args: Vec<(&str, String)> = args
+            .iter()
+            .map(|(name, arg)| match arg {
+                Arg::Number(n) => (*name, locale.number(*n, None)),
+                Arg::Text(text) => (*name, text.clone()),
+            })
+            .collect();
+        Ok(interpolate(text, &args))
+    }
+
+    /// [`Self::format`] for the built-in strings, which every language has (load makes sure
+    /// none has plural forms, as they are used without a count); the key itself if not.
+    pub fn text(&self, key: &str, lang: LangId, locale: &LocaleFormat, args: &[(&str, Arg)]) -> String {
+        self.format(key, lang, locale, args).unwrap_or_else(|_| key.to_string())
     }
 
     /// Keys some language has and `lang` lacks.
@@ -170,5 +232,21 @@ mod tests {
         assert_eq!(table.get("nav.home"), Some(&Entry::Text("Hjem".into())));
         assert!(matches!(table.get("jobs"), Some(Entry::Plural(forms)) if forms.len() == 2));
         assert_eq!(interpolate("{count} ledige", &[("count", "3".into())]), "3 ledige");
+    }
+
+    #[test]
+    fn every_ui_string_picks_its_plural_form_by_count_in_the_language_s_rules() {
+        let locales = crate::locale::Locales::new(&["nb"]).expect("locale");
+        let mut table = BTreeMap::new();
+        let value =
+            serde_json::json!({"jobs": {"one": "{count} ledig stilling", "other": "{count} ledige stillinger"}});
+        flatten("", &value, &mut table).expect("valid");
+        let i18n = I18n { tables: vec![table] };
+        let nb = locales.get(0);
+        let jobs = |count: f64| i18n.text("jobs", 0, nb, &[("count", Arg::Number(count))]);
+        assert_eq!(jobs(1.0), "1 ledig stilling");
+        assert_eq!(jobs(1500.0), "1\u{a0}500 ledige stillinger");
+        let without_count = i18n.format("jobs", 0, nb, &[]).expect_err("plural forms need a count");
+        assert_eq!(without_count.message, "the UI string `jobs` has plural forms");
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
 use crate::diag::suggest;
-use crate::i18n::{Entry, interpolate};
+use crate::i18n::Arg;
 use crate::ids::LangId;
 
 use super::World;
@@ -49,32 +49,9 @@ pub fn current_lang(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult
     })
 }
 
-/// `@/jobb/x.md` or `jobb/x.md` → the translation key and an explicit language, if the
-/// path names one (`jobb/x.en.md`).
-pub fn parse_key(world: &World, path: &str) -> (String, Option<LangId>) {
-    let path = path.trim().trim_start_matches("@/").trim_start_matches('/');
-    let path = path.split('#').next().unwrap_or(path);
-    if let Some(stem) = path.strip_suffix(".md")
-        && let Some((base, suffix)) = stem.rsplit_once('.')
-        && let Some(lang) = world.site.config.language(suffix)
-    {
-        return (format!("{base}.md"), Some(lang));
-    }
-    (path.to_string(), None)
-}
-
 fn find_doc(world: &World, path: &str, lang: LangId) -> TeraResult<usize> {
     memo::record(|| Read::Resolve(path.to_string(), lang));
-    let (key, explicit) = parse_key(world, path);
-    let lang = explicit.unwrap_or(lang);
-    world.site.resolve(&key, lang).ok_or_else(|| {
-        if world.site.broken.contains(&key) {
-            return Error::message(format!("`{key}` has errors of its own (see above), so it cannot be used here"));
-        }
-        let keys = world.site.docs.iter().map(|d| d.key.as_str());
-        let hint = suggest(&key, keys).map(|h| format!("; {h}")).unwrap_or_default();
-        Error::message(format!("no page `{key}` under content/{hint}"))
-    })
+    world.site.lookup(path, lang).map_err(|not_found| Error::message(not_found.to_string()))
 }
 
 fn url(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
@@ -83,7 +60,7 @@ fn url(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     let lang = current_lang(world, kwargs, state)?;
     let site = &world.site;
     let rel = if path.starts_with("@/") {
-        if site.broken.contains(&parse_key(world, path).0) {
+        if site.broken.contains(&site.key_of(path).0) {
             // The page's own error is reported; one mistake should read as one error.
             return Ok(Value::from("#"));
         }
@@ -154,32 +131,25 @@ fn stat(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
 fn translate(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     let key = kwargs.must_get::<&str>("key")?;
     let lang = current_lang(world, kwargs, state)?;
-    let Some((entry, _)) = world.i18n.lookup(key, lang) else {
-        let hint = suggest(key, world.i18n.keys()).unwrap_or_else(|| "add it to i18n/LANG.yaml".into());
-        return Err(Error::message(format!("no UI string `{key}`; {hint}")));
-    };
-    let locale = world.locales.get(lang);
-    let mut args: Vec<(&str, String)> = Vec::new();
-    for (name, value) in kwargs.iter() {
-        let Some(name) = name.as_str() else { continue };
-        if matches!(name, "key" | "lang") {
-            continue;
-        }
-        let text = match value.as_f64() {
-            Some(n) if value.is_number() => locale.number(n, None),
-            _ => value.to_string(),
-        };
-        args.push((name, text));
+    let args: Vec<(&str, Arg)> = kwargs
+        .iter()
+        .filter_map(|(name, value)| {
+            let name = name.as_str().filter(|name| !matches!(*name, "key" | "lang"))?;
+            let arg = match value.as_f64() {
+                Some(n) if value.is_number() => Arg::Number(n),
+                _ => Arg::Text(value.to_string()),
+            };
+            Some((name, arg))
+        })
+        .collect();
+    let text = world.i18n.format(key, lang, world.locales.get(lang), &args).map_err(|d| tera_error(&d))?;
+    Ok(Value::from(text))
+}
+
+/// A problem found by a template function, as Tera carries it to the template's line.
+fn tera_error(d: &crate::diag::Diagnostic) -> Error {
+    match &d.hint {
+        Some(hint) => Error::message(format!("{}; {hint}", d.message)),
+        None => Error::message(d.message.clone()),
     }
-    let text = match entry {
-        Entry::Text(text) => text.clone(),
-        Entry::Plural(forms) => {
-            let count = kwargs
-                .get::<f64>("count")?
-                .ok_or_else(|| Error::message(format!("the UI string `{key}` has plural forms: give it `count=`")))?;
-            let category = locale.plural_category(count);
-            forms.get(category).or_else(|| forms.get("other")).cloned().unwrap_or_default()
-        }
-    };
-    Ok(Value::from(interpolate(&text, &args)))
 }

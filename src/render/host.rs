@@ -9,10 +9,10 @@ use crate::highlight::Highlighter;
 use crate::ids::DocId;
 use crate::ids::LangId;
 use crate::markdown::{ArgValue, Call, Hook, Host, Resolved, ShortcodeError, ShortcodeSite};
+use crate::site::NotFound;
 use crate::stats::{self, StatsContext};
 
 use super::World;
-use super::functions::parse_key;
 use super::memo::{self, Read, doc_ref};
 use super::templates::Templates;
 
@@ -22,24 +22,16 @@ pub struct DocHost<'a> {
     pub templates: &'a Templates,
 }
 
-/// `jobb/x.md` in `lang`, else in the default language.
+/// What an `@/` path means for Markdown in `lang` (see [`Site::lookup`]).
 pub fn resolve(world: &World, path: &str, lang: LangId) -> Resolved {
     memo::record(|| Read::Resolve(path.to_string(), lang));
-    let (key, explicit) = parse_key(world, path);
-    let lang = explicit.unwrap_or(lang);
     let site = &world.site;
-    if let Some(id) = site.resolve(&key, lang) {
-        return Resolved::Found { path: site.path_of(&site.doc(id).rel), doc: id };
+    match site.lookup(path, lang) {
+        Ok(id) => Resolved::Found { path: site.path_of(&site.doc(id).rel), doc: id },
+        Err(NotFound::Unpublished { why, .. }) => Resolved::Unpublished(why.describe()),
+        Err(NotFound::Broken { .. }) => Resolved::Broken,
+        Err(NotFound::Missing { hint, .. }) => Resolved::Missing { hint },
     }
-    let left_out = site.unpublished.get(&(key.clone(), lang)).or_else(|| site.unpublished.get(&(key.clone(), 0)));
-    if let Some(why) = left_out {
-        return Resolved::Unpublished(why.describe());
-    }
-    if site.broken.contains(&key) {
-        return Resolved::Broken;
-    }
-    let hint = suggest(&key, site.docs.iter().map(|d| d.key.as_str()));
-    Resolved::Missing { hint }
 }
 
 impl Host for DocHost<'_> {

@@ -429,7 +429,7 @@ fn check_templates(site: &Site, templates: &Templates, tree: &SourceTree, diags:
             None => d,
         });
     }
-    for name in ["taxonomy_list.html", "taxonomy_single.html"] {
+    for name in TAXONOMY_TEMPLATES {
         if site.taxonomies.iter().any(|t| !t.terms.is_empty()) && !templates.has(name) {
             diags.push(
                 Diagnostic::error(format!("pages have taxonomy terms, but there is no template `{name}`"))
@@ -458,9 +458,14 @@ enum Job {
     NotFound(LangId),
     Alias(usize),
     Feed(LangId),
-    Sitemap,
+    /// `taxonomy_pages`: whether taxonomies and terms have pages (see [`has_taxonomy_pages`]).
+    Sitemap {
+        taxonomy_pages: bool,
+    },
     Robots,
-    Redirects,
+    Redirects {
+        taxonomy_pages: bool,
+    },
     HighlightCss,
     LanguageChooser,
 }
@@ -485,15 +490,23 @@ fn paged_listings(site: &Site, with_terms: bool) -> Vec<String> {
     sections.chain(terms).collect()
 }
 
+/// Taxonomies and their terms get pages when the theme has both of their templates; the
+/// plan, the sitemap and the redirects all ask this.
+fn has_taxonomy_pages(templates: &Templates) -> bool {
+    TAXONOMY_TEMPLATES.iter().all(|name| templates.has(name))
+}
+
+const TAXONOMY_TEMPLATES: [&str; 2] = ["taxonomy_list.html", "taxonomy_single.html"];
+
 fn plan(site: &Site, templates: &Templates, has_code: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     for doc in &site.docs {
         let pagers = doc.section().map_or(1, |info| pager_count(info.pages.len(), info.paginate));
         jobs.extend((1..=pagers).map(|pager| Job::Doc { doc: doc.id, pager }));
     }
-    let has_taxonomy_pages = templates.has("taxonomy_list.html") && templates.has("taxonomy_single.html");
-    jobs.extend(paged_listings(site, has_taxonomy_pages).into_iter().map(Job::FirstPagerRedirect));
-    if has_taxonomy_pages {
+    let taxonomy_pages = has_taxonomy_pages(templates);
+    jobs.extend(paged_listings(site, taxonomy_pages).into_iter().map(Job::FirstPagerRedirect));
+    if taxonomy_pages {
         for (i, taxonomy) in site.taxonomies.iter().enumerate() {
             jobs.push(Job::TaxonomyList(i));
             for (t, term) in taxonomy.terms.iter().enumerate() {
@@ -507,7 +520,7 @@ fn plan(site: &Site, templates: &Templates, has_code: bool) -> Vec<Job> {
     if site.config.feeds {
         jobs.extend((0..site.config.languages.len()).map(Job::Feed));
     }
-    jobs.extend([Job::Sitemap, Job::Robots, Job::Redirects]);
+    jobs.extend([Job::Sitemap { taxonomy_pages }, Job::Robots, Job::Redirects { taxonomy_pages }]);
     if has_code {
         jobs.push(Job::HighlightCss);
     }
@@ -566,10 +579,10 @@ impl PageRenderer<'_> {
                 let rel = format!("{}atom.xml", site.lang_rel(*lang));
                 Ok(self.file(rel, feeds::atom(site, *lang, &self.world.docs), "the Atom feed".into()))
             }
-            Job::Sitemap => {
+            Job::Sitemap { taxonomy_pages } => {
                 let mut entries = feeds::doc_entries(site);
                 for taxonomy in &site.taxonomies {
-                    if self.templates.has("taxonomy_list.html") {
+                    if *taxonomy_pages {
                         entries.push(feeds::SitemapEntry {
                             url: site.url_of(&taxonomy.rel),
                             lastmod: None,
@@ -587,14 +600,13 @@ impl PageRenderer<'_> {
                 Ok(self.file("sitemap.xml".into(), feeds::sitemap(&entries), "the sitemap".into()))
             }
             Job::Robots => Ok(self.file("robots.txt".into(), builtin::robots_txt(site), "robots.txt".into())),
-            Job::Redirects => {
+            Job::Redirects { taxonomy_pages } => {
                 let mut lines: Vec<(String, String)> = site
                     .aliases
                     .iter()
                     .map(|a| (site.path_of(&a.rel), site.path_of(&site.doc(a.target).rel)))
                     .collect();
-                let with_terms = self.templates.has("taxonomy_list.html") && self.templates.has("taxonomy_single.html");
-                for rel in paged_listings(site, with_terms) {
+                for rel in paged_listings(site, *taxonomy_pages) {
                     lines.push((site.path_of(&format!("{rel}page/1/")), site.path_of(&rel)));
                 }
                 lines.sort();

@@ -53,6 +53,40 @@ impl Site {
         self.index.get(&(key.to_string(), lang)).or_else(|| self.index.get(&(key.to_string(), 0))).copied()
     }
 
+    /// The document an `@/` path names for a page in `lang`, the one rule for links in
+    /// Markdown and for `url`, `get_page` and `get_section` in templates. The path may
+    /// name its language (`@/jobb/x.en.md`) and an anchor, which is ignored here.
+    pub fn lookup(&self, path: &str, lang: LangId) -> Result<DocId, NotFound> {
+        let (key, explicit) = self.key_of(path);
+        let lang = explicit.unwrap_or(lang);
+        if let Some(id) = self.resolve(&key, lang) {
+            return Ok(id);
+        }
+        let left_out = self.unpublished.get(&(key.clone(), lang)).or_else(|| self.unpublished.get(&(key.clone(), 0)));
+        if let Some(why) = left_out {
+            return Err(NotFound::Unpublished { key, why: why.clone() });
+        }
+        if self.broken.contains(&key) {
+            return Err(NotFound::Broken { key });
+        }
+        let hint = crate::diag::suggest(&key, self.docs.iter().map(|d| d.key.as_str()));
+        Err(NotFound::Missing { key, hint })
+    }
+
+    /// `@/jobb/x.en.md#anchor` → the translation key `jobb/x.md` and the language the path
+    /// names, if it names one.
+    pub fn key_of(&self, path: &str) -> (String, Option<LangId>) {
+        let path = path.trim().trim_start_matches("@/").trim_start_matches('/');
+        let path = path.split('#').next().unwrap_or(path);
+        if let Some(stem) = path.strip_suffix(".md")
+            && let Some((base, suffix)) = stem.rsplit_once('.')
+            && let Some(lang) = self.config.language(suffix)
+        {
+            return (format!("{base}.md"), Some(lang));
+        }
+        (path.to_string(), None)
+    }
+
     /// The root-relative path of an output-relative path (`en/jobs/` → `/region/en/jobs/`).
     pub fn path_of(&self, rel: &str) -> String {
         format!("{}{}", self.config.base_url.prefix, rel)
@@ -97,6 +131,30 @@ impl Site {
 
     pub fn pages(&self) -> impl Iterator<Item = &Doc> {
         self.docs.iter().filter(|d| !d.is_section())
+    }
+}
+
+/// Why an `@/` path names no document of this build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotFound {
+    /// The page exists but is left out of this build (draft, scheduled, expired).
+    Unpublished { key: String, why: Unpublished },
+    /// The page's own file has errors, reported already.
+    Broken { key: String },
+    /// No file has this path; `hint` names the nearest.
+    Missing { key: String, hint: Option<String> },
+}
+
+impl std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotFound::Unpublished { key, why } => write!(f, "`{key}` {}, so it is not in this build", why.describe()),
+            NotFound::Broken { key } => {
+                write!(f, "`{key}` has errors of its own (see above), so it cannot be used here")
+            }
+            NotFound::Missing { key, hint: Some(hint) } => write!(f, "no page `{key}` under content/; {hint}"),
+            NotFound::Missing { key, hint: None } => write!(f, "no page `{key}` under content/"),
+        }
     }
 }
 

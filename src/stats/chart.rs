@@ -15,6 +15,7 @@ use super::scale::Scale;
 use super::{Args, StatsContext, at_arg, citation, selection, table_html};
 use crate::data::Table;
 use crate::html::escape;
+use crate::i18n::Arg;
 use crate::markdown::{Call, ShortcodeError};
 
 /// viewBox width and text size: on a 375 px phone the chart is about 310 px wide, so text
@@ -96,7 +97,7 @@ pub fn chart(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
         Kind::Column => columns(&data, cx, &value),
         Kind::Line => lines(&data, cx),
     };
-    let kind_label = cx.i18n.text(&format!("chart.{}", kind.name()), cx.lang, &[]);
+    let kind_label = cx.ui(&format!("chart.{}", kind.name()), &[]);
     let desc = format!("{kind_label}: {title}. {}", summary(&data, kind, cx, &value));
     // The caption comes first (a figure's caption must be its first or last child), so the
     // title reads before the chart.
@@ -123,7 +124,7 @@ pub fn chart(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
     let _ = write!(
         html,
         "<details class=\"chart-numbers\"><summary>{}</summary>\n{}</details>\n</figure>",
-        escape(&cx.i18n.text("chart.numbers", cx.lang, &[])),
+        escape(&cx.ui("chart.numbers", &[])),
         table_html(table, &rows, &cols, None, decimals, cx)
     );
     Ok(html)
@@ -520,34 +521,32 @@ fn summary(data: &Data, kind: Kind, cx: &StatsContext, value: &dyn Fn(f64) -> St
         let points: Vec<(usize, f64)> =
             series.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v))).collect();
         let (Some(first), Some(last)) = (points.first(), points.last()) else {
-            parts.push(format!("{}: {}.", series.label, cx.i18n.text("data.missing", cx.lang, &[])));
+            parts.push(format!("{}: {}.", series.label, cx.ui("data.missing", &[])));
             continue;
         };
         let prefix =
             if data.series.len() > 1 && kind != Kind::Line { format!("{}: ", series.label) } else { String::new() };
         let text = if kind == Kind::Line {
-            cx.i18n.text(
+            cx.ui(
                 "chart.series",
-                cx.lang,
                 &[
-                    ("label", series.label.clone()),
-                    ("first", value(first.1)),
-                    ("first_column", data.categories[first.0].clone()),
-                    ("last", value(last.1)),
-                    ("last_column", data.categories[last.0].clone()),
+                    ("label", Arg::Text(series.label.clone())),
+                    ("first", Arg::Text(value(first.1))),
+                    ("first_column", Arg::Text(data.categories[first.0].clone())),
+                    ("last", Arg::Text(value(last.1))),
+                    ("last_column", Arg::Text(data.categories[last.0].clone())),
                 ],
             )
         } else {
             let max = points.iter().copied().fold(points[0], |a, b| if b.1 > a.1 { b } else { a });
             let min = points.iter().copied().fold(points[0], |a, b| if b.1 < a.1 { b } else { a });
-            cx.i18n.text(
+            cx.ui(
                 "chart.extremes",
-                cx.lang,
                 &[
-                    ("max_label", data.categories[max.0].clone()),
-                    ("max", value(max.1)),
-                    ("min_label", data.categories[min.0].clone()),
-                    ("min", value(min.1)),
+                    ("max_label", Arg::Text(data.categories[max.0].clone())),
+                    ("max", Arg::Text(value(max.1))),
+                    ("min_label", Arg::Text(data.categories[min.0].clone())),
+                    ("min", Arg::Text(value(min.1))),
                 ],
             )
         };

@@ -9,7 +9,7 @@ mod scale;
 
 use crate::data::{Cell, DataSet, LookupError, Table};
 use crate::html::escape;
-use crate::i18n::I18n;
+use crate::i18n::{Arg, I18n};
 use crate::ids::LangId;
 use crate::locale::{DateStyle, LocaleFormat};
 use crate::markdown::{ArgValue, Call, ShortcodeError};
@@ -26,6 +26,13 @@ pub struct StatsContext<'a> {
     pub lang_key: &'a str,
     /// Which call of this shortcode in the page (for unique ids).
     pub nth: usize,
+}
+
+impl StatsContext<'_> {
+    /// A built-in UI string in the page's language.
+    pub(crate) fn ui(&self, key: &str, args: &[(&str, Arg)]) -> String {
+        self.i18n.text(key, self.lang, self.locale, args)
+    }
 }
 
 /// Renders a built-in shortcode, or `None` when `call` is not one.
@@ -150,11 +157,7 @@ pub(crate) fn number_html(cell: &Cell, cx: &StatsContext, decimals: Option<u32>,
 
 pub(crate) fn missing_html(mark: &str, cx: &StatsContext) -> String {
     let shown = if mark.is_empty() { ".." } else { mark };
-    format!(
-        "<span class=\"stat missing\" title=\"{}\">{}</span>",
-        escape(&cx.i18n.text("data.missing", cx.lang, &[])),
-        escape(shown)
-    )
+    format!("<span class=\"stat missing\" title=\"{}\">{}</span>", escape(&cx.ui("data.missing", &[])), escape(shown))
 }
 
 /// "Kilde: SSB, tabell 07459, per 1. januar 2014", linked when the table has a URL.
@@ -166,13 +169,13 @@ pub(crate) fn citation(table: &Table, cx: &StatsContext) -> Option<String> {
     });
     let date = p.as_of.as_ref().map(|d| {
         let formatted = cx.locale.date(d.date(), DateStyle::Long);
-        escape(&cx.i18n.text("data.as_of", cx.lang, &[("date", formatted)]))
+        escape(&cx.ui("data.as_of", &[("date", Arg::Text(formatted))]))
     });
     let parts: Vec<String> = source.into_iter().chain(date).collect();
     if parts.is_empty() {
         return None;
     }
-    Some(format!("{}: {}", escape(&cx.i18n.text("data.source", cx.lang, &[])), parts.join(", ")))
+    Some(format!("{}: {}", escape(&cx.ui("data.source", &[])), parts.join(", ")))
 }
 
 /// `html` followed by the table's source and date when the call says `cite=true`.

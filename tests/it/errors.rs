@@ -34,3 +34,21 @@ fn five_mistakes_are_five_located_errors_at_once() {
     }
     assert!(stderr.contains("error: 5 errors found"), "{stderr}");
 }
+
+#[test]
+fn a_template_that_asks_for_a_page_left_out_of_the_build_is_told_why() {
+    // Markdown links and template functions find pages by one rule, so `get_page` on a
+    // draft says it is a draft, as a link to it does.
+    let site = Site::named("sites", "minimal");
+    site.write("content/utkast.md", "---\ntitle: Utkast\ndraft: true\n---\n");
+    site.write("content/lenke.md", "---\ntitle: Lenke\n---\n[Utkastet](@/utkast.md)\n");
+    site.write(
+        "templates/section.html",
+        "{% set draft = get_page(path=\"utkast.md\") %}<html><body>{{ draft.title }}</body></html>",
+    );
+    let output = site.command().arg("check").output().expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`utkast.md` is a draft, so it is not in this build"), "{stderr}");
+    assert!(stderr.contains("the link to `@/utkast.md` is left out: that page is a draft"), "{stderr}");
+}
