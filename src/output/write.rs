@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::{CopySource, Output};
+use crate::render::output::{CopySource, Output};
 
 /// The file that marks a folder as made by regionprofil, so it may replace it.
 pub const MARKER: &str = ".regionprofil";

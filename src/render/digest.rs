@@ -5,7 +5,8 @@
 //! disk): fast on long texts, and wide enough that two different inputs never meet in
 //! practice, since a collision would serve a stale page.
 //! Tera values are hashed by content; the values many contexts share (each document, each
-//! section's list of pages) are hashed once and then recognised by address.
+//! section's list of pages) are hashed once and then recognised by address, which the table
+//! keeps alive so that no other value can come to live there.
 
 use std::hash::Hash;
 
@@ -22,17 +23,17 @@ pub fn of(value: impl Hash) -> Digest {
     hasher.digest128()
 }
 
-/// The digests of shared values, by the address of their map or list.
+/// The digests of shared values, by the address of their map or list. Each entry holds a
+/// clone of its value (a reference count, not a copy): while the table lives, so does the
+/// value, and its address cannot be given to another.
 #[derive(Default)]
 pub struct KnownValues {
     /// Addresses are already well spread: a light hash serves them.
-    by_address: rustc_hash::FxHashMap<usize, Digest>,
+    by_address: rustc_hash::FxHashMap<usize, (Value, Digest)>,
 }
 
 impl KnownValues {
     /// Hashes `value` and remembers it, so later hashes of values that hold it are cheap.
-    /// `value` must outlive every use of this table: an address is only meaningful while
-    /// its value lives.
     pub fn remember(&mut self, value: &Value) -> Digest {
         let digest = self.digest(value);
         self.insert(value, digest);
@@ -42,14 +43,14 @@ impl KnownValues {
     /// Remembers a value whose digest is known.
     pub fn insert(&mut self, value: &Value, digest: Digest) {
         if let Some(address) = address(value) {
-            self.by_address.insert(address, digest);
+            self.by_address.insert(address, (value.clone(), digest));
         }
     }
 
     /// The digest of a value, by content: a remembered value gives the digest it would
     /// have had anyway, only sooner.
     pub fn digest(&self, value: &Value) -> Digest {
-        if let Some(known) = address(value).and_then(|a| self.by_address.get(&a)) {
+        if let Some((_, known)) = address(value).and_then(|a| self.by_address.get(&a)) {
             return *known;
         }
         let mut hasher = Hasher::new();
@@ -119,7 +120,7 @@ impl<'a> DigestedContext<'a> {
                 known.digest(value).hash(hasher);
             }
         }
-        self.context.insert_value(key, super::views::with(base, extras));
+        self.context.insert_value(key, super::values::with(base, extras));
     }
 
     pub fn digest(&self) -> Digest {
@@ -159,6 +160,18 @@ mod tests {
         assert_ne!(known.digest(&a), known.digest(&c));
         assert_ne!(known.digest(&Value::safe_string("<b>")), known.digest(&Value::from("<b>")));
         assert_ne!(known.digest(&Value::from(1)), known.digest(&Value::from("1")));
+    }
+
+    #[test]
+    fn a_remembered_value_outlives_its_other_owners() {
+        let mut known = KnownValues::default();
+        let page = map(&[("title", Value::from("Jobb"))]);
+        let digest = known.remember(&page);
+        let at = address(&page).expect("a map has an address");
+        drop(page);
+        // The table still holds the value, so the address is still this value's.
+        let (kept, kept_digest) = &known.by_address[&at];
+        assert_eq!((address(kept), *kept_digest), (Some(at), digest));
     }
 
     #[test]

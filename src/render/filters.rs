@@ -6,24 +6,23 @@ use std::sync::Arc;
 
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
+use super::trace::{Read, TraceId};
+use super::world::World;
 use crate::dates::Moment;
 use crate::locale::DateStyle;
 use crate::markdown::{self, Call, Hook, Host, Resolved, ShortcodeError, ShortcodeSite};
-
-use super::World;
-use super::functions::current_lang;
 
 pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
     let w = world.clone();
     tera.register_filter("num", move |value: &Value, kwargs: Kwargs, state: &State| {
         let n = number(value, "num")?;
-        let lang = current_lang(&w, &kwargs, state)?;
+        let lang = w.lang_of(&kwargs, state)?;
         Ok::<_, Error>(w.locales.get(lang).number(n, kwargs.get::<u32>("decimals")?))
     });
     let w = world.clone();
     tera.register_filter("percent", move |value: &Value, kwargs: Kwargs, state: &State| {
         let n = number(value, "percent")?;
-        let lang = current_lang(&w, &kwargs, state)?;
+        let lang = w.lang_of(&kwargs, state)?;
         Ok::<_, Error>(w.locales.get(lang).percent(n, kwargs.get::<u32>("decimals")?))
     });
     let w = world.clone();
@@ -33,13 +32,13 @@ pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
         let style = DateStyle::parse(format).ok_or_else(|| {
             Error::message(format!("date_local: format `{format}` is not one of full, long, medium, short"))
         })?;
-        let lang = current_lang(&w, &kwargs, state)?;
+        let lang = w.lang_of(&kwargs, state)?;
         Ok::<_, Error>(w.locales.get(lang).date(moment.date(), style))
     });
     let w = world;
     tera.register_filter("markdown", move |value: &str, kwargs: Kwargs, state: &State| {
-        let lang = current_lang(&w, &kwargs, state)?;
-        let host = FragmentHost { world: &w };
+        let lang = w.lang_of(&kwargs, state)?;
+        let host = FragmentHost { world: &w, trace: TraceId::in_context(state) };
         let html = markdown::render_fragment(value, 0, lang, &host).map_err(Error::message)?;
         let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
         let html = if inline { unwrap_paragraph(&html) } else { html };
@@ -68,14 +67,17 @@ fn unwrap_paragraph(html: &str) -> String {
     }
 }
 
-/// Markdown in templates resolves `@/` links; shortcodes and hooks belong to documents.
+/// Markdown in templates resolves `@/` links, into the trace of the page the template
+/// renders; shortcodes and hooks belong to documents.
 struct FragmentHost<'a> {
     world: &'a World,
+    trace: Option<TraceId>,
 }
 
 impl Host for FragmentHost<'_> {
     fn resolve(&self, path: &str, lang: crate::ids::LangId) -> Resolved {
-        super::host::resolve(self.world, path, lang)
+        self.world.record(self.trace, || Read::Resolve(path.to_string(), lang));
+        self.world.resolved(path, lang)
     }
 
     fn shortcode(&self, call: &Call, _: Option<&str>, _: &ShortcodeSite) -> Result<String, ShortcodeError> {

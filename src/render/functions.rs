@@ -1,70 +1,64 @@
 //! Template functions. Each looks things up in the built site and never reads files; each
-//! works in the language of the page being rendered unless given `lang=`.
+//! works in the language of the page being rendered unless given `lang=`, and notes what
+//! it looked up in the trace the template carries.
 //!
 //! `url(path, lang?, absolute?)`, `get_page(path, lang?)`,
-//! `get_section(path, lang?, metadata_only?)`,
-//! `asset(path)`, `t(key, lang?, count?, …)`.
+//! `get_section(path, lang?, metadata_only?)`, `asset(path)`, `t(key, lang?, count?, …)`,
+//! `data(name)`, `stat(table, row, col)`.
 
 use std::sync::Arc;
 
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
-use crate::diag::suggest;
+use super::trace::{Read, TraceId, doc_ref};
+use super::world::World;
+use crate::diag::{Diagnostic, suggest};
 use crate::i18n::Arg;
-use crate::ids::LangId;
+use crate::ids::{DocId, LangId};
 
-use super::World;
-use super::memo::{self, Read, doc_ref};
+type Function = fn(&World, &Kwargs, &State) -> TeraResult<Value>;
+
+const FUNCTIONS: [(&str, Function); 7] = [
+    ("url", url),
+    ("get_page", |world, kwargs, state| get_doc(world, kwargs, state, false)),
+    ("get_section", |world, kwargs, state| get_doc(world, kwargs, state, true)),
+    ("asset", asset),
+    ("t", translate),
+    ("data", data),
+    ("stat", stat),
+];
 
 pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
-    let w = world.clone();
-    tera.register_function("url", move |kwargs: Kwargs, state: &State| url(&w, &kwargs, state));
-    let w = world.clone();
-    tera.register_function("get_page", move |kwargs: Kwargs, state: &State| get_doc(&w, &kwargs, state, false));
-    let w = world.clone();
-    tera.register_function("get_section", move |kwargs: Kwargs, state: &State| get_doc(&w, &kwargs, state, true));
-    let w = world.clone();
-    tera.register_function("asset", move |kwargs: Kwargs, _: &State| asset(&w, &kwargs));
-    let w = world.clone();
-    tera.register_function("t", move |kwargs: Kwargs, state: &State| translate(&w, &kwargs, state));
-    let w = world.clone();
-    tera.register_function("data", move |kwargs: Kwargs, _: &State| data(&w, &kwargs));
-    let w = world;
-    tera.register_function("stat", move |kwargs: Kwargs, _: &State| stat(&w, &kwargs));
-}
-
-/// The language asked for with `lang=`, else the page's.
-pub fn current_lang(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<LangId> {
-    let key = match kwargs.get::<&str>("lang")? {
-        Some(key) => key.to_string(),
-        None => state.get::<String>("lang")?.unwrap_or_default(),
-    };
-    let config = &world.site.config;
-    if key.is_empty() {
-        return Ok(0);
+    for (name, function) in FUNCTIONS {
+        let world = world.clone();
+        tera.register_function(name, move |kwargs: Kwargs, state: &State| function(&world, &kwargs, state));
     }
-    config.language(&key).ok_or_else(|| {
-        let hint = suggest(&key, config.language_keys()).unwrap_or_default();
-        Error::message(format!("`{key}` is not a language of this site; {hint}"))
-    })
 }
 
-fn find_doc(world: &World, path: &str, lang: LangId) -> TeraResult<usize> {
-    memo::record(|| Read::Resolve(path.to_string(), lang));
+/// A problem found by a template function, as Tera carries it to the template's line.
+pub fn tera_error(d: &Diagnostic) -> Error {
+    match &d.hint {
+        Some(hint) => Error::message(format!("{}; {hint}", d.message)),
+        None => Error::message(d.message.clone()),
+    }
+}
+
+fn find_doc(world: &World, path: &str, lang: LangId, state: &State) -> TeraResult<DocId> {
+    world.record(TraceId::in_context(state), || Read::Resolve(path.to_string(), lang));
     world.site.lookup(path, lang).map_err(|not_found| Error::message(not_found.to_string()))
 }
 
 fn url(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     let path = kwargs.must_get::<&str>("path")?;
     let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
-    let lang = current_lang(world, kwargs, state)?;
+    let lang = world.lang_of(kwargs, state)?;
     let site = &world.site;
     let rel = if path.starts_with("@/") {
         if site.broken.contains(&site.key_of(path).0) {
             // The page's own error is reported; one mistake should read as one error.
             return Ok(Value::from("#"));
         }
-        let id = find_doc(world, path, lang)?;
+        let id = find_doc(world, path, lang, state)?;
         let anchor = path.split_once('#').map(|(_, a)| format!("#{a}")).unwrap_or_default();
         format!("{}{anchor}", site.doc(id).rel)
     } else if path.starts_with("http://") || path.starts_with("https://") {
@@ -77,12 +71,13 @@ fn url(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
 
 fn get_doc(world: &World, kwargs: &Kwargs, state: &State, section: bool) -> TeraResult<Value> {
     let path = kwargs.must_get::<&str>("path")?;
-    let lang = current_lang(world, kwargs, state)?;
+    let lang = world.lang_of(kwargs, state)?;
     let metadata_only = section && kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
-    let id = find_doc(world, path, lang)?;
+    let id = find_doc(world, path, lang, state)?;
     let found = doc_ref(world.site.doc(id));
+    let trace = TraceId::in_context(state);
     if !section {
-        memo::record(|| Read::Doc(found));
+        world.record(trace, || Read::Doc(found));
         return Ok(world.docs[id].clone());
     }
     let (values, read) = if metadata_only {
@@ -90,13 +85,13 @@ fn get_doc(world: &World, kwargs: &Kwargs, state: &State, section: bool) -> Tera
     } else {
         (&world.sections, Read::Section(found))
     };
-    memo::record(|| read);
+    world.record(trace, || read);
     values[id].clone().ok_or_else(|| Error::message(format!("`{path}` is a page; use get_page, or name its _index.md")))
 }
 
-fn asset(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
+fn asset(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
-    memo::record(|| Read::Asset(path.to_string()));
+    world.record(TraceId::in_context(state), || Read::Asset(path.to_string()));
     match world.fingerprints.get(path) {
         Some(hash) => Ok(Value::from(format!("{}?h={hash}", world.site.path_of(path)))),
         None => {
@@ -107,9 +102,9 @@ fn asset(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
 }
 
 /// A table (columns, rows with cells by column, provenance) or plain data, by name.
-fn data(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
+fn data(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     let name = kwargs.must_get::<&str>("name")?;
-    memo::record(|| Read::Data(name.to_string()));
+    world.record(TraceId::in_context(state), || Read::Data(name.to_string()));
     if let Some(plain) = world.data.plain.get(name) {
         return Ok(Value::from_serializable(plain));
     }
@@ -118,19 +113,18 @@ fn data(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
 }
 
 /// One value: a number, text, or none when the data marks it missing.
-fn stat(world: &World, kwargs: &Kwargs) -> TeraResult<Value> {
-    let lookup = |e: crate::data::LookupError| Error::message(e.to_string());
+fn stat(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     let name = kwargs.must_get::<&str>("table")?;
-    memo::record(|| Read::Data(name.to_string()));
-    let table = world.data.table(name).map_err(lookup)?;
-    let row = table.row(kwargs.must_get::<&str>("row")?).map_err(lookup)?;
-    let col = table.column(kwargs.must_get::<&str>("col")?).map_err(lookup)?;
+    world.record(TraceId::in_context(state), || Read::Data(name.to_string()));
+    let table = world.data.table(name).map_err(|e| Error::message(e.to_string()))?;
+    let row = table.row(kwargs.must_get::<&str>("row")?).map_err(|e| Error::message(e.to_string()))?;
+    let col = table.column(kwargs.must_get::<&str>("col")?).map_err(|e| Error::message(e.to_string()))?;
     Ok(Value::from_serializable(&table.cell(row, col).to_json()))
 }
 
 fn translate(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     let key = kwargs.must_get::<&str>("key")?;
-    let lang = current_lang(world, kwargs, state)?;
+    let lang = world.lang_of(kwargs, state)?;
     let args: Vec<(&str, Arg)> = kwargs
         .iter()
         .filter_map(|(name, value)| {
@@ -144,12 +138,4 @@ fn translate(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value>
         .collect();
     let text = world.i18n.format(key, lang, world.locales.get(lang), &args).map_err(|d| tera_error(&d))?;
     Ok(Value::from(text))
-}
-
-/// A problem found by a template function, as Tera carries it to the template's line.
-fn tera_error(d: &crate::diag::Diagnostic) -> Error {
-    match &d.hint {
-        Some(hint) => Error::message(format!("{}; {hint}", d.message)),
-        None => Error::message(d.message.clone()),
-    }
 }

@@ -1,51 +1,67 @@
-//! What Markdown rendering needs from templates and the site: `@/` link resolution,
+//! What one document's Markdown needs from templates and the site: `@/` link resolution,
 //! shortcodes (`templates/shortcodes/NAME.html`, then the built-ins) and render hooks
-//! (`templates/markdown/NAME.html`).
+//! (`templates/markdown/NAME.html`). Every lookup goes to the document's trace.
 
 use tera::{Tera, Value};
 
+use super::templates::Templates;
+use super::trace::{Read, TRACE_KEY, TraceId, doc_ref};
+use super::world::World;
 use crate::diag::suggest;
 use crate::highlight::Highlighter;
-use crate::ids::DocId;
-use crate::ids::LangId;
+use crate::ids::{DocId, LangId};
 use crate::markdown::{ArgValue, Call, Hook, Host, Resolved, ShortcodeError, ShortcodeSite};
-use crate::site::NotFound;
 use crate::stats::{self, StatsContext};
-
-use super::World;
-use super::memo::{self, Read, doc_ref};
-use super::templates::Templates;
 
 pub struct DocHost<'a> {
     pub world: &'a World,
     pub tera: &'a Tera,
     pub templates: &'a Templates,
+    /// The trace of the document being rendered.
+    pub trace: Option<TraceId>,
 }
 
-/// What an `@/` path means for Markdown in `lang` (see [`Site::lookup`]).
-pub fn resolve(world: &World, path: &str, lang: LangId) -> Resolved {
-    memo::record(|| Read::Resolve(path.to_string(), lang));
-    let site = &world.site;
-    match site.lookup(path, lang) {
-        Ok(id) => Resolved::Found { path: site.path_of(&site.doc(id).rel), doc: id },
-        Err(NotFound::Unpublished { why, .. }) => Resolved::Unpublished(why.describe()),
-        Err(NotFound::Broken { .. }) => Resolved::Broken,
-        Err(NotFound::Missing { hint, .. }) => Resolved::Missing { hint },
+impl DocHost<'_> {
+    fn record(&self, read: impl FnOnce() -> Read) {
+        self.world.record(self.trace, read);
+    }
+
+    /// The base context with `values` and then the document's value as `page` (a value
+    /// named `page` cannot hide it), and the document's trace.
+    fn context(&self, doc: DocId, values: impl IntoIterator<Item = (String, Value)>) -> tera::Context {
+        let mut context = self.world.base_context(self.world.site.doc(doc).lang);
+        for (key, value) in values {
+            context.insert_value(key, value);
+        }
+        self.record(|| Read::Doc(doc_ref(self.world.site.doc(doc))));
+        context.insert_value("page", self.world.docs[doc].clone());
+        if let Some(trace) = self.trace {
+            context.insert_value(TRACE_KEY, trace.value());
+        }
+        context
+    }
+
+    /// A template's error as one line: the message and where in the template.
+    fn failure(&self, error: &tera::Error) -> String {
+        let d = self.templates.diagnostic(error);
+        let at = d.location.map(|l| format!(" ({}:{}:{})", l.file, l.line, l.col)).unwrap_or_default();
+        format!("{}{at}", d.message)
     }
 }
 
 impl Host for DocHost<'_> {
     fn resolve(&self, path: &str, lang: LangId) -> Resolved {
-        resolve(self.world, path, lang)
+        self.record(|| Read::Resolve(path.to_string(), lang));
+        self.world.resolved(path, lang)
     }
 
     fn shortcode(&self, call: &Call, body: Option<&str>, site: &ShortcodeSite) -> Result<String, ShortcodeError> {
         let template = format!("shortcodes/{}.html", call.name);
-        memo::record(|| Read::Template(template.clone()));
+        self.record(|| Read::Template(template.clone()));
         if !self.templates.has(&template) {
             // The built-in shortcodes read one table each, named by `table=`.
             if let Some(ArgValue::Str(table)) = call.arg("table").map(|a| &a.value) {
-                memo::record(|| Read::Data(table.clone()));
+                self.record(|| Read::Data(table.clone()));
             }
             let world = self.world;
             let stats = StatsContext {
@@ -63,49 +79,37 @@ impl Host for DocHost<'_> {
             return Err(ShortcodeError::new(format!("unknown shortcode `{}`", call.name))
                 .hint(suggest(&call.name, names).or_else(|| Some(format!("create templates/{template}")))));
         }
-        let mut context = self.world.base_context(site.lang);
-        for arg in &call.args {
-            context.insert_value(arg.name.clone(), arg_value(&arg.value));
-        }
-        if let Some(body) = body {
-            context.insert_value("body", Value::safe_string(body));
-        }
-        memo::record(|| Read::Doc(doc_ref(self.world.site.doc(site.doc))));
-        context.insert_value("page", self.world.docs[site.doc].clone());
+        let args = call.args.iter().map(|arg| (arg.name.clone(), arg_value(&arg.value)));
+        let body = body.map(|body| ("body".to_string(), Value::safe_string(body)));
+        let mut context = self.context(site.doc, args.chain(body));
         context.insert_value("nth", Value::from(site.nth));
-        self.tera.render(&template, &context).map_err(|e| {
-            let d = self.templates.diagnostic(&e);
-            let at = d.location.map(|l| format!(" ({}:{}:{})", l.file, l.line, l.col)).unwrap_or_default();
-            ShortcodeError::new(format!("the shortcode `{}` failed: {}{at}", call.name, d.message))
-        })
+        self.tera
+            .render(&template, &context)
+            .map_err(|e| ShortcodeError::new(format!("the shortcode `{}` failed: {}", call.name, self.failure(&e))))
     }
 
     fn hook(&self, hook: &Hook, doc: DocId) -> Option<Result<String, String>> {
         let template = hook.template_name();
-        memo::record(|| Read::Template(template.to_string()));
+        self.record(|| Read::Template(template.to_string()));
         if !self.templates.has(template) {
             return None;
         }
-        memo::record(|| Read::Doc(doc_ref(self.world.site.doc(doc))));
-        let mut context = self.world.base_context(self.world.site.doc(doc).lang);
-        if let Some(map) = Value::from_serializable(hook).as_map() {
-            for (key, value) in map.iter() {
-                if let Some(key) = key.as_str() {
-                    let value = if matches!(key, "text" | "html") {
-                        Value::safe_string(value.as_str().unwrap_or_default())
-                    } else {
-                        value.clone()
-                    };
-                    context.insert_value(key.to_string(), value);
-                }
-            }
-        }
-        context.insert_value("page", self.world.docs[doc].clone());
-        Some(self.tera.render(template, &context).map_err(|e| {
-            let d = self.templates.diagnostic(&e);
-            let at = d.location.map(|l| format!(" ({}:{}:{})", l.file, l.line, l.col)).unwrap_or_default();
-            format!("the render hook {template} failed: {}{at}", d.message)
-        }))
+        let fields = Value::from_serializable(hook).into_map().unwrap_or_default();
+        let fields = fields.into_iter().filter_map(|(key, value)| {
+            let key = key.as_str()?.to_string();
+            let value = if matches!(key.as_str(), "text" | "html") {
+                Value::safe_string(value.as_str().unwrap_or_default())
+            } else {
+                value
+            };
+            Some((key, value))
+        });
+        let context = self.context(doc, fields);
+        Some(
+            self.tera
+                .render(template, &context)
+                .map_err(|e| format!("the render hook {template} failed: {}", self.failure(&e))),
+        )
     }
 
     fn highlighter(&self) -> &Highlighter {

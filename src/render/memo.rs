@@ -8,119 +8,38 @@
 //! is reused. Site-wide inputs (`site.yaml`, UI strings) are in every piece's inputs: when
 //! they change, nothing is reused.
 //!
-//! Reads are recorded where they happen (template functions, shortcodes, hooks, link
-//! resolution) into the trace of the piece being rendered on that thread, so no code path
-//! has to pass a recorder along.
+//! What a piece read is recorded by its trace ([`super::trace`]).
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
-use crate::ids::DocId;
-use crate::ids::LangId;
+use super::digest::{self, Digest};
+use super::output::OutputFile;
+use super::trace::{DocRef, Read, TraceId, doc_ref};
+use super::world::World;
+use crate::ids::{DocId, LangId};
 use crate::markdown::Rendered;
-use crate::site::{Doc, Site};
+use crate::site::Site;
 
-use super::digest::{self, Digest, KnownValues};
-use super::{OutputFile, World};
-
-/// A document named so that a later build finds it again (a `DocId` is a position, and
-/// positions shift when pages come and go).
-pub type DocRef = (String, LangId);
-
-pub fn doc_ref(doc: &Doc) -> DocRef {
-    (doc.key.clone(), doc.lang)
-}
-
-/// Something a piece looked up while it was rendered.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Read {
-    /// A template, with everything it extends or includes (or its absence).
-    Template(String),
-    /// A document's value.
-    Doc(DocRef),
-    /// A section's value, with its pages and subsections.
-    Section(DocRef),
-    /// A section's value without pages.
-    SectionMetadata(DocRef),
-    /// What an `@/` path means in a language.
-    Resolve(String, LangId),
-    /// A data table or plain data, by name.
-    Data(String),
-    /// A static file's content hash, for `asset()`.
-    Asset(String),
-}
-
-thread_local! {
-    static TRACE: RefCell<Option<Vec<Read>>> = const { RefCell::new(None) };
-}
-
-/// Notes a read in the trace of the piece being rendered on this thread, if one is.
-pub fn record(read: impl FnOnce() -> Read) {
-    TRACE.with(|trace| {
-        if let Some(reads) = trace.borrow_mut().as_mut() {
-            reads.push(read());
-        }
-    });
-}
-
-/// Runs `f` and returns what it read. A trace inside another one also counts for the outer.
-fn traced<T>(f: impl FnOnce() -> T) -> (T, Vec<Read>) {
-    let outer = TRACE.with(|trace| trace.replace(Some(Vec::new())));
-    let result = f();
-    let mut reads = TRACE.with(|trace| trace.replace(outer)).unwrap_or_default();
-    TRACE.with(|trace| {
-        if let Some(outer) = trace.borrow_mut().as_mut() {
-            outer.extend(reads.iter().cloned());
-        }
-    });
-    reads.sort();
-    reads.dedup();
-    (result, reads)
-}
-
-/// The digests a world offers for reads; only made when results are remembered.
-#[derive(Default)]
-pub struct Digests {
-    /// `site.yaml` and the UI strings: everything every piece depends on.
-    pub site: Digest,
-    /// Template name → digest of it and the templates it extends or includes.
-    pub templates: Arc<BTreeMap<String, Digest>>,
-    /// Data name → digest of its file.
-    pub data: Arc<BTreeMap<String, Digest>>,
-    /// By `DocId`.
-    pub docs: Vec<Digest>,
-    pub sections: Vec<Option<Digest>>,
-    pub section_metadata: Vec<Option<Digest>>,
-    /// The digests of the document and section values, to hash contexts that hold them.
-    pub known: KnownValues,
-}
-
-impl World {
-    /// The digest of a template with everything it extends or includes.
-    pub(super) fn template_digest(&self, name: &str) -> Option<Digest> {
-        self.digests.as_ref()?.templates.get(name).copied()
-    }
-
-    /// The digest of what `read` finds in this world; `None` when it finds nothing.
-    fn current(&self, read: &Read) -> Option<Digest> {
-        let digests = self.digests.as_ref()?;
-        match read {
-            Read::Template(name) => digests.templates.get(name).copied(),
-            Read::Doc(doc) => self.site.index.get(doc).map(|id| digests.docs[*id]),
-            Read::Section(doc) => self.site.index.get(doc).and_then(|id| digests.sections[*id]),
-            Read::SectionMetadata(doc) => self.site.index.get(doc).and_then(|id| digests.section_metadata[*id]),
-            Read::Resolve(path, lang) => Some(resolved_digest(self, path, *lang)),
-            Read::Data(name) => digests.data.get(name).copied(),
-            Read::Asset(path) => self.fingerprints.get(path).map(digest::of),
-        }
+/// The digest of what `read` finds in `world`; `None` when it finds nothing.
+fn current(world: &World, read: &Read) -> Option<Digest> {
+    let digests = world.digests.as_ref()?;
+    let site = &world.site;
+    match read {
+        Read::Template(name) => digests.templates.get(name).copied(),
+        Read::Doc(doc) => site.index.get(doc).map(|id| digests.docs[*id]),
+        Read::Section(doc) => site.index.get(doc).and_then(|id| digests.sections[*id]),
+        Read::SectionMetadata(doc) => site.index.get(doc).and_then(|id| digests.section_metadata[*id]),
+        Read::Resolve(path, lang) => Some(resolved_digest(world, path, *lang)),
+        Read::Data(name) => digests.data.get(name).copied(),
+        Read::Asset(path) => world.fingerprints.get(path).map(digest::of),
     }
 }
 
 fn resolved_digest(world: &World, path: &str, lang: LangId) -> Digest {
     use crate::markdown::Resolved;
-    match super::host::resolve(world, path, lang) {
+    match world.resolved(path, lang) {
         Resolved::Found { path, doc } => digest::of(("found", path, doc_ref(world.site.doc(doc)))),
         Resolved::Unpublished(why) => digest::of(("unpublished", why)),
         Resolved::Missing { hint } => digest::of(("missing", hint)),
@@ -203,9 +122,12 @@ impl<K: Eq + Hash, T> Remembered<K, T> {
         Recall { previous: usable.then_some(&self.entries), world }
     }
 
+    /// Keeps this build's pieces, unless some lookup could not be traced: then no piece is
+    /// known to depend on only what its trace says, and the next build renders them all.
     fn keep(&mut self, world: &World, entries: Vec<(K, Entry<T>)>) {
-        self.site = world.digests.as_ref().map(|d| d.site);
-        self.entries = entries.into_iter().collect();
+        let complete = world.tracer.is_complete();
+        self.site = world.digests.as_ref().filter(|_| complete).map(|d| d.site);
+        self.entries = if complete { entries.into_iter().collect() } else { HashMap::new() };
     }
 }
 
@@ -260,52 +182,35 @@ pub struct Recall<'a, K, T> {
 
 impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
     /// The piece at `key`: the previous one when it was given the same `inputs` and
-    /// everything it read is unchanged, else what `render` makes. A failed render is not
-    /// remembered.
+    /// everything it read is unchanged, else what `render` makes, given the trace to record
+    /// its lookups in. A failed render is not remembered.
     pub fn get_or_render<E>(
         &self,
         key: &K,
         inputs: impl FnOnce() -> Digest,
-        render: impl FnOnce() -> Result<T, E>,
+        render: impl FnOnce(Option<TraceId>) -> Result<T, E>,
     ) -> Result<Got<T>, E> {
         if self.world.digests.is_none() {
-            return render().map(|value| Got { value, entry: None, rendered: true });
+            return render(None).map(|value| Got { value, entry: None, rendered: true });
         }
         let inputs = inputs();
         if let Some(entry) = self.previous.and_then(|p| p.get(key))
             && entry.inputs == inputs
-            && entry.reads.iter().all(|(read, digest)| self.world.current(read) == *digest)
+            && entry.reads.iter().all(|(read, digest)| current(self.world, read) == *digest)
         {
             return Ok(Got { value: entry.value.clone(), entry: Some(entry.clone()), rendered: false });
         }
-        let (result, reads) = traced(render);
+        let trace = self.world.tracer.open();
+        let result = render(trace);
+        let reads = self.world.tracer.close(trace);
         let value = result?;
         let reads = reads
             .into_iter()
             .map(|read| {
-                let digest = self.world.current(&read);
+                let digest = current(self.world, &read);
                 (read, digest)
             })
             .collect();
         Ok(Got { entry: Some(Entry { inputs, reads, value: value.clone() }), value, rendered: true })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_go_to_the_piece_being_rendered_and_count_for_the_pieces_around_it() {
-        record(|| Read::Data("outside".into()));
-        let ((), outer) = traced(|| {
-            record(|| Read::Data("b".into()));
-            let ((), inner) = traced(|| record(|| Read::Asset("style.css".into())));
-            assert_eq!(inner, [Read::Asset("style.css".into())]);
-            record(|| Read::Data("a".into()));
-            record(|| Read::Data("a".into()));
-        });
-        // Sorted, without repeats, with the inner piece's reads.
-        assert_eq!(outer, [Read::Data("a".into()), Read::Data("b".into()), Read::Asset("style.css".into())]);
     }
 }

@@ -1,15 +1,13 @@
-//! The site's Tera templates (site files over theme files), compiled with regionprofil's
-//! functions and filters, and Tera errors turned into diagnostics at the template line.
+//! The site's Tera templates (site files over theme files): what each needs, their
+//! digests, and Tera errors turned into diagnostics at the template line. Compiling them
+//! with regionprofil's functions is [`super::engine`]'s job.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
-use tera::{ErrorKind, Tera};
+use tera::ErrorKind;
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Location};
 use crate::source::{Area, SourceTree};
-
-use super::World;
 
 pub struct Templates {
     /// Template name (path under `templates/`) → (shown path, text).
@@ -81,63 +79,14 @@ impl Templates {
         order
     }
 
-    /// A Tera with what Markdown needs — shortcodes, render hooks and the templates they
-    /// use — so that a mistake in a page template does not keep Markdown from being
-    /// rendered and its mistakes from being reported with it.
-    pub fn compile_for_markdown(&self, world: Arc<World>) -> Result<Tera, Diagnostics> {
-        let roots = self.names().filter(|n| n.starts_with("shortcodes/") || n.starts_with("markdown/"));
-        let needed = self.needed_by(roots);
-        self.compile_only(world.clone(), |name| needed.contains(name)).map_err(|errors| {
-            // Report every template's mistakes, not only those of the ones Markdown needs.
-            self.compile(world).err().unwrap_or(errors)
-        })
+    /// The templates Markdown needs: shortcodes, render hooks and what they use.
+    pub fn for_markdown(&self) -> BTreeSet<&str> {
+        self.needed_by(self.names().filter(|n| n.starts_with("shortcodes/") || n.starts_with("markdown/")))
     }
 
-    /// A Tera with every template, whose functions see `world`.
-    pub fn compile(&self, world: Arc<World>) -> Result<Tera, Diagnostics> {
-        self.compile_only(world, |_| true)
-    }
-
-    fn compile_only(&self, world: Arc<World>, wanted: impl Fn(&str) -> bool) -> Result<Tera, Diagnostics> {
-        let mut tera = Self::empty(world.clone());
-        let sources = self.sources.iter().filter(|(name, _)| wanted(name));
-        match tera.add_raw_templates(sources.clone().map(|(name, (_, text))| (name.as_str(), text.as_str()))) {
-            Ok(()) => Ok(tera),
-            // Checks across templates (includes, parents, blocks, filters) report every
-            // mistake in one error.
-            Err(first) if !matches!(first.kind(), ErrorKind::SyntaxError(_)) => {
-                Err(self.diagnostics(&first).into_iter().collect())
-            }
-            Err(first) => {
-                // Tera stops at the first template that does not parse: compile each alone to
-                // report them all. Alone, a template's parent and includes are missing, which
-                // is not a mistake when the site or theme has them.
-                let mut diags = Diagnostics::new();
-                let known_include = |d: &Diagnostic| {
-                    self.names().any(|name| d.message.starts_with(&format!("Unknown template `{name}`")))
-                };
-                for (name, (_, text)) in sources {
-                    let mut alone = Self::empty(world.clone());
-                    if let Err(e) = alone.add_raw_template(name, text)
-                        && !matches!(e.kind(), ErrorKind::MissingParent { .. })
-                    {
-                        diags.extend(self.diagnostics(&e).into_iter().filter(|d| !known_include(d)));
-                    }
-                }
-                if !diags.has_errors() {
-                    diags.extend(self.diagnostics(&first));
-                }
-                Err(diags)
-            }
-        }
-    }
-
-    fn empty(world: Arc<World>) -> Tera {
-        let mut tera = Tera::new();
-        tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
-        super::functions::register(&mut tera, world.clone());
-        super::filters::register(&mut tera, world);
-        tera
+    /// (name, text) of every template.
+    pub fn sources(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
+        self.sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()))
     }
 
     /// A Tera error as a diagnostic at the template file, line and column.

@@ -1,105 +1,242 @@
-//! What templates see: documents, sections, taxonomies and the site configuration as Tera
-//! values.
+//! The template contract: what templates see of documents, sections, paginators,
+//! taxonomies, terms, languages and the site, each declared as a struct (see
+//! [`view!`](super::values::view)).
 //!
 //! Each document's value is built once; listings, paginators and functions share it (Tera
 //! values are reference counted), so a listing page costs its own items, not the site.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
 use tera::{Map, Value};
 
+use super::json_ld;
+use super::values::{serialized, view, with};
 use crate::config::Config;
 use crate::data::DataSet;
-use crate::ids::DocId;
-use crate::ids::LangId;
+use crate::ids::{DocId, LangId};
 use crate::markdown::Rendered;
-use crate::site::{Doc, Site};
+use crate::site::{Doc, Site, Taxonomy, Term};
 use crate::source::SourceTree;
 
-use super::json_ld;
-
-/// The fields of a document every template can reach (listings, `get_page`); the fields
-/// only the page's own template needs come from [`page_extras`].
-#[derive(Serialize)]
-struct DocView<'a> {
-    kind: &'static str,
-    title: &'a str,
-    description: Option<&'a str>,
-    /// Absolute URL.
-    url: String,
-    /// Root-relative path, with the base URL's prefix.
-    path: String,
-    slug: &'a str,
-    /// The `@/` key of the document.
-    key: &'a str,
-    lang: &'a str,
-    /// The locale of the text (differs from the page's for a fallback page).
-    text_locale: &'a str,
-    is_fallback: bool,
-    /// Where search engines should look: the original of a fallback page, else itself.
-    canonical: String,
-    date: Option<&'a str>,
-    updated: Option<&'a str>,
-    weight: Option<i64>,
-    image: Option<String>,
-    extra: &'a serde_json::Map<String, serde_json::Value>,
-    file: Option<&'a str>,
-    job: Option<&'a crate::content::Job>,
-    event: Option<&'a crate::content::Event>,
+view! {
+    /// A document as every template can reach it (listings, `get_page`, `page` and
+    /// `section`). The fields from `content` to `has_code` are none until its Markdown is
+    /// rendered ([`RenderedView`]).
+    pub struct DocView {
+        pub kind: &'static str,
+        pub title: String,
+        pub description: Option<String>,
+        /// Absolute URL.
+        pub url: String,
+        /// Root-relative path, with the base URL's prefix.
+        pub path: String,
+        pub slug: String,
+        /// The `@/` key of the document.
+        pub key: String,
+        pub lang: String,
+        /// The locale of the text (differs from the page's for a fallback page).
+        pub text_locale: String,
+        pub is_fallback: bool,
+        /// Where search engines should look: the original of a fallback page, else itself.
+        pub canonical: String,
+        pub date: Option<String>,
+        pub updated: Option<String>,
+        pub weight: Option<i64>,
+        pub image: Option<String>,
+        pub extra: Value,
+        pub file: Option<String>,
+        pub job: Option<Value>,
+        pub event: Option<Value>,
+        /// Each taxonomy of the site → the document's terms ([`TermRef`]).
+        pub taxonomies: Value,
+        /// Every language version ([`TranslationView`]), shared by the group.
+        pub translations: Value,
+        pub content: Option<Value>,
+        pub summary: Option<Value>,
+        pub toc: Option<Value>,
+        pub reading_time: Option<usize>,
+        pub word_count: Option<usize>,
+        pub has_code: bool,
+        /// For a page made from a data row, the row by column.
+        pub row: Option<Value>,
+    }
 }
 
-#[derive(Serialize)]
-struct TermRef<'a> {
-    name: &'a str,
-    slug: &'a str,
-    url: String,
-    path: String,
+view! {
+    /// What rendering a document's Markdown adds to its [`DocView`].
+    pub struct RenderedView {
+        pub content: Value,
+        pub summary: Option<Value>,
+        pub toc: Value,
+        pub reading_time: usize,
+        pub word_count: usize,
+        pub has_code: bool,
+    }
 }
 
-#[derive(Serialize)]
-struct TranslationView<'a> {
-    lang: &'a str,
-    locale: &'a str,
-    name: &'a str,
-    title: &'a str,
-    url: String,
-    path: String,
-    is_fallback: bool,
+view! {
+    /// What only the page's own template sees besides its [`DocView`] (made when that page
+    /// is rendered, so it is not kept for every document).
+    pub struct PageExtras {
+        /// `<link rel="alternate" hreflang>` targets ([`Alternate`]).
+        pub alternates: Vec<Alternate>,
+        pub switcher: Vec<SwitcherEntry>,
+        pub ancestors: Vec<Crumb>,
+        pub json_ld: Option<Value>,
+        pub navigation_json_ld: Value,
+    }
 }
 
-/// One `<link rel="alternate" hreflang>`.
-#[derive(Serialize)]
-struct Alternate {
-    hreflang: String,
-    url: String,
+view! {
+    /// A section's listing, added to its [`DocView`]: its pages, and its subsections (each
+    /// with its own pages, one level down).
+    pub struct Listing {
+        pub pages: Vec<Value>,
+        pub subsections: Vec<Value>,
+    }
 }
 
-/// One entry of a language switcher: the same page in that language, or the nearest page
-/// above it that exists there.
-#[derive(Serialize)]
-struct SwitcherEntry<'a> {
-    lang: &'a str,
-    locale: &'a str,
-    name: &'a str,
-    url: String,
-    path: String,
-    is_current: bool,
-    /// Whether the target is this very page (and not an ancestor) in that language.
-    exact: bool,
+view! {
+    /// `paginator`: one pager of a listing.
+    pub struct PaginatorView {
+        pub pages: Vec<Value>,
+        pub current_index: usize,
+        pub number_pagers: usize,
+        pub paginate_by: usize,
+        pub total_pages: usize,
+        pub first: String,
+        pub last: String,
+        pub previous: Option<String>,
+        pub next: Option<String>,
+        /// The pagers to link: the ends and the neighbours of the current one.
+        pub pagers: Vec<PagerView>,
+    }
 }
 
-#[derive(Serialize)]
-struct Crumb<'a> {
-    title: &'a str,
-    url: String,
-    path: String,
+view! {
+    /// One pager in a pager navigation.
+    pub struct PagerView {
+        pub index: usize,
+        pub url: String,
+        pub path: String,
+        /// Whether pagers are left out before this one.
+        pub gap_before: bool,
+    }
+}
+
+view! {
+    /// `taxonomy` on taxonomy pages.
+    pub struct TaxonomyView {
+        pub name: String,
+        pub lang: String,
+        pub url: String,
+        pub path: String,
+    }
+}
+
+view! {
+    /// `term` on a term's page, and each of `terms` on a taxonomy's page.
+    pub struct TermView {
+        pub name: String,
+        pub slug: String,
+        pub url: String,
+        pub path: String,
+        pub page_count: usize,
+        pub pages: Vec<Value>,
+    }
+}
+
+view! {
+    /// A term as a document lists it.
+    pub struct TermRef {
+        pub name: String,
+        pub slug: String,
+        pub url: String,
+        pub path: String,
+    }
+}
+
+view! {
+    /// One language version of a document.
+    pub struct TranslationView {
+        pub lang: String,
+        pub locale: String,
+        pub name: String,
+        pub title: String,
+        pub url: String,
+        pub path: String,
+        pub is_fallback: bool,
+    }
+}
+
+view! {
+    /// One `<link rel="alternate" hreflang>`.
+    pub struct Alternate {
+        pub hreflang: String,
+        pub url: String,
+    }
+}
+
+view! {
+    /// One entry of a language switcher: the same page in that language, or the nearest
+    /// page above it that exists there.
+    pub struct SwitcherEntry {
+        pub lang: String,
+        pub locale: String,
+        pub name: String,
+        pub url: String,
+        pub path: String,
+        pub is_current: bool,
+        /// Whether the target is this very page (and not an ancestor) in that language.
+        pub exact: bool,
+    }
+}
+
+view! {
+    /// One step of the breadcrumb trail.
+    pub struct Crumb {
+        pub title: String,
+        pub url: String,
+        pub path: String,
+    }
+}
+
+view! {
+    /// Each of `languages`, and `language`.
+    pub struct LanguageView {
+        pub key: String,
+        pub name: String,
+        pub title: String,
+        pub description: String,
+        pub locale: String,
+        pub search: String,
+        pub url: String,
+        pub path: String,
+        pub is_default: bool,
+    }
+}
+
+view! {
+    /// `config`: the site's settings.
+    pub struct ConfigView {
+        pub title: String,
+        pub description: String,
+        pub base_url: String,
+        pub base_path: String,
+        pub default_language: String,
+        pub taxonomies: Vec<String>,
+        pub feeds: bool,
+        pub minify: bool,
+        pub paginate: usize,
+        pub extra: Value,
+        pub languages: Vec<Value>,
+    }
 }
 
 /// Values many documents share, built once: each taxonomy term's reference, and each
 /// translation group's list of language versions.
 struct SharedValues {
-    /// (taxonomy index, term slug) → `{name, slug, url, path}`.
+    /// (taxonomy index, term slug) → [`TermRef`].
     terms: BTreeMap<(usize, String), Value>,
     /// Translation key → the list of language versions.
     translations: BTreeMap<String, Value>,
@@ -111,12 +248,12 @@ impl SharedValues {
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
             for term in &taxonomy.terms {
                 let view = TermRef {
-                    name: &term.name,
-                    slug: &term.slug,
+                    name: term.name.clone(),
+                    slug: term.slug.clone(),
                     url: site.url_of(&term.rel),
                     path: site.path_of(&term.rel),
                 };
-                terms.insert((t, term.slug.clone()), Value::from_serializable(&view));
+                terms.insert((t, term.slug.clone()), Value::from(view));
             }
         }
         let mut translations = BTreeMap::new();
@@ -124,21 +261,21 @@ impl SharedValues {
             if translations.contains_key(&doc.key) {
                 continue;
             }
-            let list: Vec<Value> = doc
+            let list: Vec<TranslationView> = doc
                 .translations
                 .iter()
                 .map(|id| {
                     let other = site.doc(*id);
                     let lang = &site.config.languages[other.lang];
-                    Value::from_serializable(&TranslationView {
-                        lang: &lang.key,
-                        locale: &lang.locale,
-                        name: &lang.name,
-                        title: &other.meta.title,
+                    TranslationView {
+                        lang: lang.key.clone(),
+                        locale: lang.locale.clone(),
+                        name: lang.name.clone(),
+                        title: other.meta.title.clone(),
                         url: site.url_of(&other.rel),
                         path: site.path_of(&other.rel),
                         is_fallback: other.is_fallback(),
-                    })
+                    }
                 })
                 .collect();
             translations.insert(doc.key.clone(), Value::from(list));
@@ -164,123 +301,181 @@ impl SharedValues {
     }
 }
 
-/// The value of one document before its Markdown is rendered: `content`, `summary`, `toc`,
-/// `reading_time` and `word_count` are none until [`with_rendered`] adds them.
+/// The value of one document before its Markdown is rendered.
 fn doc_value(site: &Site, tree: &SourceTree, data: &DataSet, shared: &SharedValues, doc: &Doc) -> Value {
     let config = &site.config;
-    let lang = &config.languages[doc.lang];
-    let view = DocView {
+    let row = doc.row.as_ref().and_then(|r| data.tables.get(&r.table).map(|t| serialized(&t.row_json(r.row))));
+    Value::from(DocView {
         kind: if doc.is_section() { "section" } else { "page" },
-        title: &doc.meta.title,
-        description: doc.meta.description.as_deref(),
+        title: doc.meta.title.clone(),
+        description: doc.meta.description.clone(),
         url: site.url_of(&doc.rel),
         path: site.path_of(&doc.rel),
-        slug: &doc.slug,
-        key: &doc.key,
-        lang: &lang.key,
-        text_locale: &config.languages[doc.text_lang].locale,
+        slug: doc.slug.clone(),
+        key: doc.key.clone(),
+        lang: config.languages[doc.lang].key.clone(),
+        text_locale: config.languages[doc.text_lang].locale.clone(),
         is_fallback: doc.is_fallback(),
         canonical: canonical(site, doc),
-        date: doc.meta.date.as_ref().map(|d| d.as_str()),
-        updated: doc.meta.updated.as_ref().map(|d| d.as_str()),
+        date: doc.meta.date.as_ref().map(|d| d.as_str().to_string()),
+        updated: doc.meta.updated.as_ref().map(|d| d.as_str().to_string()),
         weight: doc.meta.weight,
         image: doc.meta.image.as_deref().map(|image| image_url(site, doc, image)),
-        extra: &doc.meta.extra,
-        file: doc.source.map(|s| tree.file(s).display.as_str()),
-        job: doc.meta.job.as_ref(),
-        event: doc.meta.event.as_ref(),
-    };
-    let mut map = Value::from_serializable(&view).into_map().unwrap_or_default();
-    map.insert("taxonomies".into(), shared.taxonomies(site, doc));
-    map.insert(
-        "translations".into(),
-        shared.translations.get(&doc.key).cloned().unwrap_or_else(|| Value::from(Vec::<Value>::new())),
-    );
-    for key in ["content", "summary", "toc", "reading_time", "word_count"] {
-        map.insert(key.into(), Value::none());
-    }
-    map.insert("has_code".into(), Value::from(false));
-    let row = doc.row.as_ref().and_then(|r| data.tables.get(&r.table).map(|t| t.row_json(r.row)));
-    map.insert("row".into(), row.map(|r| Value::from_serializable(&r)).unwrap_or(Value::none()));
-    Value::from(map)
+        extra: serialized(&doc.meta.extra),
+        file: doc.source.map(|s| tree.file(s).display.clone()),
+        job: doc.meta.job.as_ref().map(serialized),
+        event: doc.meta.event.as_ref().map(serialized),
+        taxonomies: shared.taxonomies(site, doc),
+        translations: shared.translations.get(&doc.key).cloned().unwrap_or_else(|| Value::from(Vec::<Value>::new())),
+        content: None,
+        summary: None,
+        toc: None,
+        reading_time: None,
+        word_count: None,
+        has_code: false,
+        row,
+    })
 }
 
-/// What only the page's own template needs, made when that page is rendered (so it is not
-/// kept for every document): `alternates`, `switcher`, `ancestors`, `json_ld`,
-/// `navigation_json_ld`.
-pub fn page_extras(site: &Site, doc: &Doc) -> [(&'static str, Value); 5] {
-    let alternates: Vec<Alternate> =
-        site.alternates(doc).into_iter().map(|(hreflang, url)| Alternate { hreflang, url }).collect();
-    [
-        ("alternates", Value::from_serializable(&alternates)),
-        ("switcher", Value::from_serializable(&switcher(site, doc))),
-        ("ancestors", Value::from_serializable(&ancestors(site, doc))),
-        ("json_ld", json_ld::for_doc(site, doc).map(|j| Value::safe_string(&j)).unwrap_or(Value::none())),
-        ("navigation_json_ld", Value::safe_string(&json_ld::navigation(site, doc))),
-    ]
+/// Values of every document, in `DocId` order, before their Markdown is rendered.
+pub fn doc_values(site: &Site, tree: &SourceTree, data: &DataSet) -> Vec<Value> {
+    use rayon::prelude::*;
+    let shared = SharedValues::new(site);
+    site.docs.par_iter().map(|doc| doc_value(site, tree, data, &shared, doc)).collect()
 }
 
 /// A document's value with its rendered Markdown.
 pub fn with_rendered(value: &Value, rendered: &Rendered) -> Value {
-    with(
-        value,
-        [
-            ("content", Value::safe_string(&rendered.html)),
-            ("summary", rendered.summary.as_deref().map(Value::safe_string).unwrap_or(Value::none())),
-            ("toc", Value::from_serializable(&rendered.toc)),
-            ("reading_time", Value::from(rendered.words.div_ceil(200))),
-            ("word_count", Value::from(rendered.words)),
-            ("has_code", Value::from(rendered.has_code)),
-        ],
-    )
+    let view = RenderedView {
+        content: Value::safe_string(&rendered.html),
+        summary: rendered.summary.as_deref().map(Value::safe_string),
+        toc: serialized(&rendered.toc),
+        reading_time: rendered.words.div_ceil(200),
+        word_count: rendered.words,
+        has_code: rendered.has_code,
+    };
+    with(value, view.entries())
 }
 
-/// A section's value with its pages and subsections (one level: each subsection with its
-/// pages).
+pub fn page_extras(site: &Site, doc: &Doc) -> PageExtras {
+    PageExtras {
+        alternates: site.alternates(doc).into_iter().map(|(hreflang, url)| Alternate { hreflang, url }).collect(),
+        switcher: switcher(site, doc),
+        ancestors: ancestors(site, doc),
+        json_ld: json_ld::for_doc(site, doc).map(|j| Value::safe_string(&j)),
+        navigation_json_ld: Value::safe_string(&json_ld::navigation(site, doc)),
+    }
+}
+
+/// Each section's value with its [`Listing`], by `DocId` (none for pages).
 pub fn section_values(site: &Site, docs: &[Value]) -> Vec<Option<Value>> {
     let with_pages: Vec<Option<Value>> = site
         .docs
         .iter()
-        .map(|doc| {
-            doc.section().map(|info| {
-                let pages: Vec<Value> = info.pages.iter().map(|id| docs[*id].clone()).collect();
-                with(&docs[doc.id], [("pages", Value::from(pages))])
-            })
-        })
+        .map(|doc| doc.section().map(|info| with(&docs[doc.id], [("pages", Value::from(doc_list(docs, &info.pages)))])))
         .collect();
     site.docs
         .iter()
         .map(|doc| {
             let info = doc.section()?;
-            let subsections: Vec<Value> = info.subsections.iter().filter_map(|id| with_pages[*id].clone()).collect();
-            with_pages[doc.id].as_ref().map(|v| with(v, [("subsections", Value::from(subsections))]))
+            let listing = Listing {
+                pages: doc_list(docs, &info.pages),
+                subsections: info.subsections.iter().filter_map(|id| with_pages[*id].clone()).collect(),
+            };
+            Some(with(&docs[doc.id], listing.entries()))
         })
         .collect()
 }
 
-/// A section's value without pages (its own and its subsections'), for
-/// `get_section(metadata_only=true)`: a menu needs the sections, not what is in them, and
-/// a page that shows only that need not change when a page in them does.
+/// Each section's value with an empty [`Listing`] (its subsections' too), for
+/// `get_section(metadata_only=true)`: a menu needs the sections, not what is in them, and a
+/// page that shows only that need not change when a page in them does.
 pub fn section_metadata(site: &Site, docs: &[Value]) -> Vec<Option<Value>> {
-    let empty = || Value::from(Vec::<Value>::new());
     site.docs
         .iter()
         .map(|doc| {
             let info = doc.section()?;
-            let subsections: Vec<Value> =
-                info.subsections.iter().map(|id| with(&docs[*id], [("pages", empty())])).collect();
-            Some(with(&docs[doc.id], [("pages", empty()), ("subsections", Value::from(subsections))]))
+            let without_pages = |id: &DocId| with(&docs[*id], [("pages", Value::from(Vec::<Value>::new()))]);
+            let listing = Listing { pages: vec![], subsections: info.subsections.iter().map(without_pages).collect() };
+            Some(with(&docs[doc.id], listing.entries()))
         })
         .collect()
 }
 
-/// `value` (a map) with more keys.
-pub fn with<const N: usize>(value: &Value, entries: [(&'static str, Value); N]) -> Value {
-    let mut map: Map = value.clone().into_map().unwrap_or_default();
-    for (key, v) in entries {
-        map.insert(key.into(), v);
+/// The values of `ids`, shared.
+pub fn doc_list(docs: &[Value], ids: &[DocId]) -> Vec<Value> {
+    ids.iter().map(|id| docs[*id].clone()).collect()
+}
+
+pub fn taxonomy_view(site: &Site, taxonomy: &Taxonomy) -> TaxonomyView {
+    TaxonomyView {
+        name: taxonomy.name.clone(),
+        lang: site.config.languages[taxonomy.lang].key.clone(),
+        url: site.url_of(&taxonomy.rel),
+        path: site.path_of(&taxonomy.rel),
     }
-    Value::from(map)
+}
+
+pub fn term_view(site: &Site, term: &Term, docs: &[Value]) -> TermView {
+    TermView {
+        name: term.name.clone(),
+        slug: term.slug.clone(),
+        url: site.url_of(&term.rel),
+        path: site.path_of(&term.rel),
+        page_count: term.pages.len(),
+        pages: doc_list(docs, &term.pages),
+    }
+}
+
+/// The `paginator` of pager `pager` (from 1) of a listing of `ids` at `rel`.
+pub fn paginator(
+    site: &Site,
+    docs: &[Value],
+    ids: &[DocId],
+    per_page: usize,
+    pager: usize,
+    rel: &str,
+) -> PaginatorView {
+    let count = pager_count(ids.len(), per_page);
+    let size = if per_page == 0 { ids.len().max(1) } else { per_page };
+    let start = ((pager - 1) * size).min(ids.len());
+    let end = (start + size).min(ids.len());
+    let pager_rel = |n: usize| if n <= 1 { rel.to_string() } else { format!("{rel}page/{n}/") };
+    let url = |n: usize| site.url_of(&pager_rel(n));
+    let mut previous = 0;
+    let pagers = pager_window(pager, count)
+        .map(|n| {
+            let gap_before = n > previous + 1;
+            previous = n;
+            PagerView { index: n, url: url(n), path: site.path_of(&pager_rel(n)), gap_before }
+        })
+        .collect();
+    PaginatorView {
+        pages: doc_list(docs, &ids[start..end]),
+        current_index: pager,
+        number_pagers: count,
+        paginate_by: per_page,
+        total_pages: ids.len(),
+        first: url(1),
+        last: url(count),
+        previous: (pager > 1).then(|| url(pager - 1)),
+        next: (pager < count).then(|| url(pager + 1)),
+        pagers,
+    }
+}
+
+/// How many pagers a listing of `items` has; `per_page` 0 is one pager.
+pub fn pager_count(items: usize, per_page: usize) -> usize {
+    if per_page == 0 { 1 } else { items.div_ceil(per_page).max(1) }
+}
+
+/// The pagers a pager navigation links: the first, the last, and two either side of the
+/// current one. Listing them all would make every pager of a long listing grow with it.
+fn pager_window(current: usize, count: usize) -> impl Iterator<Item = usize> {
+    const AROUND: usize = 2;
+    let near = current.saturating_sub(AROUND).max(1)..=(current + AROUND).min(count);
+    let ends = [1, count].into_iter().filter(|&n| n >= 1);
+    ends.chain(near).collect::<std::collections::BTreeSet<_>>().into_iter()
 }
 
 fn canonical(site: &Site, doc: &Doc) -> String {
@@ -302,7 +497,7 @@ fn image_url(site: &Site, doc: &Doc, image: &str) -> String {
     }
 }
 
-fn switcher<'a>(site: &'a Site, doc: &Doc) -> Vec<SwitcherEntry<'a>> {
+fn switcher(site: &Site, doc: &Doc) -> Vec<SwitcherEntry> {
     site.config
         .languages
         .iter()
@@ -310,9 +505,9 @@ fn switcher<'a>(site: &'a Site, doc: &Doc) -> Vec<SwitcherEntry<'a>> {
         .map(|(lang, language)| {
             let (target, exact) = nearest_in(site, doc, lang);
             SwitcherEntry {
-                lang: &language.key,
-                locale: &language.locale,
-                name: &language.name,
+                lang: language.key.clone(),
+                locale: language.locale.clone(),
+                name: language.name.clone(),
                 url: site.url_of(&target.rel),
                 path: site.path_of(&target.rel),
                 is_current: lang == doc.lang,
@@ -338,29 +533,16 @@ fn nearest_in<'a>(site: &'a Site, doc: &Doc, lang: LangId) -> (&'a Doc, bool) {
     (site.doc(site.homes[lang]), false)
 }
 
-fn ancestors<'a>(site: &'a Site, doc: &Doc) -> Vec<Crumb<'a>> {
+fn ancestors(site: &Site, doc: &Doc) -> Vec<Crumb> {
     let mut chain = Vec::new();
     let mut current = doc.parent;
     while let Some(id) = current {
         let d = site.doc(id);
-        chain.push(Crumb { title: &d.meta.title, url: site.url_of(&d.rel), path: site.path_of(&d.rel) });
+        chain.push(Crumb { title: d.meta.title.clone(), url: site.url_of(&d.rel), path: site.path_of(&d.rel) });
         current = d.parent;
     }
     chain.reverse();
     chain
-}
-
-#[derive(Serialize)]
-struct LanguageView<'a> {
-    key: &'a str,
-    name: &'a str,
-    title: &'a str,
-    description: &'a str,
-    locale: &'a str,
-    search: &'a str,
-    url: String,
-    path: String,
-    is_default: bool,
 }
 
 pub fn languages_value(site: &Site) -> Vec<Value> {
@@ -370,13 +552,13 @@ pub fn languages_value(site: &Site) -> Vec<Value> {
         .enumerate()
         .map(|(i, l)| {
             let rel = site.lang_rel(i);
-            Value::from_serializable(&LanguageView {
-                key: &l.key,
-                name: &l.name,
-                title: &l.title,
-                description: &l.description,
-                locale: &l.locale,
-                search: &l.search,
+            Value::from(LanguageView {
+                key: l.key.clone(),
+                name: l.name.clone(),
+                title: l.title.clone(),
+                description: l.description.clone(),
+                locale: l.locale.clone(),
+                search: l.search.clone(),
                 url: site.url_of(&rel),
                 path: site.path_of(&rel),
                 is_default: i == 0,
@@ -385,54 +567,33 @@ pub fn languages_value(site: &Site) -> Vec<Value> {
         .collect()
 }
 
-#[derive(Serialize)]
-struct ConfigView<'a> {
-    title: &'a str,
-    description: &'a str,
-    base_url: String,
-    base_path: &'a str,
-    default_language: &'a str,
-    taxonomies: &'a [String],
-    feeds: bool,
-    minify: bool,
-    paginate: usize,
-    extra: &'a serde_json::Map<String, serde_json::Value>,
-}
-
 pub fn config_value(config: &Config, languages: Vec<Value>) -> Value {
-    let view = ConfigView {
-        title: &config.title,
-        description: &config.description,
+    Value::from(ConfigView {
+        title: config.title.clone(),
+        description: config.description.clone(),
         base_url: config.base_url.as_string(),
-        base_path: &config.base_url.prefix,
-        default_language: &config.default_language().key,
-        taxonomies: &config.taxonomies,
+        base_path: config.base_url.prefix.clone(),
+        default_language: config.default_language().key.clone(),
+        taxonomies: config.taxonomies.clone(),
         feeds: config.feeds,
         minify: config.minify,
         paginate: config.paginate,
-        extra: &config.extra,
-    };
-    with(&Value::from_serializable(&view), [("languages", Value::from(languages))])
+        extra: serialized(&config.extra),
+        languages,
+    })
 }
 
-/// Values of every document, in `DocId` order, before their Markdown is rendered.
-pub fn doc_values(site: &Site, tree: &SourceTree, data: &DataSet) -> Vec<Value> {
-    use rayon::prelude::*;
-    let shared = SharedValues::new(site);
-    site.docs.par_iter().map(|doc| doc_value(site, tree, data, &shared, doc)).collect()
-}
+#[cfg(test)]
+mod tests {
+    use super::pager_window;
 
-pub fn term_value(site: &Site, term: &crate::site::Term, pages: Vec<Value>) -> Value {
-    let mut map = Map::new();
-    map.insert("name".into(), Value::from(term.name.as_str()));
-    map.insert("slug".into(), Value::from(term.slug.as_str()));
-    map.insert("url".into(), Value::from(site.url_of(&term.rel)));
-    map.insert("path".into(), Value::from(site.path_of(&term.rel)));
-    map.insert("page_count".into(), Value::from(term.pages.len()));
-    map.insert("pages".into(), Value::from(pages));
-    Value::from(map)
-}
-
-pub fn doc_ids_values(docs: &[Value], ids: &[DocId]) -> Vec<Value> {
-    ids.iter().map(|id| docs[*id].clone()).collect()
+    #[test]
+    fn the_pager_window_holds_the_ends_and_the_neighbours_of_the_current_pager() {
+        let window = |current, count| pager_window(current, count).collect::<Vec<_>>();
+        assert_eq!(window(1, 1), [1]);
+        assert_eq!(window(2, 3), [1, 2, 3]);
+        assert_eq!(window(1, 100), [1, 2, 3, 100]);
+        assert_eq!(window(50, 100), [1, 48, 49, 50, 51, 52, 100]);
+        assert_eq!(window(100, 100), [1, 98, 99, 100]);
+    }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::{CopySource, Output};
+use crate::render::output::{CopySource, Output};
 use crate::source::Stamp;
 
 /// Output path → bytes.

@@ -470,6 +470,33 @@ fn every_rebuild_gives_what_a_full_build_gives() {
 }
 
 #[test]
+fn a_lookup_no_trace_can_see_is_never_reused_on_partial_evidence() {
+    // A Tera component does not see its caller's context, so what a function looks up
+    // inside it cannot be traced to the page. Such a build's pages are not remembered: the
+    // next build renders every page, and the page shows the title the component looked up.
+    let site = incremental_site();
+    let server = Server::start(&site, &[]);
+    let component = "{% component about() %}{% set about_page = get_page(path=\"om.md\") %}\
+                     <p class=\"about\">{{ about_page.title }}</p>{% endcomponent about %}";
+    let page_template = marked_page_template(&site)
+        .replacen("\n", &format!("\n{component}\n"), 1)
+        .replace("{% block body %}", "{% block body %}{{ <about /> }}");
+    site.write("templates/page.html", &page_template);
+    server.wait_for_line("templates/page.html changed");
+    site.write("content/om.md", "---\ntitle: Om hele regionen\n---\nTekst.\n");
+    let line = server.wait_for_line("content/om.md changed");
+    assert!(line.contains("and 12 of 12 pages"), "{line}");
+    let page = server.get("/jobb/a/");
+    assert!(page.body.contains("<p class=\"about\">Om hele regionen</p>"), "{}", page.body);
+    // With the component gone, lookups are traced again and rebuilds are partial.
+    site.write("templates/page.html", &marked_page_template(&site));
+    server.wait_for_line("templates/page.html changed");
+    site.write("content/om.md", "---\ntitle: Om regionen\n---\nTekst igjen.\n");
+    let line = server.wait_for_line("content/om.md changed");
+    assert!(line.contains("rendered") && !line.contains("12 of 12 pages"), "{line}");
+}
+
+#[test]
 fn static_files_are_read_again_only_when_their_size_or_time_changes() {
     let site = serve_site();
     let photo = site.root.join("static/photo.jpg");

@@ -1,0 +1,108 @@
+//! The first phase: every document's Markdown, rendered in parallel (or reused from the
+//! last `serve` build), and the anchors that `@/page.md#anchor` links name, checked once
+//! every document is rendered.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use super::digest::{self, Digest};
+use super::host::DocHost;
+use super::memo::{Got, MarkdownResult, Memo};
+use super::templates::Templates;
+use super::trace::doc_ref;
+use super::world::World;
+use crate::diag::{Diagnostic, Diagnostics, suggest};
+use crate::markdown::{self, DocInput, Rendered};
+use crate::site::{Body, Doc, Site};
+use crate::source::SourceTree;
+
+/// Each document's rendering, by `DocId`, with every document's warnings and errors.
+pub fn render_all(
+    world: &World,
+    tera: &Tera,
+    templates: &Templates,
+    tree: &SourceTree,
+    memo: &mut Memo,
+    diags: &mut Diagnostics,
+) -> Vec<Arc<Rendered>> {
+    let site = &world.site;
+    let recall = memo.markdown(world);
+    let results: Vec<_> = site
+        .docs
+        .par_iter()
+        .map(|doc| {
+            let key = doc_ref(doc);
+            let rendered = recall.get_or_render(
+                &key,
+                || inputs(doc, tree),
+                |trace| {
+                    let host = DocHost { world, tera, templates, trace };
+                    let (rendered, warnings) = render_one(doc, tree, &host);
+                    let failed = warnings.iter().any(Diagnostic::is_error);
+                    let result = Arc::new(MarkdownResult::new(site, rendered, warnings));
+                    if failed { Err(result) } else { Ok(result) }
+                },
+            );
+            (key, rendered.unwrap_or_else(|failed| Got { value: failed, entry: None, rendered: true }))
+        })
+        .collect();
+    let mut rendered = Vec::with_capacity(results.len());
+    let mut entries = Vec::with_capacity(results.len());
+    let mut documents_rendered = 0;
+    for (key, got) in results {
+        diags.extend(got.value.warnings.iter().cloned());
+        rendered.push(got.value.relinked(site));
+        documents_rendered += usize::from(got.rendered);
+        entries.extend(got.entry.map(|entry| (key, entry)));
+    }
+    memo.keep_markdown(world, entries, documents_rendered, site.docs.len());
+    check_anchors(site, &rendered, diags);
+    rendered
+}
+
+/// What a document's Markdown is made from besides what it reads: its whole file (the
+/// front matter's length moves the lines of everything after it) and its language.
+fn inputs(doc: &Doc, tree: &SourceTree) -> Digest {
+    let file = doc.source.map(|s| tree.file(s));
+    digest::of((file.map(|f| (&f.display, f.text())), doc.lang, matches!(doc.body, Body::Empty)))
+}
+
+fn render_one(doc: &Doc, tree: &SourceTree, host: &DocHost) -> (Rendered, Vec<Diagnostic>) {
+    match &doc.body {
+        Body::File { source, range } => {
+            let file = tree.file(*source);
+            let input =
+                DocInput { doc: doc.id, lang: doc.lang, file: &file.display, text: file.text(), body: range.clone() };
+            markdown::render(&input, host)
+        }
+        Body::Empty => (Rendered::default(), Vec::new()),
+    }
+}
+
+/// `[x](@/page.md#anchor)` must name a heading or id of that page. In a fallback page the
+/// text is another language's, so a heading that only that language's target has is a
+/// warning, not an error.
+fn check_anchors(site: &Site, rendered: &[Arc<Rendered>], diags: &mut Diagnostics) {
+    for (doc, r) in site.docs.iter().zip(rendered) {
+        for link in &r.links {
+            let anchors = &rendered[link.target].anchors;
+            if anchors.contains(&link.anchor) {
+                continue;
+            }
+            let target = site.doc(link.target);
+            let hint = suggest(&link.anchor, anchors.iter().map(String::as_str));
+            let d = if doc.is_fallback() {
+                let lang = &site.config.languages[doc.lang].key;
+                Diagnostic::warning(format!(
+                    "in the `{lang}` fallback of this page, `@/{}` has no heading or id `#{}`",
+                    target.key, link.anchor
+                ))
+            } else {
+                Diagnostic::error(format!("`@/{}` has no heading or id `#{}`", target.key, link.anchor))
+            };
+            diags.push(d.at(link.at.clone()).maybe_hint(hint));
+        }
+    }
+}

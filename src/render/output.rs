@@ -1,0 +1,161 @@
+//! What rendering makes: files in memory, files to copy, and what made each, so that two
+//! claims on one output path are told apart by their origins.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::markdown::ExternalLink;
+use crate::site::Site;
+use crate::source::{Area, Contents, SourceTree, Stamp};
+
+/// A file made by the build.
+#[derive(Clone, Debug)]
+pub struct OutputFile {
+    /// Path in the output folder: `en/jobs/index.html`.
+    pub rel: String,
+    pub bytes: Arc<[u8]>,
+    pub origin: Origin,
+}
+
+/// A file copied as it is.
+#[derive(Clone, Debug)]
+pub struct CopyFile {
+    pub rel: String,
+    pub from: CopySource,
+    pub origin: Origin,
+    /// Size and last change of the file on disk, when it is there.
+    pub stamp: Option<Stamp>,
+}
+
+#[derive(Clone, Debug)]
+pub enum CopySource {
+    Disk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Sorted by path.
+    pub files: Vec<OutputFile>,
+    pub copies: Vec<CopyFile>,
+    /// Links to other sites written in the content, for `check --external`.
+    pub external_links: Vec<ExternalLink>,
+}
+
+/// What made an output file, for messages.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// A file of the site or its theme, by the path shown to the author.
+    File(String),
+    /// The home page of a language that has no `_index.md`.
+    Home {
+        lang: String,
+    },
+    /// An alias written in a file (or in a home page that has none).
+    Alias {
+        written_in: Box<Origin>,
+    },
+    /// The redirect from a listing's `page/1/` to the listing.
+    Listing {
+        path: String,
+    },
+    Taxonomy {
+        name: String,
+    },
+    Term {
+        taxonomy: String,
+        term: String,
+    },
+    NotFoundPage,
+    Feed,
+    Sitemap,
+    Robots,
+    Redirects,
+    HighlightStylesheet,
+    LanguageChooser,
+}
+
+impl Origin {
+    /// The file to point at in a message, when there is one.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Origin::File(path) => Some(path),
+            Origin::Alias { written_in } => written_in.file(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File(path) => f.write_str(path),
+            Origin::Home { lang } => write!(f, "the home page of `{lang}`"),
+            Origin::Alias { written_in } => write!(f, "an alias in {written_in}"),
+            Origin::Listing { path } => write!(f, "the listing {path}"),
+            Origin::Taxonomy { name } => write!(f, "the taxonomy `{name}`"),
+            Origin::Term { taxonomy, term } => write!(f, "the {taxonomy} term `{term}`"),
+            Origin::NotFoundPage => f.write_str("the 404 page"),
+            Origin::Feed => f.write_str("the Atom feed"),
+            Origin::Sitemap => f.write_str("the sitemap"),
+            Origin::Robots => f.write_str("robots.txt"),
+            Origin::Redirects => f.write_str("aliases"),
+            Origin::HighlightStylesheet => f.write_str("the highlight stylesheet"),
+            Origin::LanguageChooser => f.write_str("the language chooser"),
+        }
+    }
+}
+
+/// Static files (site over theme) and content assets.
+pub fn copies(site: &Site, tree: &SourceTree) -> Vec<CopyFile> {
+    let mut out = Vec::new();
+    for (_, file) in tree.area(Area::Static) {
+        let from = match &file.contents {
+            Contents::OnDisk(path) => CopySource::Disk(path.clone()),
+            Contents::Embedded(bytes) => CopySource::Embedded(bytes),
+            Contents::Text(_) | Contents::Bytes(_) => continue,
+        };
+        out.push(CopyFile {
+            rel: file.rel.clone(),
+            from,
+            origin: Origin::File(file.display.clone()),
+            stamp: file.stamp,
+        });
+    }
+    for asset in &site.assets {
+        let file = tree.file(asset.source);
+        if let Contents::OnDisk(path) = &file.contents {
+            out.push(CopyFile {
+                rel: asset.rel.clone(),
+                from: CopySource::Disk(path.clone()),
+                origin: Origin::File(file.display.clone()),
+                stamp: file.stamp,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out
+}
+
+/// Two things that would write the same output file are an error naming both.
+pub fn check_collisions(files: &[OutputFile], copies: &[CopyFile], diags: &mut Diagnostics) {
+    let mut claimed: BTreeMap<&str, &Origin> = BTreeMap::new();
+    let all =
+        files.iter().map(|f| (f.rel.as_str(), &f.origin)).chain(copies.iter().map(|c| (c.rel.as_str(), &c.origin)));
+    for (rel, origin) in all {
+        if let Some(other) = claimed.insert(rel, origin) {
+            // Named in a fixed order, so the message does not depend on which came first.
+            let (first, second) =
+                if other.to_string() <= origin.to_string() { (other, origin) } else { (origin, other) };
+            let d = Diagnostic::error(format!("{first} and {second} both make the output file {rel}"))
+                .hint("give one of them another `slug`, file name or path");
+            diags.push(match first.file() {
+                Some(file) => d.at(Location::file(file)),
+                None => d,
+            });
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Making each file of the plan: with a template (pages, taxonomy pages, 404s, the
+//! language chooser), remembered for the next `serve` build; or without (redirects, feeds,
+//! sitemap, robots.txt, `_redirects`, the highlight stylesheet), made every time. HTML gets
+//! its links made relative and is minified here, while the page is fresh in the cache.
+
+use std::sync::Arc;
+
+use tera::{Tera, Value};
+
+use super::digest::{self, DigestedContext};
+use super::memo::{Got, Recall};
+use super::output::{Origin, OutputFile};
+use super::plan::{Job, paged_listings, template_for};
+use super::templates::Templates;
+use super::trace::{TRACE_KEY, TraceId};
+use super::views::{self, paginator};
+use super::world::World;
+use super::{builtin, feeds, minify, relative};
+use crate::diag::Diagnostic;
+use crate::highlight;
+use crate::ids::LangId;
+use crate::site::{Doc, Site};
+use crate::source::SourceTree;
+
+pub struct PageRenderer<'a> {
+    pub world: &'a World,
+    pub tera: &'a Tera,
+    pub templates: &'a Templates,
+    pub tree: &'a SourceTree,
+    pub recall: Recall<'a, String, OutputFile>,
+}
+
+impl PageRenderer<'_> {
+    fn site(&self) -> &Site {
+        &self.world.site
+    }
+
+    /// One output file. Those made with templates are remembered for the next build; the
+    /// rest are cheap, and made every time.
+    pub fn render(&self, job: &Job) -> Result<Got<OutputFile>, Diagnostic> {
+        match job {
+            Job::Doc { doc, pager } => self.doc(self.site().doc(*doc), *pager),
+            Job::TaxonomyList(i) => self.taxonomy_list(*i),
+            Job::Term { taxonomy, term, pager } => self.term(*taxonomy, *term, *pager),
+            Job::NotFound(lang) if self.templates.has("404.html") => self.not_found(*lang),
+            Job::LanguageChooser if self.templates.has("language_chooser.html") => self.language_chooser(),
+            _ => self.plain(job).map(|value| Got { value, entry: None, rendered: true }),
+        }
+    }
+
+    /// An output file made without templates.
+    fn plain(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        let site = self.site();
+        match job {
+            Job::Doc { .. } | Job::TaxonomyList(_) | Job::Term { .. } => unreachable!("made with templates"),
+            Job::FirstPagerRedirect(rel) => {
+                let page = builtin::redirect_page(&site.url_of(rel));
+                Ok(self.file(format!("{rel}page/1/index.html"), page, Origin::Listing { path: format!("/{rel}") }))
+            }
+            Job::NotFound(lang) => {
+                let rel = format!("{}404.html", site.lang_rel(*lang));
+                Ok(self.file(rel, builtin::not_found_page(site, *lang), Origin::NotFoundPage))
+            }
+            Job::Alias(i) => {
+                let alias = &site.aliases[*i];
+                let target = site.doc(alias.target);
+                let page = builtin::redirect_page(&site.url_of(&target.rel));
+                let origin = Origin::Alias { written_in: Box::new(self.origin(target)) };
+                Ok(self.file(alias.output_file(), page, origin))
+            }
+            Job::Feed(lang) => {
+                let rel = format!("{}atom.xml", site.lang_rel(*lang));
+                Ok(self.file(rel, feeds::atom(site, *lang, &self.world.docs), Origin::Feed))
+            }
+            Job::Sitemap { taxonomy_pages } => {
+                let mut entries = feeds::doc_entries(site);
+                for taxonomy in site.taxonomies.iter().filter(|_| *taxonomy_pages) {
+                    let page =
+                        |rel: &str| feeds::SitemapEntry { url: site.url_of(rel), lastmod: None, alternates: vec![] };
+                    entries.push(page(&taxonomy.rel));
+                    entries.extend(taxonomy.terms.iter().map(|term| page(&term.rel)));
+                }
+                Ok(self.file("sitemap.xml".into(), feeds::sitemap(&entries), Origin::Sitemap))
+            }
+            Job::Robots => Ok(self.file("robots.txt".into(), builtin::robots_txt(site), Origin::Robots)),
+            Job::Redirects { taxonomy_pages } => {
+                let mut lines: Vec<(String, String)> = site
+                    .aliases
+                    .iter()
+                    .map(|a| (site.path_of(&a.rel), site.path_of(&site.doc(a.target).rel)))
+                    .collect();
+                for rel in paged_listings(site, *taxonomy_pages) {
+                    lines.push((site.path_of(&format!("{rel}page/1/")), site.path_of(&rel)));
+                }
+                lines.sort();
+                Ok(self.file("_redirects".into(), builtin::redirects_file(&lines), Origin::Redirects))
+            }
+            Job::HighlightCss => {
+                let css = highlight::stylesheet(&site.config.highlight.theme).map_err(Diagnostic::error)?;
+                Ok(self.file(highlight::STYLESHEET_PATH.into(), css, Origin::HighlightStylesheet))
+            }
+            Job::LanguageChooser => {
+                Ok(self.file("index.html".into(), builtin::language_chooser(site), Origin::LanguageChooser))
+            }
+        }
+    }
+
+    /// Renders `template` into the file `rel`, or reuses the last build's file when the
+    /// template, the context and everything the template looked up are unchanged.
+    fn templated(
+        &self,
+        rel: String,
+        template: &str,
+        context: DigestedContext,
+        origin: Origin,
+        error: impl FnOnce(&tera::Error) -> Diagnostic,
+    ) -> Result<Got<OutputFile>, Diagnostic> {
+        let context_digest = context.digest();
+        let inputs = || digest::of((template, self.world.template_digest(template), context_digest));
+        self.recall.get_or_render(&rel, inputs, |trace: Option<TraceId>| {
+            // The trace goes in after the digest: it names this rendering, not its inputs.
+            let mut context = context.context;
+            if let Some(trace) = trace {
+                context.insert_value(TRACE_KEY, trace.value());
+            }
+            let html = self.tera.render(template, &context).map_err(|e| error(&e))?;
+            Ok(self.file(rel.clone(), html, origin))
+        })
+    }
+
+    fn language_chooser(&self) -> Result<Got<OutputFile>, Diagnostic> {
+        let site = self.site();
+        let mut context = self.context(0, "");
+        context.insert("chooser_script", Value::safe_string(&builtin::chooser_script(site)));
+        let error = |e: &tera::Error| self.templates.diagnostic(e);
+        self.templated("index.html".into(), "language_chooser.html", context, Origin::LanguageChooser, error)
+    }
+
+    /// An output file: HTML gets its links made relative and is minified when the site asks
+    /// for it.
+    fn file(&self, rel: String, text: String, origin: Origin) -> OutputFile {
+        let site = self.site();
+        let text = if site.config.relative_urls && rel.ends_with(".html") && !self.is_not_found_page(&rel) {
+            relative::relative_links(&text, &rel, &site.path_of(""))
+        } else {
+            text
+        };
+        let bytes = if site.config.minify && rel.ends_with(".html") {
+            minify::minify(text.as_bytes())
+        } else {
+            text.into_bytes()
+        };
+        OutputFile { rel, bytes: Arc::from(bytes), origin }
+    }
+
+    /// A static host serves a 404 page at whatever URL was missed, so its links must not
+    /// depend on where it lives.
+    fn is_not_found_page(&self, rel: &str) -> bool {
+        let site = self.site();
+        (0..site.config.languages.len()).any(|lang| rel.strip_prefix(site.lang_rel(lang).as_str()) == Some("404.html"))
+    }
+
+    fn origin(&self, doc: &Doc) -> Origin {
+        match doc.source {
+            Some(s) => Origin::File(self.tree.file(s).display.clone()),
+            None => Origin::Home { lang: self.site().config.languages[doc.lang].key.clone() },
+        }
+    }
+
+    /// The base context plus where this output is: `current_url`, `current_path`, and
+    /// `canonical` (this URL; a document's canonical may say otherwise).
+    fn context(&self, lang: LangId, rel: &str) -> DigestedContext<'_> {
+        let site = self.site();
+        let known = self.world.digests.as_ref().map(|d| &d.known);
+        let mut context = DigestedContext::new(self.world.base_context(lang), known, lang);
+        context.insert("current_url", Value::from(site.url_of(rel)));
+        context.insert("current_path", Value::from(site.path_of(rel)));
+        context.insert("canonical", Value::from(site.url_of(rel)));
+        context
+    }
+
+    fn doc(&self, doc: &Doc, pager: usize) -> Result<Got<OutputFile>, Diagnostic> {
+        let site = self.site();
+        let docs = &self.world.docs;
+        let rel = if pager > 1 { format!("{}page/{pager}/", doc.rel) } else { doc.rel.clone() };
+        let mut context = self.context(doc.lang, &rel);
+        let extras = views::page_extras(site, doc).entries();
+        match doc.section() {
+            Some(info) => {
+                let section = self.world.sections[doc.id].as_ref().unwrap_or(&docs[doc.id]);
+                context.insert_with("section", section, extras);
+                let paginator = paginator(site, docs, &info.pages, info.paginate, pager, &doc.rel);
+                context.insert("paginator", Value::from(paginator));
+            }
+            None => context.insert_with("page", &docs[doc.id], extras),
+        }
+        if pager == 1 && doc.is_fallback() {
+            let canonical = docs[doc.id].get_from_path("canonical").cloned().unwrap_or(Value::none());
+            context.insert("canonical", canonical);
+        }
+        let template = template_for(site, doc, self.templates);
+        let error = |e: &tera::Error| self.render_error(e, doc);
+        self.templated(format!("{rel}index.html"), &template, context, self.origin(doc), error)
+    }
+
+    fn render_error(&self, error: &tera::Error, doc: &Doc) -> Diagnostic {
+        let d = self.templates.diagnostic(error);
+        let while_rendering = format!("while rendering {} ({})", self.origin(doc), self.site().path_of(&doc.rel));
+        let hint = match d.hint.clone() {
+            Some(h) => format!("{h}; {while_rendering}"),
+            None => while_rendering,
+        };
+        d.hint(hint)
+    }
+
+    fn taxonomy_list(&self, index: usize) -> Result<Got<OutputFile>, Diagnostic> {
+        let site = self.site();
+        let taxonomy = &site.taxonomies[index];
+        let mut context = self.context(taxonomy.lang, &taxonomy.rel);
+        let terms: Vec<Value> =
+            taxonomy.terms.iter().map(|t| Value::from(views::term_view(site, t, &self.world.docs))).collect();
+        context.insert("taxonomy", Value::from(views::taxonomy_view(site, taxonomy)));
+        context.insert("terms", Value::from(terms));
+        let error = |e: &tera::Error| self.templates.diagnostic(e).hint(format!("while rendering /{}", taxonomy.rel));
+        let origin = Origin::Taxonomy { name: taxonomy.name.clone() };
+        self.templated(format!("{}index.html", taxonomy.rel), "taxonomy_list.html", context, origin, error)
+    }
+
+    fn term(&self, index: usize, term_index: usize, pager: usize) -> Result<Got<OutputFile>, Diagnostic> {
+        let site = self.site();
+        let docs = &self.world.docs;
+        let taxonomy = &site.taxonomies[index];
+        let term = &taxonomy.terms[term_index];
+        let rel = if pager > 1 { format!("{}page/{pager}/", term.rel) } else { term.rel.clone() };
+        let mut context = self.context(taxonomy.lang, &rel);
+        context.insert("taxonomy", Value::from(views::taxonomy_view(site, taxonomy)));
+        context.insert("term", Value::from(views::term_view(site, term, docs)));
+        let paginator = paginator(site, docs, &term.pages, site.config.paginate, pager, &term.rel);
+        context.insert("paginator", Value::from(paginator));
+        let error = |e: &tera::Error| self.templates.diagnostic(e).hint(format!("while rendering /{rel}"));
+        let origin = Origin::Term { taxonomy: taxonomy.name.clone(), term: term.name.clone() };
+        self.templated(format!("{rel}index.html"), "taxonomy_single.html", context, origin, error)
+    }
+
+    fn not_found(&self, lang: LangId) -> Result<Got<OutputFile>, Diagnostic> {
+        let rel = format!("{}404.html", self.site().lang_rel(lang));
+        let context = self.context(lang, &rel);
+        let error = |e: &tera::Error| self.templates.diagnostic(e);
+        self.templated(rel, "404.html", context, Origin::NotFoundPage, error)
+    }
+}

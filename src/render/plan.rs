@@ -1,0 +1,172 @@
+//! The output plan: every file a build makes, as a job — pages, paged listings, taxonomy
+//! pages, 404s, aliases, feeds, sitemap, robots.txt, `_redirects`, the highlight
+//! stylesheet, the language chooser — and the template each document is rendered with.
+
+use std::collections::BTreeMap;
+
+use super::templates::Templates;
+use super::views::pager_count;
+use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
+use crate::ids::{DocId, LangId};
+use crate::site::{Doc, Kind, Site};
+use crate::source::SourceTree;
+
+/// One output file to make.
+pub enum Job {
+    Doc {
+        doc: DocId,
+        pager: usize,
+    },
+    /// `LISTING/page/1/` → `LISTING/`.
+    FirstPagerRedirect(String),
+    TaxonomyList(usize),
+    Term {
+        taxonomy: usize,
+        term: usize,
+        pager: usize,
+    },
+    NotFound(LangId),
+    Alias(usize),
+    Feed(LangId),
+    /// `taxonomy_pages`: whether taxonomies and terms have pages (see [`has_taxonomy_pages`]).
+    Sitemap {
+        taxonomy_pages: bool,
+    },
+    Robots,
+    Redirects {
+        taxonomy_pages: bool,
+    },
+    HighlightCss,
+    LanguageChooser,
+}
+
+/// The listings that have more than one pager (their first pager also answers at
+/// `page/1/`, by redirect).
+pub fn paged_listings(site: &Site, with_terms: bool) -> Vec<String> {
+    let sections = site.sections().filter_map(|doc| {
+        let info = doc.section()?;
+        (pager_count(info.pages.len(), info.paginate) > 1).then(|| doc.rel.clone())
+    });
+    let terms = site
+        .taxonomies
+        .iter()
+        .flat_map(|t| &t.terms)
+        .filter(|term| with_terms && pager_count(term.pages.len(), site.config.paginate) > 1)
+        .map(|term| term.rel.clone());
+    sections.chain(terms).collect()
+}
+
+/// Taxonomies and their terms get pages when the theme has both of their templates; the
+/// plan, the sitemap and the redirects all ask this.
+fn has_taxonomy_pages(templates: &Templates) -> bool {
+    TAXONOMY_TEMPLATES.iter().all(|name| templates.has(name))
+}
+
+const TAXONOMY_TEMPLATES: [&str; 2] = ["taxonomy_list.html", "taxonomy_single.html"];
+
+/// Every file to make. `unrenderable` are the documents whose template is missing (see
+/// [`check_templates`]); `has_code`: whether some page has highlighted code.
+pub fn plan(site: &Site, templates: &Templates, has_code: bool, unrenderable: &[DocId]) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for doc in site.docs.iter().filter(|doc| !unrenderable.contains(&doc.id)) {
+        let pagers = doc.section().map_or(1, |info| pager_count(info.pages.len(), info.paginate));
+        jobs.extend((1..=pagers).map(|pager| Job::Doc { doc: doc.id, pager }));
+    }
+    let taxonomy_pages = has_taxonomy_pages(templates);
+    jobs.extend(paged_listings(site, taxonomy_pages).into_iter().map(Job::FirstPagerRedirect));
+    if taxonomy_pages {
+        for (i, taxonomy) in site.taxonomies.iter().enumerate() {
+            jobs.push(Job::TaxonomyList(i));
+            for (t, term) in taxonomy.terms.iter().enumerate() {
+                let pagers = pager_count(term.pages.len(), site.config.paginate);
+                jobs.extend((1..=pagers).map(|pager| Job::Term { taxonomy: i, term: t, pager }));
+            }
+        }
+    }
+    jobs.extend((0..site.config.languages.len()).map(Job::NotFound));
+    jobs.extend((0..site.aliases.len()).map(Job::Alias));
+    if site.config.feeds {
+        jobs.extend((0..site.config.languages.len()).map(Job::Feed));
+    }
+    jobs.extend([Job::Sitemap { taxonomy_pages }, Job::Robots, Job::Redirects { taxonomy_pages }]);
+    if has_code {
+        jobs.push(Job::HighlightCss);
+    }
+    if site.config.has_language_chooser() {
+        jobs.push(Job::LanguageChooser);
+    }
+    jobs
+}
+
+/// The template a document is rendered with.
+pub fn template_for(site: &Site, doc: &Doc, templates: &Templates) -> String {
+    if let Some(name) = &doc.meta.template {
+        return name.clone();
+    }
+    match &doc.kind {
+        Kind::Section(_) if doc.key == "_index.md" && templates.has("index.html") => "index.html".into(),
+        Kind::Section(_) => "section.html".into(),
+        Kind::Page => {
+            let mut parent = doc.parent;
+            while let Some(id) = parent {
+                let section = site.doc(id);
+                if let Some(name) = section.section().and_then(|s| s.page_template.clone()) {
+                    return name;
+                }
+                parent = section.parent;
+            }
+            "page.html".into()
+        }
+    }
+}
+
+/// Every document's template must exist, and taxonomy templates where terms exist.
+/// Returns the documents that cannot be rendered.
+pub fn check_templates(site: &Site, templates: &Templates, tree: &SourceTree, diags: &mut Diagnostics) -> Vec<DocId> {
+    let mut missing = Vec::new();
+    // A template a document names is reported there; a default template the site lacks
+    // is reported once, at the first document that needs it.
+    let mut defaults: BTreeMap<String, (Option<Location>, usize)> = BTreeMap::new();
+    for doc in &site.docs {
+        let name = template_for(site, doc, templates);
+        if templates.has(&name) {
+            continue;
+        }
+        missing.push(doc.id);
+        if doc.is_fallback() {
+            continue; // reported at the original
+        }
+        let file = doc.source.map(|s| tree.file(s));
+        let hint = suggest(&name, templates.names()).unwrap_or_else(|| format!("create templates/{name}"));
+        if let (Some(file), Some(_)) = (file, &doc.meta.template) {
+            let range = crate::yaml::locate_key(file.text(), &["template"]).unwrap_or(0..0);
+            let at = Location::in_text(&file.display, file.text(), range);
+            diags.push(Diagnostic::error(format!("there is no template `{name}`")).at(at).hint(hint));
+            continue;
+        }
+        let entry = defaults.entry(name).or_insert((None, 0));
+        entry.1 += 1;
+        if entry.0.is_none() {
+            entry.0 = file.map(|f| Location::file(&f.display));
+        }
+    }
+    for (name, (at, count)) in defaults {
+        let needs = if count == 1 { "1 document needs it".to_string() } else { format!("{count} documents need it") };
+        let d = Diagnostic::error(format!("there is no template `{name}`; {needs}"))
+            .hint(format!("create templates/{name}, or use a theme that has one"));
+        diags.push(match at {
+            Some(at) => d.at(at),
+            None => d,
+        });
+    }
+    for name in TAXONOMY_TEMPLATES {
+        if site.taxonomies.iter().any(|t| !t.terms.is_empty()) && !templates.has(name) {
+            diags.push(
+                Diagnostic::error(format!("pages have taxonomy terms, but there is no template `{name}`"))
+                    .at(site.config.locate(&["taxonomies"]))
+                    .hint(format!("create templates/{name}")),
+            );
+        }
+    }
+    missing
+}

@@ -1,0 +1,85 @@
+//! Building Tera values: the `view!` macro that declares what a template sees as a typed
+//! struct, and [`with`], which extends a shared map without copying what it holds.
+
+use tera::{Map, Value};
+
+/// Declares a struct that templates see as a map with one key per field, in field order.
+/// A field holds anything that turns into a Tera value; values shared by many pages (each
+/// document's) are `Value`s, whose clones share their contents.
+macro_rules! view {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: $ty,)*
+        }
+
+        impl $name {
+            /// The fields as (key, value), in the order they are declared.
+            pub fn entries(self) -> [(&'static str, tera::Value); view!(@count $($field)*)] {
+                [$((stringify!($field), tera::Value::from(self.$field)),)*]
+            }
+        }
+
+        impl From<$name> for tera::Value {
+            fn from(view: $name) -> tera::Value {
+                let mut map = tera::Map::new();
+                for (key, value) in view.entries() {
+                    map.insert(key.into(), value);
+                }
+                tera::Value::from(map)
+            }
+        }
+    };
+    (@count) => { 0usize };
+    (@count $head:ident $($tail:ident)*) => { 1usize + view!(@count $($tail)*) };
+}
+
+pub(crate) use view;
+
+/// `value` (a map) with more keys, or with keys replaced where they exist (they keep their
+/// place). The values it holds are shared, not copied.
+pub fn with<const N: usize>(value: &Value, entries: [(&'static str, Value); N]) -> Value {
+    let mut map: Map = value.clone().into_map().unwrap_or_default();
+    for (key, v) in entries {
+        map.insert(key.into(), v);
+    }
+    Value::from(map)
+}
+
+/// Data read by serde (front matter's `extra`, a job) as a Tera value.
+pub fn serialized(value: &impl serde::Serialize) -> Value {
+    Value::from_serializable(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    view! {
+        /// A test view.
+        pub struct Pair {
+            pub name: String,
+            pub count: usize,
+            pub next: Option<String>,
+        }
+    }
+
+    #[test]
+    fn a_view_is_a_map_of_its_fields_in_order() {
+        let value = Value::from(Pair { name: "Øyer".into(), count: 2, next: None });
+        let keys: Vec<String> =
+            value.as_map().expect("map").iter().map(|(k, _)| k.as_str().unwrap_or_default().to_string()).collect();
+        assert_eq!(keys, ["name", "count", "next"]);
+        assert_eq!(value.get_from_path("name").and_then(|v| v.as_str().map(str::to_string)).as_deref(), Some("Øyer"));
+        assert!(value.get_from_path("next").is_some_and(|v| v.is_none()));
+    }
+
+    #[test]
+    fn with_keeps_the_place_of_replaced_keys() {
+        let base = Value::from(Pair { name: "Gausdal".into(), count: 1, next: None });
+        let extended = with(&base, [("count", Value::from(3)), ("extra", Value::from(true))]);
+        let keys: Vec<String> =
+            extended.as_map().expect("map").iter().map(|(k, _)| k.as_str().unwrap_or_default().to_string()).collect();
+        assert_eq!(keys, ["name", "count", "next", "extra"]);
+    }
+}
