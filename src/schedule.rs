@@ -8,7 +8,7 @@ use crate::content::publishing;
 pub use crate::content::publishing::Change;
 use crate::content::{self, FileMeta};
 use crate::diag::Diagnostics;
-use crate::{BuildOptions, load};
+use crate::pipeline::{BuildOptions, load};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Upcoming {

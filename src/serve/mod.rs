@@ -21,8 +21,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use tokio::sync::{broadcast, watch as channel};
 
-use crate::BuildOptions;
-use crate::Memory;
+use crate::pipeline::{BuildOptions, Memory};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::memo::Reuse;
 use http::Notice;
@@ -179,7 +178,7 @@ fn build(options: &ServeOptions, previous: &Snapshot, memory: &mut Memory) -> (S
     if options.follow_clock {
         build.now = Timestamp::now();
     }
-    let result = crate::generate_with(&build, Some(memory)).and_then(|(mut generated, warnings)| {
+    let result = crate::pipeline::generate_with(&build, Some(memory)).and_then(|(mut generated, warnings)| {
         let (files, copied) = snapshot::files_of(&generated.output, previous)?;
         generated.timings.lap("static files");
         if let Some(out) = &options.output {

@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
+use super::model::{Alias, AssetCopy, Body, Doc, Kind, Meta, SectionInfo, Site};
 use super::urls::{SectionSlugs, lang_rel};
-use super::{Alias, AssetCopy, Body, Doc, Kind, Meta, SectionInfo, Site};
 use super::{from_data, taxonomy};
 use crate::config::{Config, Missing};
 use crate::content::publishing::{self, Unpublished};

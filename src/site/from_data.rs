@@ -5,19 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{Body, Doc, Kind, Meta};
+use super::model::{Body, DataRow, Doc, Kind, Meta};
 use crate::content::{ContentFile, FileMeta, PagesFrom};
 use crate::data::{Cell, DataSet, Table};
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::slug::slugify;
 use crate::source::SourceTree;
-
-/// The row a page was made from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DataRow {
-    pub table: String,
-    pub row: usize,
-}
 
 /// The pages `sections` ask for; `files` are the content files, to find each section's spec.
 pub fn pages(

@@ -3,31 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::ids::LangId;
+use super::model::{Doc, Taxonomy, Term};
+use crate::ids::DocId;
 use crate::locale::Locales;
 use crate::slug::slugify;
-
-use super::Doc;
-use crate::ids::DocId;
-
-#[derive(Clone, Debug)]
-pub struct Taxonomy {
-    pub name: String,
-    pub lang: LangId,
-    /// Output-relative folder: `tags/`, `en/tags/`.
-    pub rel: String,
-    /// Sorted by name in the language's collation.
-    pub terms: Vec<Term>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Term {
-    pub name: String,
-    pub slug: String,
-    pub rel: String,
-    /// Newest first.
-    pub pages: Vec<DocId>,
-}
 
 pub fn collect(
     names: &[String],

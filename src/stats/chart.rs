@@ -11,8 +11,10 @@
 
 use std::fmt::Write;
 
+use super::args::{Args, at_arg, selection};
+use super::context::StatsContext;
+use super::html::{citation, table_html};
 use super::scale::Scale;
-use super::{Args, StatsContext, at_arg, citation, selection, table_html};
 use crate::data::Table;
 use crate::html::escape;
 use crate::i18n::Arg;
