@@ -23,7 +23,7 @@ use crate::config::{Config, DataOptions};
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::source::{Area, SourceTree};
 use crate::yaml::{self, YamlSource};
-pub use table::{Cell, LookupError, Table};
+pub use table::{Cell, Table};
 
 /// All data of a site.
 #[derive(Debug, Default)]
@@ -35,7 +35,7 @@ pub struct DataSet {
 
 impl DataSet {
     /// A table by name; the error names the nearest tables.
-    pub fn table(&self, name: &str) -> Result<&Table, LookupError> {
+    pub fn table(&self, name: &str) -> Result<&Table, Diagnostic> {
         self.tables.get(name).ok_or_else(|| {
             let hint = suggest(name, self.tables.keys().map(String::as_str)).unwrap_or_else(|| {
                 if self.tables.is_empty() {
@@ -44,7 +44,7 @@ impl DataSet {
                     "tables are named by their path under data/ without the extension".into()
                 }
             });
-            LookupError::new(format!("there is no data table `{name}`")).hint(hint)
+            Diagnostic::error(format!("there is no data table `{name}`")).hint(hint)
         })
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::dates::Moment;
-use crate::diag::suggest;
+use crate::diag::{Diagnostic, suggest};
 
 /// One value of a table.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,19 +120,19 @@ impl Table {
     }
 
     /// A row by its label or code; the error names the nearest labels.
-    pub fn row(&self, key: &str) -> Result<usize, LookupError> {
+    pub fn row(&self, key: &str) -> Result<usize, Diagnostic> {
         self.rows_by_key.get(key.trim()).copied().ok_or_else(|| {
             let labels = self.rows.iter().map(|r| r.label.as_str());
-            LookupError::new(format!("the table `{}` has no row `{key}`", self.name))
+            Diagnostic::error(format!("the table `{}` has no row `{key}`", self.name))
                 .hint(suggest(key, labels).unwrap_or_else(|| "check the first column of the data file".into()))
         })
     }
 
     /// A column by its header or code.
-    pub fn column(&self, key: &str) -> Result<usize, LookupError> {
+    pub fn column(&self, key: &str) -> Result<usize, Diagnostic> {
         self.columns_by_key.get(key.trim()).copied().ok_or_else(|| {
             let labels = self.columns.iter().map(|c| c.label.as_str());
-            LookupError::new(format!("the table `{}` has no column `{key}`", self.name))
+            Diagnostic::error(format!("the table `{}` has no column `{key}`", self.name))
                 .hint(suggest(key, labels).unwrap_or_else(|| "check the header row of the data file".into()))
         })
     }
@@ -181,33 +181,6 @@ impl Table {
             map.insert(column.label.clone(), cell.to_json());
         }
         serde_json::Value::Object(map)
-    }
-}
-
-/// A lookup that found nothing, worded for the author.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LookupError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl LookupError {
-    pub fn new(message: impl Into<String>) -> LookupError {
-        LookupError { message: message.into(), hint: None }
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> LookupError {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-impl std::fmt::Display for LookupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.hint {
-            Some(hint) => write!(f, "{}; {hint}", self.message),
-            None => f.write_str(&self.message),
-        }
     }
 }
 

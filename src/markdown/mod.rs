@@ -1,128 +1,42 @@
 //! Markdown → HTML for one document.
 //!
 //! 1. Find the code blocks and code spans (pulldown-cmark's offset iterator).
-//! 2. Find shortcodes outside them and render each through the [`Host`] — a body's
-//!    Markdown first, by this same procedure.
-//! 3. Put a placeholder where each call was, and parse the result with pulldown-cmark.
-//! 4. Passes over the events: accessibility warnings, heading ids and the table of
-//!    contents, `@/` links, code highlighting, placeholders → shortcode HTML, render hooks.
+//! 2. Find shortcodes outside them ([`shortcode`]) and render each through the [`Host`] — a
+//!    body's Markdown first, by this same procedure.
+//! 3. Put a placeholder where each call was ([`placeholders`]), and parse the result with
+//!    pulldown-cmark, each event with its place in the file.
+//! 4. Passes over the events: accessibility warnings ([`accessibility`]), heading ids and
+//!    the table of contents, `@/` links, code highlighting ([`events`]), placeholders →
+//!    shortcode HTML, render hooks ([`hooks`]).
 //! 5. Write HTML, and the summary up to `<!-- more -->`.
 //!
 //! Nothing here knows about templates: the [`Host`] renders shortcodes and hooks and
 //! resolves links, so this module can be tested with a plain implementation.
 
+mod accessibility;
+mod events;
+mod hooks;
+mod host;
+mod placeholders;
 pub mod shortcode;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Location};
-use crate::highlight::Highlighter;
-use crate::html::{escape, strip_tags};
-use crate::ids::DocId;
-use crate::ids::LangId;
+use crate::ids::{DocId, LangId};
 use crate::slug::slugify;
+pub use events::options;
+use events::{Spanned, heading_number, html_ids, to_html};
+pub use host::{CallSite, Hook, Host, Resolved};
+use placeholders::{PLACEHOLDER_START, plain_text};
 pub use shortcode::{Arg, ArgValue, Call};
 
 /// Shortcode bodies inside bodies deeper than this are an error, not a stack overflow.
 const MAX_DEPTH: usize = 16;
-const PLACEHOLDER_START: char = '\u{E000}';
-const PLACEHOLDER_END: char = '\u{E001}';
-
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-}
-
-/// What rendering needs from the rest of the build.
-pub trait Host: Sync {
-    /// Resolves the path of an `@/` link (without `@/` and `#anchor`) for a page in `lang`.
-    fn resolve(&self, path: &str, lang: LangId) -> Resolved;
-    /// Renders a shortcode; `body` is the rendered HTML of a body shortcode.
-    fn shortcode(&self, call: &Call, body: Option<&str>, site: &ShortcodeSite) -> Result<String, ShortcodeError>;
-    /// Renders an element through a site's hook template, when the site has one.
-    fn hook(&self, hook: &Hook, doc: DocId) -> Option<Result<String, String>>;
-    fn highlighter(&self) -> &Highlighter;
-    /// The path of the base URL (`/region/`), for links from the site root.
-    fn base_path(&self) -> &str {
-        "/"
-    }
-}
-
-/// Where a shortcode is called from.
-pub struct ShortcodeSite {
-    pub doc: DocId,
-    pub lang: LangId,
-    /// How many calls of this shortcode came before in the document, from 1.
-    pub nth: usize,
-}
-
-#[derive(Debug)]
-pub struct ShortcodeError {
-    pub message: String,
-    pub hint: Option<String>,
-    /// The argument the error is about, to point at it.
-    pub arg: Option<String>,
-}
-
-impl ShortcodeError {
-    pub fn new(message: impl Into<String>) -> ShortcodeError {
-        ShortcodeError { message: message.into(), hint: None, arg: None }
-    }
-
-    pub fn hint(mut self, hint: Option<String>) -> ShortcodeError {
-        self.hint = hint;
-        self
-    }
-
-    pub fn arg(mut self, arg: &str) -> ShortcodeError {
-        self.arg = Some(arg.to_string());
-        self
-    }
-}
-
-pub enum Resolved {
-    Found {
-        path: String,
-        doc: DocId,
-    },
-    /// The page exists but is not in this build (draft, scheduled, expired).
-    Unpublished(String),
-    Missing {
-        hint: Option<String>,
-    },
-    /// The page's own file has errors, reported already.
-    Broken,
-}
-
-/// The Markdown elements a site can render with `templates/markdown/NAME.html`.
-#[derive(Debug, Serialize)]
-#[serde(tag = "element", rename_all = "lowercase")]
-pub enum Hook {
-    Image { src: String, alt: String, title: String },
-    Link { url: String, text: String, title: String, external: bool },
-    Heading { level: u8, id: String, text: String },
-    Table { html: String },
-}
-
-impl Hook {
-    pub fn template_name(&self) -> &'static str {
-        match self {
-            Hook::Image { .. } => "markdown/image.html",
-            Hook::Link { .. } => "markdown/link.html",
-            Hook::Heading { .. } => "markdown/heading.html",
-            Hook::Table { .. } => "markdown/table.html",
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TocEntry {
@@ -179,16 +93,14 @@ pub fn render(input: &DocInput<'_>, host: &dyn Host) -> (Rendered, Vec<Diagnosti
 }
 
 /// Renders Markdown that is not a document (the `markdown` filter): no shortcodes, no
-/// summary; `@/` links and hooks still apply.
-pub fn render_fragment(markdown: &str, doc: DocId, lang: LangId, host: &dyn Host) -> Result<String, String> {
+/// hooks, no summary; `@/` links still resolve. Every problem is returned.
+pub fn render_fragment(markdown: &str, doc: DocId, lang: LangId, host: &dyn Host) -> Result<String, Vec<Diagnostic>> {
     let input = DocInput { doc, lang, file: "", text: markdown, body: 0..markdown.len() };
     let mut renderer = Renderer::new(&input, host);
     let events = renderer.events(markdown, 0, &[]);
-    let html = to_html(events);
-    match renderer.diags.iter().find(|d| d.is_error()) {
-        Some(d) => Err(d.message.clone()),
-        None => Ok(html),
-    }
+    let html = to_html(events.into_iter().map(|(event, _)| event));
+    let errors: Vec<Diagnostic> = renderer.diags.into_iter().filter(Diagnostic::is_error).collect();
+    if errors.is_empty() { Ok(html) } else { Err(errors) }
 }
 
 struct Renderer<'a> {
@@ -224,32 +136,32 @@ impl<'a> Renderer<'a> {
     fn fragment(&mut self, range: Range<usize>, depth: usize, top: bool) -> (String, Option<String>) {
         let text = self.input.text;
         let markdown = &text[range.clone()];
-        let code = code_ranges(markdown);
-        let (calls, errors) = shortcode::find(markdown, &code);
-        for e in errors {
-            let at = self.location(range.start + e.span.start..range.start + e.span.end);
-            self.diags.push(Diagnostic::error(e.message).at(at).maybe_hint(e.hint));
-        }
-        let outputs: Vec<String> = calls.iter().map(|call| self.call(call, range.start, depth)).collect();
+        let code = events::code_ranges(markdown);
+        let offset = range.start;
+        let (calls, errors) =
+            shortcode::find(markdown, &code, |span| self.location(offset + span.start..offset + span.end));
+        self.diags.extend(errors);
+        let outputs: Vec<String> = calls.iter().map(|call| self.call(call, offset, depth)).collect();
 
         // The Markdown with each call replaced by a placeholder, and where its pieces were.
         let mut source = String::with_capacity(markdown.len());
         let mut pieces = Vec::new(); // (start in source, start in file)
         let mut at = 0;
         for (i, call) in calls.iter().enumerate() {
-            pieces.push((source.len(), range.start + at));
+            pieces.push((source.len(), offset + at));
             source.push_str(&markdown[at..call.span.start]);
-            source.push(PLACEHOLDER_START);
-            source.push_str(&i.to_string());
-            source.push(PLACEHOLDER_END);
+            placeholders::push(&mut source, i);
             at = call.span.end;
         }
-        pieces.push((source.len(), range.start + at));
+        pieces.push((source.len(), offset + at));
         source.push_str(&markdown[at..]);
 
         let events = self.events(&source, depth, &pieces);
-        let events = replace_placeholders(events, &outputs);
-        let events = self.apply_hooks(events);
+        let events = placeholders::replace_placeholders(events, &outputs);
+        let (host, doc) = (self.host, self.input.doc);
+        let (file, text) = (self.input.file, self.input.text);
+        let events = hooks::apply(events, host, doc, |range| Location::in_text(file, text, range), &mut self.diags);
+        let events: Vec<Event> = events.into_iter().map(|(event, _)| event).collect();
         let summary = if top {
             events
                 .iter()
@@ -261,8 +173,9 @@ impl<'a> Renderer<'a> {
         (to_html(events), summary)
     }
 
-    /// Parses `source` and runs the passes that need no shortcode output.
-    fn events<'s>(&mut self, source: &'s str, depth: usize, pieces: &[(usize, usize)]) -> Vec<Event<'s>> {
+    /// Parses `source` and runs the passes that need no shortcode output; each event comes
+    /// with its place in the file.
+    fn events<'s>(&mut self, source: &'s str, depth: usize, pieces: &[(usize, usize)]) -> Vec<Spanned<'s>> {
         let file_offset = |pos: usize| -> usize {
             match pieces.iter().rev().find(|(start, _)| *start <= pos) {
                 Some((start, file_start)) => file_start + (pos - start),
@@ -276,10 +189,14 @@ impl<'a> Renderer<'a> {
             ranges.push(file_offset(range.start)..file_offset(range.end));
         }
         self.count_words(&events);
-        self.accessibility(&events, &ranges, depth == 0);
+        for (i, message, hint) in accessibility::problems(&events, depth == 0) {
+            self.diags.push(Diagnostic::warning(message).at(self.location(ranges[i].clone())).hint(hint));
+        }
         self.heading_ids(&mut events, depth == 0);
-        self.links(&mut events, &ranges);
-        self.code_blocks(events)
+        self.links(&mut events, &mut ranges);
+        let (events, has_code) = events::code_blocks(events.into_iter().zip(ranges).collect(), self.host.highlighter());
+        self.out.has_code |= has_code;
+        events
     }
 
     fn call(&mut self, call: &Call, offset: usize, depth: usize) -> String {
@@ -292,19 +209,13 @@ impl<'a> Renderer<'a> {
             Some(body) => Some(self.fragment(offset + body.start..offset + body.end, depth + 1, false).0),
             None => None,
         };
-        let nth = self.nth.entry(call.name.clone()).and_modify(|n| *n += 1).or_insert(1);
-        let site = ShortcodeSite { doc: self.input.doc, lang: self.input.lang, nth: *nth };
-        match self.host.shortcode(call, body_html.as_deref(), &site) {
+        let nth = *self.nth.entry(call.name.clone()).and_modify(|n| *n += 1).or_insert(1);
+        let (file, text) = (self.input.file, self.input.text);
+        let site = CallSite { call, doc: self.input.doc, lang: self.input.lang, nth, file, text, offset };
+        match self.host.shortcode(&site, body_html.as_deref()) {
             Ok(html) => html,
-            Err(e) => {
-                let span = e
-                    .arg
-                    .as_deref()
-                    .and_then(|name| call.arg(name))
-                    .map(|a| a.span.clone())
-                    .unwrap_or(call.name_span.clone());
-                let at = self.location(offset + span.start..offset + span.end);
-                self.diags.push(Diagnostic::error(e.message).at(at).maybe_hint(e.hint));
+            Err(d) => {
+                self.diags.push(d.at_if_unlocated(site.at()));
                 String::new()
             }
         }
@@ -314,69 +225,6 @@ impl<'a> Renderer<'a> {
         for event in events {
             if let Event::Text(text) = event {
                 self.out.words += text.split_whitespace().filter(|w| !w.starts_with(PLACEHOLDER_START)).count();
-            }
-        }
-    }
-
-    /// Warns about what leaves a visitor with a screen reader guessing: an image without
-    /// a description, a link without text, a heading that skips a level (the page title
-    /// is the `h1`, so the document's headings start at `##`).
-    fn accessibility(&mut self, events: &[Event<'_>], ranges: &[Range<usize>], top: bool) {
-        let mut level = 1;
-        for (i, event) in events.iter().enumerate() {
-            let warning = match event {
-                Event::Start(Tag::Image { dest_url, .. }) => {
-                    let end = matching_end(events, i, |end| matches!(end, TagEnd::Image)).unwrap_or(i);
-                    let alt = plain_text(&events[i + 1..end]);
-                    let file = dest_url.rsplit('/').next().unwrap_or_default();
-                    if alt.is_empty() {
-                        Some((
-                            format!("the image `{dest_url}` has no alt text"),
-                            "write what it shows between the brackets: `![Kart over regionen](kart.svg)`".to_string(),
-                        ))
-                    } else if alt.eq_ignore_ascii_case(file) || PLACEHOLDER_ALTS.contains(&alt.to_lowercase().as_str())
-                    {
-                        Some((
-                            format!("the alt text of the image `{dest_url}` is `{alt}`, which says nothing"),
-                            "write what the image shows, as you would tell someone on the phone".to_string(),
-                        ))
-                    } else {
-                        None
-                    }
-                }
-                Event::Start(Tag::Link { dest_url, .. }) => {
-                    let end = matching_end(events, i, |end| matches!(end, TagEnd::Link)).unwrap_or(i);
-                    (!has_text(&events[i + 1..end])).then(|| {
-                        (
-                            format!("the link to `{dest_url}` has no text"),
-                            "write where it leads between the brackets: `[Ledige stillinger](@/jobb/_index.md)`"
-                                .to_string(),
-                        )
-                    })
-                }
-                Event::Html(html) | Event::InlineHtml(html) if img_without_alt(html) => Some((
-                    "an `<img>` in this HTML has no `alt` attribute".to_string(),
-                    "add alt=\"what the image shows\", or alt=\"\" if it is only decoration".to_string(),
-                )),
-                Event::Start(Tag::Heading { level: heading, .. }) if top => {
-                    let (previous, this) = (level, heading_number(*heading));
-                    level = this;
-                    (this > previous + 1).then(|| {
-                        let hashes = "#".repeat(usize::from(previous) + 1);
-                        (
-                            format!("this heading skips from level {previous} to level {this}"),
-                            if previous == 1 {
-                                format!("use `{hashes}`: the page title is the level-1 heading")
-                            } else {
-                                format!("use `{hashes}`, one level below the heading before it")
-                            },
-                        )
-                    })
-                }
-                _ => None,
-            };
-            if let Some((message, hint)) = warning {
-                self.diags.push(Diagnostic::warning(message).at(self.location(ranges[i].clone())).hint(hint));
             }
         }
     }
@@ -434,7 +282,7 @@ impl<'a> Renderer<'a> {
 
     /// Resolves `@/page.md#anchor` links; a link to a page left out of this build becomes
     /// plain text, with a warning.
-    fn links(&mut self, events: &mut Vec<Event<'_>>, ranges: &[Range<usize>]) {
+    fn links(&mut self, events: &mut Vec<Event<'_>>, ranges: &mut Vec<Range<usize>>) {
         let mut unlink: Vec<usize> = Vec::new();
         let base_path = self.host.base_path();
         for i in 0..events.len() {
@@ -510,304 +358,11 @@ impl<'a> Renderer<'a> {
             if let Some(end) = end {
                 events.remove(end);
                 events.remove(start);
+                ranges.remove(end);
+                ranges.remove(start);
             }
         }
     }
-
-    /// Fenced code with a known language → syntect classes; everything else escaped.
-    fn code_blocks<'s>(&mut self, events: Vec<Event<'s>>) -> Vec<Event<'s>> {
-        let mut out = Vec::with_capacity(events.len());
-        let mut iter = events.into_iter();
-        while let Some(event) = iter.next() {
-            let Event::Start(Tag::CodeBlock(kind)) = event else {
-                out.push(event);
-                continue;
-            };
-            let mut code = String::new();
-            for inner in iter.by_ref() {
-                match inner {
-                    Event::End(TagEnd::CodeBlock) => break,
-                    Event::Text(text) => code.push_str(&text),
-                    _ => {}
-                }
-            }
-            let language = match &kind {
-                CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
-                CodeBlockKind::Indented => String::new(),
-            };
-            let highlighted =
-                (!language.is_empty()).then(|| self.host.highlighter().highlight(&code, &language)).flatten();
-            let html = match (&highlighted, language.is_empty()) {
-                (Some(inner), _) => {
-                    self.out.has_code = true;
-                    format!(
-                        "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{inner}</code></pre>\n",
-                        lang = escape(&language)
-                    )
-                }
-                (None, false) => format!(
-                    "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{}</code></pre>\n",
-                    escape(&code),
-                    lang = escape(&language)
-                ),
-                (None, true) => format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(&code)),
-            };
-            out.push(Event::Html(CowStr::from(html)));
-        }
-        out
-    }
-
-    /// Sends images, links, headings and tables through the site's hook templates.
-    fn apply_hooks<'s>(&mut self, events: Vec<Event<'s>>) -> Vec<Event<'s>> {
-        let mut out = Vec::with_capacity(events.len());
-        let mut i = 0;
-        while i < events.len() {
-            let end = match &events[i] {
-                Event::Start(Tag::Image { .. }) => matching_end(&events, i, |e| matches!(e, TagEnd::Image)),
-                Event::Start(Tag::Link { .. }) => matching_end(&events, i, |e| matches!(e, TagEnd::Link)),
-                Event::Start(Tag::Heading { .. }) => matching_end(&events, i, |e| matches!(e, TagEnd::Heading(_))),
-                Event::Start(Tag::Table(_)) => matching_end(&events, i, |e| matches!(e, TagEnd::Table)),
-                _ => None,
-            };
-            let Some(end) = end else {
-                out.push(events[i].clone());
-                i += 1;
-                continue;
-            };
-            let inner = &events[i + 1..end];
-            let hook = match &events[i] {
-                Event::Start(Tag::Image { dest_url, title, .. }) => {
-                    Hook::Image { src: dest_url.to_string(), alt: plain_text(inner), title: title.to_string() }
-                }
-                Event::Start(Tag::Link { dest_url, title, link_type, .. }) => Hook::Link {
-                    url: dest_url.to_string(),
-                    text: to_html(inner.iter().cloned()),
-                    title: title.to_string(),
-                    external: dest_url.starts_with("http://")
-                        || dest_url.starts_with("https://")
-                        || matches!(link_type, LinkType::Email),
-                },
-                Event::Start(Tag::Heading { level, id, .. }) => Hook::Heading {
-                    level: heading_number(*level),
-                    id: id.as_deref().unwrap_or_default().to_string(),
-                    text: to_html(inner.iter().cloned()),
-                },
-                _ => Hook::Table { html: to_html(events[i..=end].iter().cloned()) },
-            };
-            match self.host.hook(&hook, self.input.doc) {
-                None => {
-                    out.push(events[i].clone());
-                    i += 1;
-                    continue;
-                }
-                Some(Ok(html)) => {
-                    // An image alone in a paragraph becomes a block: a hook that writes a
-                    // <figure> must not end up inside <p>.
-                    let alone = matches!(hook, Hook::Image { .. })
-                        && matches!(out.last(), Some(Event::Start(Tag::Paragraph)))
-                        && matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
-                    if alone {
-                        out.pop();
-                        out.push(Event::Html(CowStr::from(format!("{html}\n"))));
-                        i = end + 2;
-                        continue;
-                    }
-                    let block = matches!(hook, Hook::Heading { .. } | Hook::Table { .. });
-                    out.push(Event::Html(CowStr::from(if block { format!("{html}\n") } else { html })));
-                }
-                Some(Err(message)) => {
-                    let at = Location::file(self.input.file);
-                    self.diags.push(Diagnostic::error(message).at(at));
-                }
-            }
-            i = end + 1;
-        }
-        out
-    }
-}
-
-fn matching_end(events: &[Event], start: usize, is_end: impl Fn(&TagEnd) -> bool) -> Option<usize> {
-    let mut depth = 0usize;
-    for (j, event) in events.iter().enumerate().skip(start) {
-        match event {
-            Event::Start(tag) if is_end(&tag.to_end()) => depth += 1,
-            Event::End(end) if is_end(end) => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// A paragraph that holds only placeholders becomes their HTML; elsewhere a placeholder is
-/// replaced inline.
-fn replace_placeholders<'s>(events: Vec<Event<'s>>, outputs: &[String]) -> Vec<Event<'s>> {
-    if outputs.is_empty() {
-        return events;
-    }
-    let mut out = Vec::with_capacity(events.len());
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Paragraph) = &events[i] {
-            let end = (i..events.len()).find(|&j| matches!(events[j], Event::End(TagEnd::Paragraph)));
-            if let Some(end) = end {
-                let inner = &events[i + 1..end];
-                let only_placeholders = !inner.is_empty()
-                    && inner.iter().all(|e| match e {
-                        Event::Text(t) => {
-                            let rest = substitute(t, &[]);
-                            rest.trim().is_empty() && t.contains(PLACEHOLDER_START)
-                        }
-                        Event::SoftBreak => true,
-                        _ => false,
-                    });
-                if only_placeholders {
-                    for e in inner {
-                        if let Event::Text(t) = e {
-                            out.push(Event::Html(CowStr::from(format!("{}\n", substitute(t, outputs).trim()))));
-                        }
-                    }
-                    i = end + 1;
-                    continue;
-                }
-            }
-        }
-        match &events[i] {
-            Event::Text(t) if t.contains(PLACEHOLDER_START) => {
-                let mut rest: &str = t;
-                while let Some(start) = rest.find(PLACEHOLDER_START) {
-                    let Some(len) = rest[start..].find(PLACEHOLDER_END) else { break };
-                    if start > 0 {
-                        out.push(Event::Text(CowStr::from(rest[..start].to_string())));
-                    }
-                    let token = &rest[start..start + len + PLACEHOLDER_END.len_utf8()];
-                    out.push(Event::InlineHtml(CowStr::from(substitute(token, outputs))));
-                    rest = &rest[start + len + PLACEHOLDER_END.len_utf8()..];
-                }
-                if !rest.is_empty() {
-                    out.push(Event::Text(CowStr::from(rest.to_string())));
-                }
-            }
-            Event::Html(t) if t.contains(PLACEHOLDER_START) => {
-                out.push(Event::Html(CowStr::from(substitute(t, outputs))))
-            }
-            Event::InlineHtml(t) if t.contains(PLACEHOLDER_START) => {
-                out.push(Event::InlineHtml(CowStr::from(substitute(t, outputs))))
-            }
-            other => out.push(other.clone()),
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Replaces each placeholder in `text` by its output (by nothing when `outputs` is empty).
-fn substitute(text: &str, outputs: &[String]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(PLACEHOLDER_START) {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + PLACEHOLDER_START.len_utf8()..];
-        let Some(end) = after.find(PLACEHOLDER_END) else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        if let Some(html) = after[..end].parse::<usize>().ok().and_then(|i| outputs.get(i)) {
-            out.push_str(html);
-        }
-        rest = &after[end + PLACEHOLDER_END.len_utf8()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn to_html<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
-}
-
-/// The text of inline events, without markup or placeholders.
-fn plain_text(events: &[Event]) -> String {
-    let mut text = String::new();
-    for event in events {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&substitute(t, &[])),
-            Event::InlineHtml(t) => text.push_str(&strip_tags(t)),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
-        }
-    }
-    text.trim().to_string()
-}
-
-/// Alt texts that describe nothing.
-const PLACEHOLDER_ALTS: [&str; 9] =
-    ["bilde", "image", "img", "foto", "photo", "picture", "bild", "illustrasjon", "illustration"];
-
-/// Whether raw HTML holds an `<img …>` tag without an `alt` attribute.
-fn img_without_alt(html: &str) -> bool {
-    let lower = html.to_ascii_lowercase();
-    lower.match_indices("<img").any(|(start, _)| {
-        let tag = &lower[start + 4..];
-        // `<imgx` is another element; the tag ends at the first `>` (good enough for
-        // attributes without `>` in them, which is what authors write).
-        tag.starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
-            && !tag[..tag.find('>').unwrap_or(tag.len())]
-                .split(|c: char| c.is_ascii_whitespace() || c == '/')
-                .any(|attribute| attribute == "alt" || attribute.starts_with("alt="))
-    })
-}
-
-/// Whether inline events give a link a name: text, code, raw HTML, or a shortcode's output.
-fn has_text(events: &[Event]) -> bool {
-    events.iter().any(|event| match event {
-        Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => !t.trim().is_empty(),
-        _ => false,
-    })
-}
-
-fn heading_number(level: HeadingLevel) -> u8 {
-    level as u8
-}
-
-/// `id="…"` attributes in raw HTML, so links may point at them.
-fn html_ids(html: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=") {
-        rest = &rest[i + 4..];
-        let quote = rest.chars().next();
-        if let Some(q @ ('"' | '\'')) = quote
-            && let Some(end) = rest[1..].find(q)
-        {
-            ids.push(rest[1..1 + end].to_string());
-        }
-    }
-    ids
-}
-
-/// Byte ranges of code blocks and code spans, where `{{` is text and not a shortcode. The
-/// Markdown is only parsed for them when it could hold both a shortcode and code.
-fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
-    let may_call = markdown.contains("{{") || markdown.contains("{%");
-    let may_have_code = markdown.contains('`')
-        || markdown.contains("~~~")
-        || markdown.lines().any(|line| line.starts_with("    ") || line.starts_with('\t'));
-    if !(may_call && may_have_code) {
-        return Vec::new();
-    }
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
-            ranges.push(range);
-        }
-    }
-    ranges
 }
 
 fn nest_toc(flat: Vec<TocEntry>) -> Vec<TocEntry> {

@@ -14,6 +14,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::diag::{Diagnostic, Location};
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ArgValue {
@@ -60,16 +62,30 @@ impl Call {
     }
 }
 
+/// A mistake in a call, at a byte span of the text being searched; [`find`] gives it its
+/// place in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    pub message: String,
-    pub span: Range<usize>,
-    pub hint: Option<String>,
+struct ParseError {
+    message: String,
+    span: Range<usize>,
+    hint: Option<String>,
 }
 
-/// The top-level shortcode calls in `text`; calls inside a body are found when the body is
-/// rendered. `code` are the byte ranges of code blocks and spans, which are left alone.
-pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
+/// The top-level shortcode calls in `text`, and its mistakes located by `locate` (from a
+/// byte span of `text`); calls inside a body are found when the body is rendered. `code`
+/// are the byte ranges of code blocks and spans, which are left alone.
+pub fn find(
+    text: &str,
+    code: &[Range<usize>],
+    locate: impl Fn(Range<usize>) -> Location,
+) -> (Vec<Call>, Vec<Diagnostic>) {
+    let (calls, errors) = find_spans(text, code);
+    let errors =
+        errors.into_iter().map(|e| Diagnostic::error(e.message).at(locate(e.span)).maybe_hint(e.hint)).collect();
+    (calls, errors)
+}
+
+fn find_spans(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
     let mut calls = Vec::new();
     let mut errors = Vec::new();
     let mut at = 0;
@@ -384,7 +400,7 @@ mod tests {
     use super::*;
 
     fn one(text: &str) -> Call {
-        let (calls, errors) = find(text, &[]);
+        let (calls, errors) = find_spans(text, &[]);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(calls.len(), 1, "{calls:?}");
         calls.into_iter().next().unwrap_or_else(|| unreachable!())
@@ -423,7 +439,7 @@ mod tests {
     fn code_is_skipped_and_prose_braces_are_text() {
         let text = "`{{ stat(x=1) }}` and {{ not a shortcode }} and {{ real() }}";
         let code_span = text.find(" and").unwrap_or(0);
-        let (calls, errors) = find(text, std::slice::from_ref(&(0..code_span)));
+        let (calls, errors) = find_spans(text, std::slice::from_ref(&(0..code_span)));
         assert!(errors.is_empty());
         assert_eq!(calls.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["real"]);
     }
@@ -431,20 +447,20 @@ mod tests {
     #[test]
     fn errors_carry_spans_and_hints() {
         let text = "x {{ stat(table=befolkning) }}";
-        let (_, errors) = find(text, &[]);
+        let (_, errors) = find_spans(text, &[]);
         assert_eq!(errors[0].message, "`befolkning` is not a value");
         assert_eq!(&text[errors[0].span.clone()], "befolkning");
 
-        let (_, errors) = find("{% note() %}\nnever closed", &[]);
+        let (_, errors) = find_spans("{% note() %}\nnever closed", &[]);
         assert_eq!(errors[0].message, "the shortcode `note` is never closed");
 
-        let (_, errors) = find("{{ stat(\"x\") }}", &[]);
+        let (_, errors) = find_spans("{{ stat(\"x\") }}", &[]);
         assert!(errors[0].message.starts_with("expected an argument name"), "{:?}", errors[0]);
 
-        let (_, errors) = find("{{ stat(a=\"open) }}", &[]);
+        let (_, errors) = find_spans("{{ stat(a=\"open) }}", &[]);
         assert_eq!(errors[0].message, "this string is never closed");
 
-        let (_, errors) = find("text {% end %}", &[]);
+        let (_, errors) = find_spans("text {% end %}", &[]);
         assert!(errors[0].message.contains("without a shortcode"));
     }
 }

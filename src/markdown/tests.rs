@@ -1,10 +1,13 @@
 use super::*;
+use crate::highlight::Highlighter;
 
 /// A host with one page (`jobb/sykepleier.md`, doc 7), one unpublished page, and two
 /// shortcodes: `echo` prints its `text` argument, `box` wraps its body.
 struct FakeHost {
     highlighter: Highlighter,
     link_hook: bool,
+    /// The image hook fails, as a template with a mistake does.
+    image_hook_fails: bool,
 }
 
 impl Host for FakeHost {
@@ -16,19 +19,20 @@ impl Host for FakeHost {
         }
     }
 
-    fn shortcode(&self, call: &Call, body: Option<&str>, site: &ShortcodeSite) -> Result<String, ShortcodeError> {
-        match (call.name.as_str(), body) {
-            ("echo", None) => match call.arg("text").map(|a| &a.value) {
+    fn shortcode(&self, site: &CallSite, body: Option<&str>) -> Result<String, Diagnostic> {
+        match (site.call.name.as_str(), body) {
+            ("echo", None) => match site.call.arg("text").map(|a| &a.value) {
                 Some(ArgValue::Str(s)) => Ok(format!("<b>{s}#{}</b>", site.nth)),
-                _ => Err(ShortcodeError::new("`text` must be a string").arg("text")),
+                _ => Err(Diagnostic::error("`text` must be a string").at(site.at_arg("text"))),
             },
             ("box", Some(body)) => Ok(format!("<div class=\"box\">{body}</div>")),
-            (name, _) => Err(ShortcodeError::new(format!("unknown shortcode `{name}`"))),
+            (name, _) => Err(Diagnostic::error(format!("unknown shortcode `{name}`"))),
         }
     }
 
-    fn hook(&self, hook: &Hook, _doc: DocId) -> Option<Result<String, String>> {
+    fn hook(&self, hook: &Hook, _doc: DocId) -> Option<Result<String, Diagnostic>> {
         match hook {
+            Hook::Image { .. } if self.image_hook_fails => Some(Err(Diagnostic::error("the image hook failed"))),
             Hook::Link { url, text, .. } if self.link_hook => {
                 Some(Ok(format!("<a class=\"hooked\" href=\"{url}\">{text}</a>")))
             }
@@ -47,7 +51,7 @@ fn check(markdown: &str) -> (Rendered, Vec<Diagnostic>) {
 
 fn check_with(markdown: &str, link_hook: bool) -> (Rendered, Vec<Diagnostic>) {
     let text = format!("---\ntitle: T\n---\n{markdown}");
-    let host = FakeHost { highlighter: Highlighter::new(), link_hook };
+    let host = FakeHost { highlighter: Highlighter::new(), link_hook, image_hook_fails: false };
     let input = DocInput { doc: 0, lang: 0, file: "content/a.md", text: &text, body: 16..text.len() };
     render(&input, &host)
 }
@@ -181,4 +185,22 @@ fn images_without_description_empty_links_and_skipped_headings_are_warned_about(
     );
     assert!(diags.iter().all(|d| !d.is_error()), "warnings only");
     assert_eq!(diags[4].hint.as_deref(), Some("use `##`: the page title is the level-1 heading"));
+}
+
+#[test]
+fn a_failing_hook_is_reported_at_its_element() {
+    let text = "---\ntitle: T\n---\nFørst.\n\nSå ![Kart over Øyer](kart.png) her.\n";
+    let host = FakeHost { highlighter: Highlighter::new(), link_hook: false, image_hook_fails: true };
+    let input = DocInput { doc: 0, lang: 0, file: "content/a.md", text, body: 16..text.len() };
+    let (_, diags) = render(&input, &host);
+    let failed = diags.iter().find(|d| d.message == "the image hook failed").expect("the hook's error");
+    let at = failed.location.as_ref().expect("located");
+    assert_eq!((at.file.as_str(), at.line, at.col), ("content/a.md", 6, 4));
+}
+
+#[test]
+fn the_markdown_filter_reports_every_mistake() {
+    let host = FakeHost { highlighter: Highlighter::new(), link_hook: false, image_hook_fails: false };
+    let errors = render_fragment("[a](@/borte.md) og [b](@/vekk.md)", 0, 0, &host).expect_err("two broken links");
+    assert_eq!(errors.len(), 2, "{errors:?}");
 }

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
 use super::trace::{Read, TraceId};
-use super::world::World;
+use super::world::{World, tera_error};
 use crate::dates::Moment;
+use crate::diag::Diagnostic;
 use crate::locale::DateStyle;
-use crate::markdown::{self, Call, Hook, Host, Resolved, ShortcodeError, ShortcodeSite};
+use crate::markdown::{self, CallSite, Hook, Host, Resolved};
 
 pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
     let w = world.clone();
@@ -39,7 +40,7 @@ pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
     tera.register_filter("markdown", move |value: &str, kwargs: Kwargs, state: &State| {
         let lang = w.lang_of(&kwargs, state)?;
         let host = FragmentHost { world: &w, trace: TraceId::in_context(state) };
-        let html = markdown::render_fragment(value, 0, lang, &host).map_err(Error::message)?;
+        let html = markdown::render_fragment(value, 0, lang, &host).map_err(|errors| tera_error(&errors))?;
         let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
         let html = if inline { unwrap_paragraph(&html) } else { html };
         Ok::<_, Error>(Value::safe_string(&html))
@@ -80,11 +81,11 @@ impl Host for FragmentHost<'_> {
         self.world.resolved(path, lang)
     }
 
-    fn shortcode(&self, call: &Call, _: Option<&str>, _: &ShortcodeSite) -> Result<String, ShortcodeError> {
-        Err(ShortcodeError::new(format!("the shortcode `{}` cannot be used in the markdown filter", call.name)))
+    fn shortcode(&self, site: &CallSite, _: Option<&str>) -> Result<String, Diagnostic> {
+        Err(Diagnostic::error(format!("the shortcode `{}` cannot be used in the markdown filter", site.call.name)))
     }
 
-    fn hook(&self, _: &Hook, _: crate::ids::DocId) -> Option<Result<String, String>> {
+    fn hook(&self, _: &Hook, _: crate::ids::DocId) -> Option<Result<String, Diagnostic>> {
         None
     }
 

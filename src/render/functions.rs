@@ -11,8 +11,8 @@ use std::sync::Arc;
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
 use super::trace::{Read, TraceId, doc_ref};
-use super::world::World;
-use crate::diag::{Diagnostic, suggest};
+use super::world::{World, tera_error};
+use crate::diag::suggest;
 use crate::i18n::Arg;
 use crate::ids::{DocId, LangId};
 
@@ -32,14 +32,6 @@ pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
     for (name, function) in FUNCTIONS {
         let world = world.clone();
         tera.register_function(name, move |kwargs: Kwargs, state: &State| function(&world, &kwargs, state));
-    }
-}
-
-/// A problem found by a template function, as Tera carries it to the template's line.
-pub fn tera_error(d: &Diagnostic) -> Error {
-    match &d.hint {
-        Some(hint) => Error::message(format!("{}; {hint}", d.message)),
-        None => Error::message(d.message.clone()),
     }
 }
 
@@ -108,7 +100,7 @@ fn data(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     if let Some(plain) = world.data.plain.get(name) {
         return Ok(Value::from_serializable(plain));
     }
-    let table = world.data.table(name).map_err(|e| Error::message(e.to_string()))?;
+    let table = world.data.table(name).map_err(|e| tera_error([&e]))?;
     Ok(Value::from_serializable(&table.to_json()))
 }
 
@@ -116,9 +108,9 @@ fn data(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
 fn stat(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     let name = kwargs.must_get::<&str>("table")?;
     world.record(TraceId::in_context(state), || Read::Data(name.to_string()));
-    let table = world.data.table(name).map_err(|e| Error::message(e.to_string()))?;
-    let row = table.row(kwargs.must_get::<&str>("row")?).map_err(|e| Error::message(e.to_string()))?;
-    let col = table.column(kwargs.must_get::<&str>("col")?).map_err(|e| Error::message(e.to_string()))?;
+    let table = world.data.table(name).map_err(|e| tera_error([&e]))?;
+    let row = table.row(kwargs.must_get::<&str>("row")?).map_err(|e| tera_error([&e]))?;
+    let col = table.column(kwargs.must_get::<&str>("col")?).map_err(|e| tera_error([&e]))?;
     Ok(Value::from_serializable(&table.cell(row, col).to_json()))
 }
 
@@ -136,6 +128,6 @@ fn translate(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value>
             Some((name, arg))
         })
         .collect();
-    let text = world.i18n.format(key, lang, world.locales.get(lang), &args).map_err(|d| tera_error(&d))?;
+    let text = world.i18n.format(key, lang, world.locales.get(lang), &args).map_err(|d| tera_error([&d]))?;
     Ok(Value::from(text))
 }

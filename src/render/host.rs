@@ -7,10 +7,10 @@ use tera::{Tera, Value};
 use super::templates::Templates;
 use super::trace::{Read, TRACE_KEY, TraceId, doc_ref};
 use super::world::World;
-use crate::diag::suggest;
+use crate::diag::{Diagnostic, suggest};
 use crate::highlight::Highlighter;
 use crate::ids::{DocId, LangId};
-use crate::markdown::{ArgValue, Call, Hook, Host, Resolved, ShortcodeError, ShortcodeSite};
+use crate::markdown::{ArgValue, CallSite, Hook, Host, Resolved};
 use crate::stats::{self, StatsContext};
 
 pub struct DocHost<'a> {
@@ -55,7 +55,8 @@ impl Host for DocHost<'_> {
         self.world.resolved(path, lang)
     }
 
-    fn shortcode(&self, call: &Call, body: Option<&str>, site: &ShortcodeSite) -> Result<String, ShortcodeError> {
+    fn shortcode(&self, site: &CallSite, body: Option<&str>) -> Result<String, Diagnostic> {
+        let call = site.call;
         let template = format!("shortcodes/{}.html", call.name);
         self.record(|| Read::Template(template.clone()));
         if !self.templates.has(&template) {
@@ -72,23 +73,23 @@ impl Host for DocHost<'_> {
                 lang_key: &world.site.config.languages[site.lang].key,
                 nth: site.nth,
             };
-            if let Some(result) = stats::render(call, &stats) {
+            if let Some(result) = stats::render(site, &stats) {
                 return result;
             }
             let names = self.templates.shortcodes().chain(stats::BUILTINS);
-            return Err(ShortcodeError::new(format!("unknown shortcode `{}`", call.name))
-                .hint(suggest(&call.name, names).or_else(|| Some(format!("create templates/{template}")))));
+            let hint = suggest(&call.name, names).unwrap_or_else(|| format!("create templates/{template}"));
+            return Err(Diagnostic::error(format!("unknown shortcode `{}`", call.name)).hint(hint).at(site.at()));
         }
         let args = call.args.iter().map(|arg| (arg.name.clone(), arg_value(&arg.value)));
         let body = body.map(|body| ("body".to_string(), Value::safe_string(body)));
         let mut context = self.context(site.doc, args.chain(body));
         context.insert_value("nth", Value::from(site.nth));
-        self.tera
-            .render(&template, &context)
-            .map_err(|e| ShortcodeError::new(format!("the shortcode `{}` failed: {}", call.name, self.failure(&e))))
+        self.tera.render(&template, &context).map_err(|e| {
+            Diagnostic::error(format!("the shortcode `{}` failed: {}", call.name, self.failure(&e))).at(site.at())
+        })
     }
 
-    fn hook(&self, hook: &Hook, doc: DocId) -> Option<Result<String, String>> {
+    fn hook(&self, hook: &Hook, doc: DocId) -> Option<Result<String, Diagnostic>> {
         let template = hook.template_name();
         self.record(|| Read::Template(template.to_string()));
         if !self.templates.has(template) {
@@ -108,7 +109,7 @@ impl Host for DocHost<'_> {
         Some(
             self.tera
                 .render(template, &context)
-                .map_err(|e| format!("the render hook {template} failed: {}", self.failure(&e))),
+                .map_err(|e| Diagnostic::error(format!("the render hook {template} failed: {}", self.failure(&e)))),
         )
     }
 

@@ -14,7 +14,7 @@ use super::templates::Templates;
 use super::trace::{Read, TraceId, Tracer};
 use super::views;
 use crate::data::DataSet;
-use crate::diag::suggest;
+use crate::diag::{Diagnostic, suggest};
 use crate::highlight::Highlighter;
 use crate::i18n::I18n;
 use crate::ids::LangId;
@@ -206,4 +206,17 @@ fn value_digests(
         section_metadata: metadata_digests,
         known,
     }
+}
+
+/// Problems found by a template function or filter, as Tera carries them to the
+/// template's line: each message with its hint.
+pub fn tera_error<'a>(problems: impl IntoIterator<Item = &'a Diagnostic>) -> Error {
+    let said: Vec<String> = problems
+        .into_iter()
+        .map(|d| match &d.hint {
+            Some(hint) => format!("{}; {hint}", d.message),
+            None => d.message.clone(),
+        })
+        .collect();
+    Error::message(said.join(" — "))
 }

@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use tokio::sync::{broadcast, watch as channel};
 
-use crate::pipeline::{BuildOptions, Memory};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::pipeline::{BuildOptions, Memory};
 use crate::render::memo::Reuse;
 use http::Notice;
 use snapshot::Snapshot;

@@ -35,7 +35,7 @@ pub fn pages(
             Err(e) => {
                 // Report once, at the section's own file, not for each language.
                 if !section.is_fallback() {
-                    diags.push(Diagnostic::error(e.message).at(at()).maybe_hint(e.hint));
+                    diags.push(e.at(at()));
                 }
                 continue;
             }

@@ -1,31 +1,44 @@
 //! A call's arguments, checked against what a shortcode takes, and the lookups they name.
+//! Every mistake is a diagnostic at the argument it is about.
 
-use crate::data::{DataSet, LookupError, Table};
-use crate::markdown::{ArgValue, Call, ShortcodeError};
+use crate::data::{DataSet, Table};
+use crate::diag::Diagnostic;
+use crate::markdown::{ArgValue, CallSite};
 
 /// The arguments of a call, checked against what a shortcode takes.
 pub(crate) struct Args<'a> {
-    call: &'a Call,
+    site: &'a CallSite<'a>,
 }
 
 impl<'a> Args<'a> {
-    pub(crate) fn new(call: &'a Call, known: &[&str]) -> Result<Args<'a>, ShortcodeError> {
+    pub(crate) fn new(site: &'a CallSite<'a>, known: &[&str]) -> Result<Args<'a>, Diagnostic> {
+        let call = site.call;
         for arg in &call.args {
             if !known.contains(&arg.name.as_str()) {
                 let hint = crate::diag::suggest(&arg.name, known.iter().copied());
-                return Err(ShortcodeError::new(format!("`{}` takes no argument `{}`", call.name, arg.name))
-                    .hint(hint)
-                    .arg(&arg.name));
+                return Err(Diagnostic::error(format!("`{}` takes no argument `{}`", call.name, arg.name))
+                    .maybe_hint(hint)
+                    .at(site.at_arg(&arg.name)));
             }
         }
-        Ok(Args { call })
+        Ok(Args { site })
     }
 
     fn value(&self, name: &str) -> Option<&'a ArgValue> {
-        self.call.arg(name).map(|a| &a.value)
+        self.site.call.arg(name).map(|a| &a.value)
     }
 
-    pub(crate) fn string(&self, name: &str) -> Result<Option<String>, ShortcodeError> {
+    /// A mistake about the argument `name`, pointed at it.
+    pub(crate) fn error(&self, name: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(message).at(self.site.at_arg(name))
+    }
+
+    /// A lookup's error, pointed at the argument that named what is missing.
+    pub(crate) fn at(&self, name: &str, error: Diagnostic) -> Diagnostic {
+        error.at(self.site.at_arg(name))
+    }
+
+    pub(crate) fn string(&self, name: &str) -> Result<Option<String>, Diagnostic> {
         match self.value(name) {
             None => Ok(None),
             Some(ArgValue::Str(s)) => Ok(Some(s.clone())),
@@ -34,14 +47,15 @@ impl<'a> Args<'a> {
         }
     }
 
-    pub(crate) fn required(&self, name: &str) -> Result<String, ShortcodeError> {
+    pub(crate) fn required(&self, name: &str) -> Result<String, Diagnostic> {
         self.string(name)?.ok_or_else(|| {
-            ShortcodeError::new(format!("`{}` needs the argument `{name}`", self.call.name))
-                .hint(Some(format!("add {name}=\"…\"")))
+            Diagnostic::error(format!("`{}` needs the argument `{name}`", self.site.call.name))
+                .hint(format!("add {name}=\"…\""))
+                .at(self.site.at())
         })
     }
 
-    pub(crate) fn list(&self, name: &str) -> Result<Option<Vec<String>>, ShortcodeError> {
+    pub(crate) fn list(&self, name: &str) -> Result<Option<Vec<String>>, Diagnostic> {
         match self.value(name) {
             None => Ok(None),
             Some(ArgValue::Str(s)) => Ok(Some(vec![s.clone()])),
@@ -59,7 +73,7 @@ impl<'a> Args<'a> {
         }
     }
 
-    pub(crate) fn decimals(&self, name: &str) -> Result<Option<u32>, ShortcodeError> {
+    pub(crate) fn decimals(&self, name: &str) -> Result<Option<u32>, Diagnostic> {
         match self.value(name) {
             None => Ok(None),
             Some(ArgValue::Int(i)) if (0..=10).contains(i) => Ok(Some(*i as u32)),
@@ -67,7 +81,7 @@ impl<'a> Args<'a> {
         }
     }
 
-    pub(crate) fn flag(&self, name: &str) -> Result<bool, ShortcodeError> {
+    pub(crate) fn flag(&self, name: &str) -> Result<bool, Diagnostic> {
         match self.value(name) {
             None => Ok(false),
             Some(ArgValue::Bool(b)) => Ok(*b),
@@ -75,47 +89,37 @@ impl<'a> Args<'a> {
         }
     }
 
-    fn wrong(&self, name: &str, expected: &str, found: &ArgValue) -> ShortcodeError {
-        ShortcodeError::new(format!("`{name}` must be {expected}, not {}", found.type_name())).arg(name)
+    fn wrong(&self, name: &str, expected: &str, found: &ArgValue) -> Diagnostic {
+        self.error(name, format!("`{name}` must be {expected}, not {}", found.type_name()))
     }
-}
 
-/// A lookup error, pointed at the argument that named what is missing.
-pub(crate) fn at_arg(error: LookupError, arg: &str) -> ShortcodeError {
-    ShortcodeError::new(error.message).hint(error.hint).arg(arg)
-}
+    /// `table`, `row` and the column named by the argument `col_arg`, looked up together.
+    pub(crate) fn lookup<'d>(&self, data: &'d DataSet, col_arg: &str) -> Result<(&'d Table, usize, usize), Diagnostic> {
+        let (table, row, col) = (self.required("table")?, self.required("row")?, self.required(col_arg)?);
+        let t = data.table(&table).map_err(|e| self.at("table", e))?;
+        let r = t.row(&row).map_err(|e| self.at("row", e))?;
+        let c = t.column(&col).map_err(|e| self.at(col_arg, e))?;
+        Ok((t, r, c))
+    }
 
-/// `table`, `row` and `col` looked up together.
-pub(crate) fn lookup<'d>(
-    data: &'d DataSet,
-    table: &str,
-    row: &str,
-    col: &str,
-    col_arg: &str,
-) -> Result<(&'d Table, usize, usize), ShortcodeError> {
-    let t = data.table(table).map_err(|e| at_arg(e, "table"))?;
-    let r = t.row(row).map_err(|e| at_arg(e, "row"))?;
-    let c = t.column(col).map_err(|e| at_arg(e, col_arg))?;
-    Ok((t, r, c))
-}
-
-/// The rows and columns a call asks for (all when it does not say), in its order.
-pub(crate) fn selection(
-    table: &Table,
-    args: &Args,
-    default_columns: Option<Vec<usize>>,
-) -> Result<(Vec<usize>, Vec<usize>), ShortcodeError> {
-    let rows = match args.list("rows")? {
-        Some(keys) => {
-            keys.iter().map(|k| table.row(k).map_err(|e| at_arg(e, "rows"))).collect::<Result<Vec<_>, _>>()?
-        }
-        None => (0..table.rows.len()).collect(),
-    };
-    let cols = match args.list("cols")? {
-        Some(keys) => {
-            keys.iter().map(|k| table.column(k).map_err(|e| at_arg(e, "cols"))).collect::<Result<Vec<_>, _>>()?
-        }
-        None => default_columns.unwrap_or_else(|| (0..table.columns.len()).collect()),
-    };
-    Ok((rows, cols))
+    /// The rows and columns a call asks for (all when it does not say), in its order.
+    pub(crate) fn selection(
+        &self,
+        table: &Table,
+        default_columns: Option<Vec<usize>>,
+    ) -> Result<(Vec<usize>, Vec<usize>), Diagnostic> {
+        let rows = match self.list("rows")? {
+            Some(keys) => {
+                keys.iter().map(|k| table.row(k).map_err(|e| self.at("rows", e))).collect::<Result<_, _>>()?
+            }
+            None => (0..table.rows.len()).collect(),
+        };
+        let cols = match self.list("cols")? {
+            Some(keys) => {
+                keys.iter().map(|k| table.column(k).map_err(|e| self.at("cols", e))).collect::<Result<_, _>>()?
+            }
+            None => default_columns.unwrap_or_else(|| (0..table.columns.len()).collect()),
+        };
+        Ok((rows, cols))
+    }
 }

@@ -11,14 +11,15 @@
 
 use std::fmt::Write;
 
-use super::args::{Args, at_arg, selection};
+use super::args::Args;
 use super::context::StatsContext;
 use super::html::{citation, table_html};
 use super::scale::Scale;
 use crate::data::Table;
+use crate::diag::Diagnostic;
 use crate::html::escape;
 use crate::i18n::Arg;
-use crate::markdown::{Call, ShortcodeError};
+use crate::markdown::CallSite;
 
 /// viewBox width and text size: on a 375 px phone the chart is about 310 px wide, so text
 /// is about 12 px; themes cap the width on large screens (the region theme at 30rem).
@@ -63,26 +64,25 @@ impl Data {
     }
 }
 
-pub fn chart(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
-    let args = Args::new(call, &["table", "kind", "rows", "cols", "title", "caption", "unit", "decimals"])?;
-    let table = cx.data.table(&args.required("table")?).map_err(|e| at_arg(e, "table"))?;
+pub fn chart(site: &CallSite, cx: &StatsContext) -> Result<String, Diagnostic> {
+    let args = Args::new(site, &["table", "kind", "rows", "cols", "title", "caption", "unit", "decimals"])?;
+    let table = cx.data.table(&args.required("table")?).map_err(|e| args.at("table", e))?;
     let kind = match args.string("kind")?.as_deref().unwrap_or("bar") {
         "bar" => Kind::Bar,
         "column" => Kind::Column,
         "line" => Kind::Line,
         other => {
-            return Err(ShortcodeError::new(format!("there is no chart kind `{other}`"))
-                .hint(crate::diag::suggest(other, ["bar", "column", "line"]))
-                .arg("kind"));
+            let hint = crate::diag::suggest(other, ["bar", "column", "line"]);
+            return Err(args.error("kind", format!("there is no chart kind `{other}`")).maybe_hint(hint));
         }
     };
     let title = args.required("title")?;
     let last_column = table.columns.len().checked_sub(1).map(|c| vec![c]);
     let default_columns = if kind == Kind::Line { None } else { last_column };
-    let (rows, cols) = selection(table, &args, default_columns)?;
+    let (rows, cols) = args.selection(table, default_columns)?;
     let data = collect(table, &rows, &cols, kind, cx.lang_key);
     if data.numbers().next().is_none() {
-        return Err(ShortcodeError::new("these rows and columns hold no numbers to draw").arg("table"));
+        return Err(args.error("table", "these rows and columns hold no numbers to draw"));
     }
     let decimals = args.decimals("decimals")?.or(table.provenance.decimals);
     let unit = args.string("unit")?;

@@ -11,18 +11,19 @@ mod html;
 mod numbers;
 mod scale;
 
-use crate::markdown::{Call, ShortcodeError};
+use crate::diag::Diagnostic;
+use crate::markdown::CallSite;
 pub use context::StatsContext;
 
 pub const BUILTINS: [&str; 4] = ["stat", "change", "table", "chart"];
 
 /// Renders a built-in shortcode, or `None` when `call` is not one.
-pub fn render(call: &Call, cx: &StatsContext) -> Option<Result<String, ShortcodeError>> {
-    let result = match call.name.as_str() {
-        "stat" => numbers::stat(call, cx),
-        "change" => numbers::change(call, cx),
-        "table" => numbers::table(call, cx),
-        "chart" => chart::chart(call, cx),
+pub fn render(site: &CallSite, cx: &StatsContext) -> Option<Result<String, Diagnostic>> {
+    let result = match site.call.name.as_str() {
+        "stat" => numbers::stat(site, cx),
+        "change" => numbers::change(site, cx),
+        "table" => numbers::table(site, cx),
+        "chart" => chart::chart(site, cx),
         _ => return None,
     };
     Some(result)

@@ -1,15 +1,16 @@
 //! The shortcodes that write numbers: `stat` (one value), `change` (growth in percent) and
 //! `table` (rows and columns as an accessible table).
 
-use super::args::{Args, at_arg, lookup, selection};
+use super::args::Args;
 use super::context::StatsContext;
 use super::html::{citation, missing_html, number_html, table_html};
 use crate::data::{Cell, Table};
+use crate::diag::Diagnostic;
 use crate::html::escape;
-use crate::markdown::{Call, ShortcodeError};
+use crate::markdown::CallSite;
 
 /// `html` followed by the table's source and date when the call says `cite=true`.
-fn cite_if_asked(mut html: String, table: &Table, args: &Args, cx: &StatsContext) -> Result<String, ShortcodeError> {
+fn cite_if_asked(mut html: String, table: &Table, args: &Args, cx: &StatsContext) -> Result<String, Diagnostic> {
     if args.flag("cite")?
         && let Some(cite) = citation(table, cx)
     {
@@ -18,10 +19,9 @@ fn cite_if_asked(mut html: String, table: &Table, args: &Args, cx: &StatsContext
     Ok(html)
 }
 
-pub(crate) fn stat(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
-    let args = Args::new(call, &["table", "row", "col", "decimals", "unit", "cite"])?;
-    let (table, row, col) =
-        lookup(cx.data, &args.required("table")?, &args.required("row")?, &args.required("col")?, "col")?;
+pub(crate) fn stat(site: &CallSite, cx: &StatsContext) -> Result<String, Diagnostic> {
+    let args = Args::new(site, &["table", "row", "col", "decimals", "unit", "cite"])?;
+    let (table, row, col) = args.lookup(cx.data, "col")?;
     let decimals = args.decimals("decimals")?.or(table.provenance.decimals);
     let unit = args.string("unit")?;
     let html = number_html(table.cell(row, col), cx, decimals, unit.as_deref());
@@ -29,11 +29,10 @@ pub(crate) fn stat(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeEr
 }
 
 /// Growth from one column to another, in percent.
-pub(crate) fn change(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
-    let args = Args::new(call, &["table", "row", "from", "to", "decimals", "cite"])?;
-    let (table, row, from) =
-        lookup(cx.data, &args.required("table")?, &args.required("row")?, &args.required("from")?, "from")?;
-    let to = table.column(&args.required("to")?).map_err(|e| at_arg(e, "to"))?;
+pub(crate) fn change(site: &CallSite, cx: &StatsContext) -> Result<String, Diagnostic> {
+    let args = Args::new(site, &["table", "row", "from", "to", "decimals", "cite"])?;
+    let (table, row, from) = args.lookup(cx.data, "from")?;
+    let to = table.column(&args.required("to")?).map_err(|e| args.at("to", e))?;
     let decimals = args.decimals("decimals")?.unwrap_or(1);
     let html = match (table.cell(row, from), table.cell(row, to)) {
         (Cell::Number(a), Cell::Number(b)) if *a != 0.0 => {
@@ -44,18 +43,18 @@ pub(crate) fn change(call: &Call, cx: &StatsContext) -> Result<String, Shortcode
             )
         }
         (Cell::Number(_), Cell::Number(_)) => {
-            return Err(ShortcodeError::new("growth from zero cannot be a percentage").arg("from"));
+            return Err(args.error("from", "growth from zero cannot be a percentage"));
         }
         (Cell::Missing(mark), _) | (_, Cell::Missing(mark)) => missing_html(mark, cx),
-        _ => return Err(ShortcodeError::new("`change` needs numbers in both columns").arg("from")),
+        _ => return Err(args.error("from", "`change` needs numbers in both columns")),
     };
     cite_if_asked(html, table, &args, cx)
 }
 
-pub(crate) fn table(call: &Call, cx: &StatsContext) -> Result<String, ShortcodeError> {
-    let args = Args::new(call, &["table", "rows", "cols", "caption", "decimals"])?;
-    let t = cx.data.table(&args.required("table")?).map_err(|e| at_arg(e, "table"))?;
-    let (rows, cols) = selection(t, &args, None)?;
+pub(crate) fn table(site: &CallSite, cx: &StatsContext) -> Result<String, Diagnostic> {
+    let args = Args::new(site, &["table", "rows", "cols", "caption", "decimals"])?;
+    let t = cx.data.table(&args.required("table")?).map_err(|e| args.at("table", e))?;
+    let (rows, cols) = args.selection(t, None)?;
     let caption = args.string("caption")?.or_else(|| t.title.clone());
     let decimals = args.decimals("decimals")?.or(t.provenance.decimals);
     // A wide table scrolls inside its box; keyboard users can reach it to scroll.

@@ -1,6 +1,7 @@
 //! One integration test binary: each module tests a feature through the real program, on
 //! fixture sites in `tests/fixtures/`.
 
+mod architecture;
 mod build;
 mod cli;
 mod data;

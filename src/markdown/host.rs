@@ -1,0 +1,97 @@
+//! What rendering Markdown needs from the rest of the build, as one trait: link resolution,
+//! shortcodes, render hooks, highlighting. `render` implements it with templates; the
+//! tests with a plain fake.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::shortcode::Call;
+use crate::diag::{Diagnostic, Location};
+use crate::highlight::Highlighter;
+use crate::ids::{DocId, LangId};
+
+pub trait Host: Sync {
+    /// Resolves the path of an `@/` link (without `@/` and `#anchor`) for a page in `lang`.
+    fn resolve(&self, path: &str, lang: LangId) -> Resolved;
+    /// Renders a shortcode; `body` is the rendered HTML of a body shortcode. An error is
+    /// located with [`CallSite::at`] or [`CallSite::at_arg`].
+    fn shortcode(&self, site: &CallSite, body: Option<&str>) -> Result<String, Diagnostic>;
+    /// Renders an element through a site's hook template, when the site has one. An error
+    /// without a location is put at the element.
+    fn hook(&self, hook: &Hook, doc: DocId) -> Option<Result<String, Diagnostic>>;
+    fn highlighter(&self) -> &Highlighter;
+    /// The path of the base URL (`/region/`), for links from the site root.
+    fn base_path(&self) -> &str {
+        "/"
+    }
+}
+
+/// A shortcode call where it is: in which document, which call of its name it is, and
+/// where in the file its name and arguments are written.
+pub struct CallSite<'a> {
+    pub call: &'a Call,
+    pub doc: DocId,
+    pub lang: LangId,
+    /// How many calls of this shortcode came before in the document, from 1.
+    pub nth: usize,
+    /// The file, its whole text, and where the Markdown the call's spans count from starts.
+    pub(super) file: &'a str,
+    pub(super) text: &'a str,
+    pub(super) offset: usize,
+}
+
+impl CallSite<'_> {
+    /// The shortcode's name in the file.
+    pub fn at(&self) -> Location {
+        self.location(self.call.name_span.clone())
+    }
+
+    /// The argument `name` in the file (the shortcode's name when it has no such argument).
+    pub fn at_arg(&self, name: &str) -> Location {
+        match self.call.arg(name) {
+            Some(arg) => self.location(arg.span.clone()),
+            None => self.at(),
+        }
+    }
+
+    fn location(&self, span: Range<usize>) -> Location {
+        Location::in_text(self.file, self.text, self.offset + span.start..self.offset + span.end)
+    }
+}
+
+/// What an `@/` path names.
+pub enum Resolved {
+    Found {
+        path: String,
+        doc: DocId,
+    },
+    /// The page exists but is not in this build (draft, scheduled, expired).
+    Unpublished(String),
+    Missing {
+        hint: Option<String>,
+    },
+    /// The page's own file has errors, reported already.
+    Broken,
+}
+
+/// The Markdown elements a site can render with `templates/markdown/NAME.html`.
+#[derive(Debug, Serialize)]
+#[serde(tag = "element", rename_all = "lowercase")]
+pub enum Hook {
+    Image { src: String, alt: String, title: String },
+    Link { url: String, text: String, title: String, external: bool },
+    Heading { level: u8, id: String, text: String },
+    Table { html: String },
+}
+
+impl Hook {
+    pub fn template_name(&self) -> &'static str {
+        match self {
+            Hook::Image { .. } => "markdown/image.html",
+            Hook::Link { .. } => "markdown/link.html",
+            Hook::Heading { .. } => "markdown/heading.html",
+            Hook::Table { .. } => "markdown/table.html",
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Placeholders: each shortcode call is replaced by a placeholder before the Markdown is
+//! parsed (a call's HTML must not be read as Markdown), and the placeholder by the call's
+//! HTML afterwards.
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+
+use super::events::Spanned;
+use crate::html::strip_tags;
+
+pub const PLACEHOLDER_START: char = '\u{E000}';
+pub const PLACEHOLDER_END: char = '\u{E001}';
+
+/// Appends the placeholder of call `index` to `source`.
+pub fn push(source: &mut String, index: usize) {
+    source.push(PLACEHOLDER_START);
+    source.push_str(&index.to_string());
+    source.push(PLACEHOLDER_END);
+}
+
+/// A paragraph that holds only placeholders becomes their HTML; elsewhere a placeholder is
+/// replaced inline. Each event keeps the place in the file of the event it came from.
+pub fn replace_placeholders<'s>(events: Vec<Spanned<'s>>, outputs: &[String]) -> Vec<Spanned<'s>> {
+    if outputs.is_empty() {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        if let (Event::Start(Tag::Paragraph), paragraph) = &events[i] {
+            let end = (i..events.len()).find(|&j| matches!(events[j].0, Event::End(TagEnd::Paragraph)));
+            if let Some(end) = end {
+                let inner = &events[i + 1..end];
+                let only_placeholders = !inner.is_empty()
+                    && inner.iter().all(|(e, _)| match e {
+                        Event::Text(t) => {
+                            let rest = substitute(t, &[]);
+                            rest.trim().is_empty() && t.contains(PLACEHOLDER_START)
+                        }
+                        Event::SoftBreak => true,
+                        _ => false,
+                    });
+                if only_placeholders {
+                    for (e, _) in inner {
+                        if let Event::Text(t) = e {
+                            let html = format!("{}\n", substitute(t, outputs).trim());
+                            out.push((Event::Html(CowStr::from(html)), paragraph.clone()));
+                        }
+                    }
+                    i = end + 1;
+                    continue;
+                }
+            }
+        }
+        let (event, range) = &events[i];
+        match event {
+            Event::Text(t) if t.contains(PLACEHOLDER_START) => {
+                let mut rest: &str = t;
+                while let Some(start) = rest.find(PLACEHOLDER_START) {
+                    let Some(len) = rest[start..].find(PLACEHOLDER_END) else { break };
+                    if start > 0 {
+                        out.push((Event::Text(CowStr::from(rest[..start].to_string())), range.clone()));
+                    }
+                    let token = &rest[start..start + len + PLACEHOLDER_END.len_utf8()];
+                    out.push((Event::InlineHtml(CowStr::from(substitute(token, outputs))), range.clone()));
+                    rest = &rest[start + len + PLACEHOLDER_END.len_utf8()..];
+                }
+                if !rest.is_empty() {
+                    out.push((Event::Text(CowStr::from(rest.to_string())), range.clone()));
+                }
+            }
+            Event::Html(t) if t.contains(PLACEHOLDER_START) => {
+                out.push((Event::Html(CowStr::from(substitute(t, outputs))), range.clone()))
+            }
+            Event::InlineHtml(t) if t.contains(PLACEHOLDER_START) => {
+                out.push((Event::InlineHtml(CowStr::from(substitute(t, outputs))), range.clone()))
+            }
+            _ => out.push(events[i].clone()),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Replaces each placeholder in `text` by its output (by nothing when `outputs` is empty).
+pub fn substitute(text: &str, outputs: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(PLACEHOLDER_START) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + PLACEHOLDER_START.len_utf8()..];
+        let Some(end) = after.find(PLACEHOLDER_END) else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        if let Some(html) = after[..end].parse::<usize>().ok().and_then(|i| outputs.get(i)) {
+            out.push_str(html);
+        }
+        rest = &after[end + PLACEHOLDER_END.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of inline events, without markup or placeholders.
+pub fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&substitute(t, &[])),
+            Event::InlineHtml(t) => text.push_str(&strip_tags(t)),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
