@@ -10,6 +10,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::diag::Diagnostic;
+
 pub const DATE_HINT: &str = "write dates as YYYY-MM-DD (2026-11-26) or RFC 3339 (2026-11-26T09:00:00+01:00)";
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,21 +52,16 @@ pub fn rfc3339(instant: Timestamp) -> String {
     instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub struct BadDate(pub String);
-
-impl fmt::Display for BadDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not a date", self.0)
-    }
-}
+/// What serde says a date is, when a value is not one; `yaml` gives this expectation its
+/// hint ([`DATE_HINT`]).
+pub const EXPECTING: &str = "a date";
 
 impl FromStr for Moment {
-    type Err = BadDate;
+    type Err = Diagnostic;
 
-    fn from_str(text: &str) -> Result<Moment, BadDate> {
+    fn from_str(text: &str) -> Result<Moment, Diagnostic> {
         let trimmed = text.trim();
-        let bad = || BadDate(trimmed.to_string());
+        let bad = || Diagnostic::error(format!("`{trimmed}` is not {EXPECTING}")).hint(DATE_HINT);
         if trimmed.len() == 10 {
             let date = Date::strptime("%Y-%m-%d", trimmed).map_err(|_| bad())?;
             let instant = date.to_zoned(jiff::tz::TimeZone::UTC).map_err(|_| bad())?.timestamp();
@@ -78,9 +75,17 @@ impl FromStr for Moment {
 
 impl<'de> Deserialize<'de> for Moment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::yaml::deserialize_parsed(deserializer, "a date", |text| {
-            text.parse().map_err(|e: BadDate| (e.to_string(), DATE_HINT.to_string()))
-        })
+        struct MomentVisitor;
+        impl serde::de::Visitor<'_> for MomentVisitor {
+            type Value = Moment;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(EXPECTING)
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Moment, E> {
+                text.parse().map_err(|_| E::invalid_value(serde::de::Unexpected::Str(text), &EXPECTING))
+            }
+        }
+        deserializer.deserialize_str(MomentVisitor)
     }
 }
 
@@ -91,14 +96,19 @@ impl Serialize for Moment {
 }
 
 /// "Now" for a build: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
-pub fn resolve_now(flag: Option<&str>, source_date_epoch: Option<&str>) -> Result<Timestamp, String> {
+pub fn resolve_now(flag: Option<&str>, source_date_epoch: Option<&str>) -> Result<Timestamp, Diagnostic> {
     if let Some(text) = flag {
-        return text.parse::<Moment>().map(|m| m.instant()).map_err(|e| format!("--now: {e}; {DATE_HINT}"));
+        return text
+            .parse::<Moment>()
+            .map(|m| m.instant())
+            .map_err(|d| Diagnostic { message: format!("--now: {}", d.message), ..d });
     }
     if let Some(epoch) = source_date_epoch.filter(|s| !s.trim().is_empty()) {
-        let seconds: i64 =
-            epoch.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds"))?;
-        return Timestamp::from_second(seconds).map_err(|e| format!("SOURCE_DATE_EPOCH: {e}"));
+        let seconds: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| Diagnostic::error(format!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds")))?;
+        return Timestamp::from_second(seconds).map_err(|e| Diagnostic::error(format!("SOURCE_DATE_EPOCH: {e}")));
     }
     Ok(Timestamp::now())
 }

@@ -9,39 +9,6 @@ use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use crate::diag::{Diagnostic, Location, suggest};
 
-/// Separates a message from its hint inside a custom serde error, so that validation done
-/// while deserializing (dates, URLs) can carry a hint to the diagnostic.
-pub const HINT_SEPARATOR: char = '\u{1f}';
-
-/// A custom deserialization error with a hint for the author.
-pub fn error_with_hint<E: serde::de::Error>(message: impl std::fmt::Display, hint: impl std::fmt::Display) -> E {
-    E::custom(format_args!("{message}{HINT_SEPARATOR}{hint}"))
-}
-
-/// Deserializes a scalar as text and parses it while the YAML reader still knows where the
-/// scalar is, so a parse error points at the value, not at the mapping around it.
-/// `parse` returns the error message and a hint.
-pub fn deserialize_parsed<'de, D, T, F>(deserializer: D, expecting: &'static str, parse: F) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    F: FnOnce(&str) -> Result<T, (String, String)>,
-{
-    struct ParsedVisitor<F> {
-        expecting: &'static str,
-        parse: F,
-    }
-    impl<T, F: FnOnce(&str) -> Result<T, (String, String)>> serde::de::Visitor<'_> for ParsedVisitor<F> {
-        type Value = T;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str(self.expecting)
-        }
-        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
-            (self.parse)(text).map_err(|(message, hint)| error_with_hint(message, hint))
-        }
-    }
-    deserializer.deserialize_str(ParsedVisitor { expecting, parse })
-}
-
 /// Where a YAML document sits: the file it is in, the whole text of that file, and the
 /// byte offset at which the YAML starts.
 #[derive(Clone, Copy)]
@@ -170,8 +137,11 @@ fn reword(raw: &str) -> (String, Option<String>) {
     // A top-level key is visible in the snippet; a nested one is worth naming.
     let within = path.filter(|p| p.contains(['.', '['])).map(|p| format!(" in `{p}`")).unwrap_or_default();
 
-    if let Some((message, hint)) = message.split_once(HINT_SEPARATOR) {
-        return (format!("{message}{within}"), Some(hint.to_string()));
+    // A value that is not what its type expects: `invalid value: string "x", expected a date`.
+    if let Some(rest) = message.strip_prefix("invalid value: string \"")
+        && let Some((value, expected)) = rest.rsplit_once("\", expected ")
+    {
+        return (format!("`{value}` is not {expected}{within}"), hint_for(expected));
     }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -251,6 +221,15 @@ fn plain_types(message: &str) -> String {
         out = out.replace(from, to);
     }
     out
+}
+
+/// The hint for a value that is not what its type expects, by what the type says it
+/// expects.
+fn hint_for(expected: &str) -> Option<String> {
+    match expected {
+        crate::dates::EXPECTING => Some(crate::dates::DATE_HINT.to_string()),
+        _ => None,
+    }
 }
 
 fn yaml_syntax_hint(message: &str) -> Option<String> {

@@ -11,7 +11,8 @@ pub fn run(args: BuildArgs) -> Result<(), Failed> {
     let options = BuildOptions { timings: args.timings, ..options(&args.site)? };
     let out_dir = args.output.clone().unwrap_or_else(|| options.root.join("public"));
     match regionprofil::build(&options, &out_dir) {
-        Ok((generated, report, warnings)) => {
+        Ok((generated, report, mut warnings)) => {
+            warnings.extend(report.warnings.iter().cloned());
             print_diagnostics(&warnings);
             if args.timings {
                 eprint!("{}", generated.timings.report());

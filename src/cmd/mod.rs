@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> Result<(), Failed> {
 fn options(args: &SiteArgs) -> Result<BuildOptions, Failed> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let now = regionprofil::dates::resolve_now(args.now.as_deref(), epoch.as_deref()).map_err(|e| {
-        print_diagnostics(&Diagnostics::from(regionprofil::diag::Diagnostic::error(e)));
+        print_diagnostics(&Diagnostics::from(e));
         Failed
     })?;
     Ok(BuildOptions {

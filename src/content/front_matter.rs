@@ -4,6 +4,7 @@
 //! [`parse_page`] and [`parse_section`] validate the YAML into [`PageMeta`] and
 //! [`SectionMeta`]. Errors point into the whole file.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::Moment;
 use crate::diag::{Diagnostic, Location};
-use crate::yaml::{self, YamlSource, error_with_hint};
+use crate::yaml::{self, YamlSource};
 
 /// Where the parts of a content file are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -235,7 +236,17 @@ pub fn parse_page(text: &str, split: &Split, file: &str, taxonomies: &[String]) 
             .at(Location::in_text(file, text, 0..3))
             .hint("add `title: …` between the `---` lines"));
     }
-    yaml::from_str_seed(yaml, PageSeed { taxonomies }, source)
+    // A key's mistake comes back through serde as text; its hint, which depends on the
+    // site's taxonomies, is left here by the key's reader.
+    let hint = Cell::new(None);
+    let (meta, has_title) = yaml::from_str_seed(yaml, PageSeed { taxonomies, hint: &hint }, source)
+        .map_err(|d| d.maybe_hint(hint.take()))?;
+    if !has_title {
+        return Err(Diagnostic::error("the page has no `title`")
+            .at(Location::in_text(file, text, 0..3))
+            .hint("add `title: …` between the `---` lines"));
+    }
+    Ok(meta)
 }
 
 pub fn parse_section(text: &str, split: &Split, file: &str) -> Result<SectionMeta, Diagnostic> {
@@ -253,63 +264,81 @@ fn missing_front_matter(text: &str, file: &str) -> Diagnostic {
         .hint("start the file with a `---` line, `title: …`, and another `---` line")
 }
 
+/// Reads a page's front matter into its meta, and whether it has a title.
 struct PageSeed<'a> {
     taxonomies: &'a [String],
+    hint: &'a Cell<Option<String>>,
 }
 
 impl<'de> DeserializeSeed<'de> for PageSeed<'_> {
-    type Value = PageMeta;
+    type Value = (PageMeta, bool);
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<PageMeta, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(PageMeta, bool), D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for PageSeed<'_> {
-    type Value = PageMeta;
+    type Value = (PageMeta, bool);
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("front matter keys and values")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageMeta, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(PageMeta, bool), A::Error> {
         let mut meta = PageMeta::default();
         let mut seen: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed { taxonomies: self.taxonomies, seen: &mut seen })? {
+        while let Some(key) =
+            map.next_key_seed(KeySeed { taxonomies: self.taxonomies, seen: &mut seen, hint: self.hint })?
+        {
             if !read_page_key(&key, &mut meta, &mut map)? {
                 let terms: Vec<String> = map.next_value::<Option<_>>()?.unwrap_or_default();
                 meta.taxonomies.insert(key, terms);
             }
         }
-        if !seen.iter().any(|key| key == "title") {
-            return Err(error_with_hint("the page has no `title`", "add `title: …`"));
-        }
-        Ok(meta)
+        let has_title = seen.iter().any(|key| key == "title");
+        Ok((meta, has_title))
     }
 }
 
 /// Reads a front-matter key and rejects unknown and repeated keys while the YAML reader
-/// still points at the key.
+/// still points at the key, leaving the hint in `hint`.
 struct KeySeed<'a> {
     taxonomies: &'a [String],
     seen: &'a mut Vec<String>,
+    hint: &'a Cell<Option<String>>,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = String;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
-        crate::yaml::deserialize_parsed(deserializer, "a key", |key| {
-            let is_taxonomy = self.taxonomies.iter().any(|t| t == key);
-            if !is_taxonomy && !PAGE_KEYS.contains(&key) {
-                return Err((format!("unknown key `{key}`"), unknown_key_hint(key, self.taxonomies)));
-            }
-            if self.seen.iter().any(|k| k == key) {
-                return Err((format!("the key `{key}` is given twice"), "keep one of them".to_string()));
-            }
-            self.seen.push(key.to_string());
-            Ok(key.to_string())
-        })
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed<'_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<String, E> {
+        let is_taxonomy = self.taxonomies.iter().any(|t| t == key);
+        let problem = if !is_taxonomy && !PAGE_KEYS.contains(&key) {
+            Some((format!("unknown key `{key}`"), unknown_key_hint(key, self.taxonomies)))
+        } else if self.seen.iter().any(|k| k == key) {
+            Some((format!("the key `{key}` is given twice"), "keep one of them".to_string()))
+        } else {
+            None
+        };
+        if let Some((message, hint)) = problem {
+            self.hint.set(Some(hint));
+            return Err(E::custom(message));
+        }
+        self.seen.push(key.to_string());
+        Ok(key.to_string())
     }
 }
 

@@ -20,10 +20,12 @@ use crate::render::output::{CopySource, Output};
 pub const MARKER: &str = ".regionprofil";
 const MARKER_TEXT: &str = "This folder is written by regionprofil. It is replaced on every build.\n";
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct WriteReport {
     pub files: usize,
     pub bytes: u64,
+    /// What went wrong after the new output was in place (the old one was not removed).
+    pub warnings: Diagnostics,
 }
 
 pub fn write(out_dir: &Path, site_root: &Path, output: &Output) -> Result<WriteReport, Diagnostics> {
@@ -35,8 +37,10 @@ pub fn write(out_dir: &Path, site_root: &Path, output: &Output) -> Result<WriteR
     remove_ours(&fresh)?;
 
     match fill(&fresh, output) {
-        Ok(report) => {
-            swap(&fresh, out_dir, parent, &name)?;
+        Ok(mut report) => {
+            if let Some(leftover) = swap(&fresh, out_dir, parent, &name)? {
+                report.warnings.push(leftover);
+            }
             Ok(report)
         }
         Err(d) => {
@@ -152,15 +156,17 @@ fn fill(dir: &Path, output: &Output) -> Result<WriteReport, Diagnostic> {
         .map_err(|e| io(&path, e))
     })?;
     let bytes = output.files.iter().map(|f| f.bytes.len() as u64).sum();
-    Ok(WriteReport { files: output.files.len() + output.copies.len(), bytes })
+    Ok(WriteReport { files: output.files.len() + output.copies.len(), bytes, warnings: Diagnostics::new() })
 }
 
-fn swap(fresh: &Path, out_dir: &Path, parent: &Path, name: &str) -> Result<(), Diagnostic> {
+/// Puts `fresh` in place of `out_dir`. An error means `out_dir` is as it was; the old
+/// output that could not be removed once the new one is in place is a warning.
+fn swap(fresh: &Path, out_dir: &Path, parent: &Path, name: &str) -> Result<Option<Diagnostic>, Diagnostic> {
     let fail = |e: std::io::Error| {
         Diagnostic::error(format!("cannot put the new output in place at {}: {e}", out_dir.display()))
     };
     if !out_dir.exists() {
-        return fs::rename(fresh, out_dir).map_err(fail);
+        return fs::rename(fresh, out_dir).map(|()| None).map_err(fail);
     }
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     remove_ours(&old)?;
@@ -174,6 +180,11 @@ fn swap(fresh: &Path, out_dir: &Path, parent: &Path, name: &str) -> Result<(), D
         let _ = fs::remove_dir_all(fresh);
         return Err(fail(e));
     }
-    fs::remove_dir_all(&old)
-        .map_err(|e| Diagnostic::error(format!("cannot remove the old output {}: {e}", old.display())))
+    Ok(fs::remove_dir_all(&old).err().map(|e| {
+        Diagnostic::warning(format!(
+            "the new output is in place, but the old one could not be removed from {}: {e}",
+            old.display()
+        ))
+        .hint("remove that folder by hand")
+    }))
 }

@@ -28,7 +28,8 @@ pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
     });
     let w = world.clone();
     tera.register_filter("date_local", move |value: &str, kwargs: Kwargs, state: &State| {
-        let moment: Moment = value.parse().map_err(|e| Error::message(format!("date_local: {e}")))?;
+        let moment: Moment =
+            value.parse().map_err(|d: Diagnostic| Error::message(format!("date_local: {}", d.message)))?;
         let format = kwargs.get::<&str>("format")?.unwrap_or("long");
         let style = DateStyle::parse(format).ok_or_else(|| {
             Error::message(format!("date_local: format `{format}` is not one of full, long, medium, short"))

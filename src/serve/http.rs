@@ -74,7 +74,7 @@ async fn events(State(shared): State<Shared>) -> Sse<impl tokio_stream::Stream<I
 async fn file(State(shared): State<Shared>, uri: Uri) -> Response {
     let rel = match paths::decode(uri.path()) {
         Ok(rel) => rel,
-        Err(refused) => return (StatusCode::BAD_REQUEST, refused.0).into_response(),
+        Err(refused) => return (StatusCode::BAD_REQUEST, refused.message).into_response(),
     };
     let snapshot = shared.site.borrow().clone();
     let files = &snapshot.files;

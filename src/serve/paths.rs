@@ -3,6 +3,8 @@
 
 use percent_encoding::percent_decode_str;
 
+use crate::diag::Diagnostic;
+
 /// What a request path asks for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Wanted {
@@ -12,31 +14,29 @@ pub enum Wanted {
     Folder(String),
 }
 
-/// Why a request path is refused outright (400 Bad Request).
-#[derive(Debug, PartialEq, Eq)]
-pub struct Refused(pub &'static str);
-
 /// The decoded path, relative to the site, of a request path like `/en/jobs/`.
 ///
 /// Dot segments, backslashes, NUL and invalid UTF-8 are refused, whether written plainly or
 /// percent-encoded: the site is served from memory, so nothing could escape it anyway, but a
 /// request that tries is answered as the mistake (or attack) it is.
-pub fn decode(raw: &str) -> Result<String, Refused> {
+/// A refused path (400 Bad Request) is an error saying why.
+pub fn decode(raw: &str) -> Result<String, Diagnostic> {
+    let refused = |why: &str| Diagnostic::error(why);
     let Some(rest) = raw.strip_prefix('/') else {
-        return Err(Refused("the path must start with /"));
+        return Err(refused("the path must start with /"));
     };
-    let decoded = percent_decode_str(rest).decode_utf8().map_err(|_| Refused("the path is not UTF-8"))?;
+    let decoded = percent_decode_str(rest).decode_utf8().map_err(|_| refused("the path is not UTF-8"))?;
     if decoded.contains('\\') {
-        return Err(Refused("backslashes are not allowed in paths"));
+        return Err(refused("backslashes are not allowed in paths"));
     }
     if decoded.contains('\0') {
-        return Err(Refused("NUL is not allowed in paths"));
+        return Err(refused("NUL is not allowed in paths"));
     }
     if decoded.split('/').any(|segment| segment == ".." || segment == ".") {
-        return Err(Refused("dot segments are not allowed in paths"));
+        return Err(refused("dot segments are not allowed in paths"));
     }
     if decoded.starts_with('/') || decoded.contains("//") {
-        return Err(Refused("empty segments are not allowed in paths"));
+        return Err(refused("empty segments are not allowed in paths"));
     }
     Ok(decoded.into_owned())
 }

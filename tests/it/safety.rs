@@ -73,3 +73,32 @@ fn files_that_lead_out_of_the_site_are_refused() {
     assert!(stderr.contains("content/utenfor is a symlink to a place outside the site folder"), "{stderr}");
     assert!(!site.public().exists());
 }
+
+#[test]
+fn an_old_output_that_cannot_be_removed_is_a_warning_not_a_failure() {
+    // A file the system will not delete (immutable, where the file system supports it)
+    // keeps the old output folder from being removed once the new one is in place: the
+    // build succeeded and says so, with a warning, instead of "nothing was written".
+    let site = Site::named("sites", "minimal");
+    site.command().arg("build").assert().success();
+    let stuck = site.public().join("stuck.txt");
+    std::fs::write(&stuck, "x").expect("write");
+    let chattr = |flag: &str, path: &std::path::Path| std::process::Command::new("chattr").arg(flag).arg(path).status();
+    if !chattr("+i", &stuck).is_ok_and(|s| s.success()) {
+        eprintln!("skipped: this file system cannot make a file immutable");
+        return;
+    }
+    let output = site.command().arg("build").output().expect("run");
+    // Let the test's folder be removed: the file is in the old output, wherever it went.
+    let _ = chattr("-i", &stuck);
+    for entry in std::fs::read_dir(&site.root).expect("site folder").flatten() {
+        let _ = chattr("-i", &entry.path().join("stuck.txt"));
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning: the new output is in place, but the old one could not be removed"), "{stderr}");
+    assert!(!stderr.contains("Nothing was written"), "{stderr}");
+    assert!(stdout.starts_with("Built "), "{stdout}");
+    assert!(!site.public().join("stuck.txt").exists(), "the new output is in place");
+}
