@@ -5,9 +5,8 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use regionprofil::highlight::Highlighter;
-use regionprofil::markdown::{
-    self, ArgValue, Call, DocInput, Hook, Host, Resolved, ShortcodeError, ShortcodeSite,
-};
+use regionprofil::diag::Diagnostic;
+use regionprofil::markdown::{self, ArgValue, CallSite, DocInput, Hook, Host, Resolved};
 
 static HIGHLIGHTER: LazyLock<Highlighter> = LazyLock::new(Highlighter::new);
 
@@ -22,18 +21,18 @@ impl Host for FuzzHost {
         }
     }
 
-    fn shortcode(&self, call: &Call, body: Option<&str>, _site: &ShortcodeSite) -> Result<String, ShortcodeError> {
-        match (call.name.as_str(), body) {
-            ("echo", None) => match call.arg("text").map(|a| &a.value) {
+    fn shortcode(&self, site: &CallSite, body: Option<&str>) -> Result<String, Diagnostic> {
+        match (site.call.name.as_str(), body) {
+            ("echo", None) => match site.call.arg("text").map(|a| &a.value) {
                 Some(ArgValue::Str(s)) => Ok(format!("<b>{s}</b>")),
-                _ => Err(ShortcodeError::new("`text` must be a string").arg("text")),
+                _ => Err(Diagnostic::error("`text` must be a string").at(site.at_arg("text"))),
             },
             ("box", Some(body)) => Ok(format!("<div>{body}</div>")),
-            (name, _) => Err(ShortcodeError::new(format!("unknown shortcode `{name}`"))),
+            (name, _) => Err(Diagnostic::error(format!("unknown shortcode `{name}`"))),
         }
     }
 
-    fn hook(&self, hook: &Hook, _doc: usize) -> Option<Result<String, String>> {
+    fn hook(&self, hook: &Hook, _doc: usize) -> Option<Result<String, Diagnostic>> {
         match hook {
             Hook::Link { url, text, .. } => Some(Ok(format!("<a href=\"{url}\">{text}</a>"))),
             _ => None,

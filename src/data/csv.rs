@@ -18,7 +18,7 @@ use super::table::{Cell, Column, Row, Table, leading_code};
 pub const MISSING_MARKS: [&str; 6] = ["", "..", "...", ".", ":", "-"];
 
 pub fn read(bytes: &[u8], name: &str, file: &str, options: &DataOptions) -> Result<Table, Diagnostic> {
-    let text = decode(bytes, options.encoding.as_deref()).map_err(|e| Diagnostic::error(e).at(Location::file(file)))?;
+    let text = decode(bytes, options.encoding.as_deref()).map_err(|d| d.at(Location::file(file)))?;
     let delimiter = match options.delimiter.as_deref() {
         Some("\\t") | Some("tab") => b'\t',
         Some(d) if d.len() == 1 => d.as_bytes()[0],
@@ -54,22 +54,25 @@ pub fn read(bytes: &[u8], name: &str, file: &str, options: &DataOptions) -> Resu
     }
 }
 
-/// UTF-8 without its BOM, or Windows-1252 when the bytes are not UTF-8.
-pub fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, String> {
+/// The text of a data file: UTF-8 without its BOM, or Windows-1252 when the bytes are not
+/// UTF-8; or in the encoding named (any WHATWG label: `windows-1252`, `latin1`, `utf-16le`).
+pub fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match encoding.map(str::to_ascii_lowercase).as_deref() {
-        None => Ok(match std::str::from_utf8(bytes) {
+    let Some(label) = encoding else {
+        return Ok(match std::str::from_utf8(bytes) {
             Ok(text) => text.to_string(),
             Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
-        }),
-        Some("utf-8" | "utf8") => {
-            std::str::from_utf8(bytes).map(str::to_string).map_err(|e| format!("the file is not UTF-8: {e}"))
-        }
-        Some("windows-1252" | "cp1252" | "latin1" | "iso-8859-1") => {
-            Ok(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned())
-        }
-        Some(other) => Err(format!("unknown encoding `{other}`; use utf-8 or windows-1252")),
+        });
+    };
+    let Some(encoding) = encoding_rs::Encoding::for_label(label.trim().as_bytes()) else {
+        return Err(Diagnostic::error(format!("unknown encoding `{label}`")).hint("use utf-8 or windows-1252"));
+    };
+    if encoding == encoding_rs::UTF_8 {
+        return std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
+            Diagnostic::error(format!("the file is not UTF-8: {e}")).hint("save it as UTF-8, or name its encoding")
+        });
     }
+    Ok(encoding.decode_without_bom_handling(bytes).0.into_owned())
 }
 
 /// The delimiter the header line uses most, outside quotes.
@@ -315,6 +318,9 @@ mod tests {
     #[test]
     fn windows_1252_is_read_when_the_bytes_are_not_utf8() {
         assert_eq!(decode(b"\xC5sen;\xD8yer", None).as_deref(), Ok("Åsen;Øyer"));
+        assert_eq!(decode(b"\xC5sen", Some("latin1")).as_deref(), Ok("Åsen"));
+        assert_eq!(decode(b"\xC5sen", Some("ISO-8859-1")).as_deref(), Ok("Åsen"));
+        assert!(decode(b"x", Some("klingon")).is_err());
         assert_eq!(decode("\u{feff}Øyer".as_bytes(), None).as_deref(), Ok("Øyer"));
     }
 
