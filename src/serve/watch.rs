@@ -121,15 +121,19 @@ mod tests {
             "templates/page.html~",
             "data/tall.csv",
             "i18n/nb.yaml",
+            "themes/eget/templates/base.html",
+            "themes/eget/static/stil.css",
+            "themes/eget/content/side.md",
+            "themes/eget/README.md",
         ];
         for name in names {
             let path = root.join(name);
             std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
             std::fs::write(&path, "x").expect("write");
         }
-        let (tree, _) = crate::source::load(&root, None, &Default::default()).expect("readable");
+        let (tree, _) = crate::source::load(&root, Some("eget"), &Default::default()).expect("readable");
         for name in names {
-            let read = tree.files.iter().any(|f| format!("{}/{}", f.area.dir(), f.rel) == name);
+            let read = tree.files.iter().any(|f| f.display == name);
             let watched = classify(&root, None, &root.join(name)).is_some();
             assert_eq!(read, watched, "{name}: read by a build: {read}, watched: {watched}");
         }
