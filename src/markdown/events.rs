@@ -19,9 +19,6 @@ pub fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
-/// An event and where in the file it comes from.
-pub type Spanned<'s> = (Event<'s>, Range<usize>);
-
 /// The index of the event that ends the element starting at `start`.
 pub fn matching_end(events: &[Event], start: usize, is_end: impl Fn(&TagEnd) -> bool) -> Option<usize> {
     let mut depth = 0usize;
@@ -53,6 +50,10 @@ pub fn heading_number(level: HeadingLevel) -> u8 {
 
 /// `id` attributes in raw HTML, so links may point at them.
 pub fn html_ids(html: &str) -> Vec<String> {
+    // Most raw HTML has no ids: do not start a tokenizer for it.
+    if memchr::memmem::find(html.as_bytes(), b"id").is_none() {
+        return Vec::new();
+    }
     let ids = std::cell::RefCell::new(Vec::new());
     let settings = lol_html::RewriteStrSettings {
         element_content_handlers: vec![lol_html::element!("[id]", |element| {
@@ -70,17 +71,17 @@ pub fn html_ids(html: &str) -> Vec<String> {
 
 /// Fenced code with a known language → syntect classes; everything else escaped. Also
 /// says whether any code was highlighted (the page then needs the stylesheet).
-pub fn code_blocks<'s>(events: Vec<Spanned<'s>>, highlighter: &Highlighter) -> (Vec<Spanned<'s>>, bool) {
+pub fn code_blocks<'s>(events: Vec<Event<'s>>, highlighter: &Highlighter) -> (Vec<Event<'s>>, bool) {
     let mut has_code = false;
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
-    while let Some((event, range)) = iter.next() {
+    while let Some(event) = iter.next() {
         let Event::Start(Tag::CodeBlock(kind)) = event else {
-            out.push((event, range));
+            out.push(event);
             continue;
         };
         let mut code = String::new();
-        for (inner, _) in iter.by_ref() {
+        for inner in iter.by_ref() {
             match inner {
                 Event::End(TagEnd::CodeBlock) => break,
                 Event::Text(text) => code.push_str(&text),
@@ -107,7 +108,7 @@ pub fn code_blocks<'s>(events: Vec<Spanned<'s>>, highlighter: &Highlighter) -> (
             ),
             (None, true) => format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(&code)),
         };
-        out.push((Event::Html(CowStr::from(html)), range));
+        out.push(Event::Html(CowStr::from(html)));
     }
     (out, has_code)
 }

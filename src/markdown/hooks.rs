@@ -5,35 +5,39 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-use super::events::{Spanned, heading_number, matching_end, to_html};
+use super::events::{heading_number, matching_end, to_html};
 use super::host::{Hook, Host};
 use super::placeholders::plain_text;
 use crate::diag::{Diagnostic, Location};
 use crate::ids::DocId;
 
-/// `events` of document `doc` with each element a hook renders replaced by its HTML. A
-/// hook's error that has no place of its own is put at the element it was given.
+/// `events` of document `doc` with each element a hook renders replaced by its HTML.
+/// `starts` are where in the file the elements a hook may render start, in order (see
+/// [`element_starts`]): a hook's error that has no place of its own is put there.
 pub fn apply<'s>(
-    events: Vec<Spanned<'s>>,
+    events: Vec<Event<'s>>,
+    starts: &[Range<usize>],
     host: &dyn Host,
     doc: DocId,
     locate: impl Fn(Range<usize>) -> Location,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Spanned<'s>> {
-    let kinds: Vec<Event<'s>> = events.iter().map(|(event, _)| event.clone()).collect();
-    let mut out: Vec<Spanned<'s>> = Vec::with_capacity(events.len());
+) -> Vec<Event<'s>> {
+    let mut out: Vec<Event<'s>> = Vec::with_capacity(events.len());
     let mut i = 0;
+    // How many elements a hook may render came before `i`.
+    let mut element = 0;
     while i < events.len() {
-        let Some(end) = element_end(&kinds, i) else {
+        let Some(end) = element_end(&events, i) else {
             out.push(events[i].clone());
             i += 1;
             continue;
         };
-        let hook = hook_for(&kinds, i, end);
-        let range = events[i].1.start..events[end].1.end;
+        let at = starts.get(element).cloned();
+        let hook = hook_for(&events, i, end);
         match host.hook(&hook, doc) {
             None => {
                 out.push(events[i].clone());
+                element += 1;
                 i += 1;
                 continue;
             }
@@ -41,22 +45,38 @@ pub fn apply<'s>(
                 // An image alone in a paragraph becomes a block: a hook that writes a
                 // <figure> must not end up inside <p>.
                 let alone = matches!(hook, Hook::Image { .. })
-                    && matches!(out.last(), Some((Event::Start(Tag::Paragraph), _)))
-                    && matches!(kinds.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
+                    && matches!(out.last(), Some(Event::Start(Tag::Paragraph)))
+                    && matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
                 if alone {
                     out.pop();
-                    out.push((Event::Html(CowStr::from(format!("{html}\n"))), range));
+                    out.push(Event::Html(CowStr::from(format!("{html}\n"))));
+                    element += events[i..=end].iter().filter(|e| is_hookable(e)).count();
                     i = end + 2;
                     continue;
                 }
                 let block = matches!(hook, Hook::Heading { .. } | Hook::Table { .. });
-                out.push((Event::Html(CowStr::from(if block { format!("{html}\n") } else { html })), range));
+                out.push(Event::Html(CowStr::from(if block { format!("{html}\n") } else { html })));
             }
-            Some(Err(d)) => diags.push(d.at_if_unlocated(locate(range))),
+            Some(Err(d)) => diags.push(match at {
+                Some(at) => d.at_if_unlocated(locate(at)),
+                None => d,
+            }),
         }
+        // The elements inside this one were given to its hook.
+        element += events[i..=end].iter().filter(|e| is_hookable(e)).count();
         i = end + 1;
     }
     out
+}
+
+/// Where in the file each element a hook may render starts, in order, given each event's
+/// range: events are later replaced (code blocks, placeholders), but these elements stay.
+pub fn element_starts(events: &[Event], ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    (0..events.len()).filter(|&i| is_hookable(&events[i])).map(|i| ranges[i].clone()).collect()
+}
+
+fn is_hookable(event: &Event) -> bool {
+    matches!(event, Event::Start(Tag::Image { .. } | Tag::Link { .. } | Tag::Heading { .. } | Tag::Table(_)))
 }
 
 /// Where the element a hook may render, starting at `i`, ends.

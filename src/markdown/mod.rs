@@ -30,7 +30,7 @@ use crate::diag::{Diagnostic, Location};
 use crate::ids::{DocId, LangId};
 use crate::slug::slugify;
 pub use events::options;
-use events::{Spanned, heading_number, html_ids, to_html};
+use events::{heading_number, html_ids, to_html};
 pub use host::{CallSite, Hook, Host, Resolved};
 use placeholders::{PLACEHOLDER_START, plain_text};
 pub use shortcode::{Arg, ArgValue, Call};
@@ -97,8 +97,8 @@ pub fn render(input: &DocInput<'_>, host: &dyn Host) -> (Rendered, Vec<Diagnosti
 pub fn render_fragment(markdown: &str, doc: DocId, lang: LangId, host: &dyn Host) -> Result<String, Vec<Diagnostic>> {
     let input = DocInput { doc, lang, file: "", text: markdown, body: 0..markdown.len() };
     let mut renderer = Renderer::new(&input, host);
-    let events = renderer.events(markdown, 0, &[]);
-    let html = to_html(events.into_iter().map(|(event, _)| event));
+    let (events, _) = renderer.events(markdown, 0, &[]);
+    let html = to_html(events);
     let errors: Vec<Diagnostic> = renderer.diags.into_iter().filter(Diagnostic::is_error).collect();
     if errors.is_empty() { Ok(html) } else { Err(errors) }
 }
@@ -156,12 +156,12 @@ impl<'a> Renderer<'a> {
         pieces.push((source.len(), offset + at));
         source.push_str(&markdown[at..]);
 
-        let events = self.events(&source, depth, &pieces);
+        let (events, starts) = self.events(&source, depth, &pieces);
         let events = placeholders::replace_placeholders(events, &outputs);
         let (host, doc) = (self.host, self.input.doc);
         let (file, text) = (self.input.file, self.input.text);
-        let events = hooks::apply(events, host, doc, |range| Location::in_text(file, text, range), &mut self.diags);
-        let events: Vec<Event> = events.into_iter().map(|(event, _)| event).collect();
+        let locate = |range| Location::in_text(file, text, range);
+        let events = hooks::apply(events, &starts, host, doc, locate, &mut self.diags);
         let summary = if top {
             events
                 .iter()
@@ -173,9 +173,14 @@ impl<'a> Renderer<'a> {
         (to_html(events), summary)
     }
 
-    /// Parses `source` and runs the passes that need no shortcode output; each event comes
-    /// with its place in the file.
-    fn events<'s>(&mut self, source: &'s str, depth: usize, pieces: &[(usize, usize)]) -> Vec<Spanned<'s>> {
+    /// Parses `source` and runs the passes that need no shortcode output. Also gives where
+    /// the elements a hook may render start in the file ([`hooks::element_starts`]).
+    fn events<'s>(
+        &mut self,
+        source: &'s str,
+        depth: usize,
+        pieces: &[(usize, usize)],
+    ) -> (Vec<Event<'s>>, Vec<Range<usize>>) {
         let file_offset = |pos: usize| -> usize {
             match pieces.iter().rev().find(|(start, _)| *start <= pos) {
                 Some((start, file_start)) => file_start + (pos - start),
@@ -194,9 +199,10 @@ impl<'a> Renderer<'a> {
         }
         self.heading_ids(&mut events, depth == 0);
         self.links(&mut events, &mut ranges);
-        let (events, has_code) = events::code_blocks(events.into_iter().zip(ranges).collect(), self.host.highlighter());
+        let starts = hooks::element_starts(&events, &ranges);
+        let (events, has_code) = events::code_blocks(events, self.host.highlighter());
         self.out.has_code |= has_code;
-        events
+        (events, starts)
     }
 
     fn call(&mut self, call: &Call, offset: usize, depth: usize) -> String {

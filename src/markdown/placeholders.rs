@@ -4,7 +4,6 @@
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::events::Spanned;
 use crate::html::strip_tags;
 
 pub const PLACEHOLDER_START: char = '\u{E000}';
@@ -18,20 +17,20 @@ pub fn push(source: &mut String, index: usize) {
 }
 
 /// A paragraph that holds only placeholders becomes their HTML; elsewhere a placeholder is
-/// replaced inline. Each event keeps the place in the file of the event it came from.
-pub fn replace_placeholders<'s>(events: Vec<Spanned<'s>>, outputs: &[String]) -> Vec<Spanned<'s>> {
+/// replaced inline.
+pub fn replace_placeholders<'s>(events: Vec<Event<'s>>, outputs: &[String]) -> Vec<Event<'s>> {
     if outputs.is_empty() {
         return events;
     }
     let mut out = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
-        if let (Event::Start(Tag::Paragraph), paragraph) = &events[i] {
-            let end = (i..events.len()).find(|&j| matches!(events[j].0, Event::End(TagEnd::Paragraph)));
+        if let Event::Start(Tag::Paragraph) = &events[i] {
+            let end = (i..events.len()).find(|&j| matches!(events[j], Event::End(TagEnd::Paragraph)));
             if let Some(end) = end {
                 let inner = &events[i + 1..end];
                 let only_placeholders = !inner.is_empty()
-                    && inner.iter().all(|(e, _)| match e {
+                    && inner.iter().all(|e| match e {
                         Event::Text(t) => {
                             let rest = substitute(t, &[]);
                             rest.trim().is_empty() && t.contains(PLACEHOLDER_START)
@@ -40,10 +39,9 @@ pub fn replace_placeholders<'s>(events: Vec<Spanned<'s>>, outputs: &[String]) ->
                         _ => false,
                     });
                 if only_placeholders {
-                    for (e, _) in inner {
+                    for e in inner {
                         if let Event::Text(t) = e {
-                            let html = format!("{}\n", substitute(t, outputs).trim());
-                            out.push((Event::Html(CowStr::from(html)), paragraph.clone()));
+                            out.push(Event::Html(CowStr::from(format!("{}\n", substitute(t, outputs).trim()))));
                         }
                     }
                     i = end + 1;
@@ -51,30 +49,29 @@ pub fn replace_placeholders<'s>(events: Vec<Spanned<'s>>, outputs: &[String]) ->
                 }
             }
         }
-        let (event, range) = &events[i];
-        match event {
+        match &events[i] {
             Event::Text(t) if t.contains(PLACEHOLDER_START) => {
                 let mut rest: &str = t;
                 while let Some(start) = rest.find(PLACEHOLDER_START) {
                     let Some(len) = rest[start..].find(PLACEHOLDER_END) else { break };
                     if start > 0 {
-                        out.push((Event::Text(CowStr::from(rest[..start].to_string())), range.clone()));
+                        out.push(Event::Text(CowStr::from(rest[..start].to_string())));
                     }
                     let token = &rest[start..start + len + PLACEHOLDER_END.len_utf8()];
-                    out.push((Event::InlineHtml(CowStr::from(substitute(token, outputs))), range.clone()));
+                    out.push(Event::InlineHtml(CowStr::from(substitute(token, outputs))));
                     rest = &rest[start + len + PLACEHOLDER_END.len_utf8()..];
                 }
                 if !rest.is_empty() {
-                    out.push((Event::Text(CowStr::from(rest.to_string())), range.clone()));
+                    out.push(Event::Text(CowStr::from(rest.to_string())));
                 }
             }
             Event::Html(t) if t.contains(PLACEHOLDER_START) => {
-                out.push((Event::Html(CowStr::from(substitute(t, outputs))), range.clone()))
+                out.push(Event::Html(CowStr::from(substitute(t, outputs))))
             }
             Event::InlineHtml(t) if t.contains(PLACEHOLDER_START) => {
-                out.push((Event::InlineHtml(CowStr::from(substitute(t, outputs))), range.clone()))
+                out.push(Event::InlineHtml(CowStr::from(substitute(t, outputs))))
             }
-            _ => out.push(events[i].clone()),
+            other => out.push(other.clone()),
         }
         i += 1;
     }

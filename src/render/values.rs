@@ -4,24 +4,27 @@
 use tera::{Map, Value};
 
 /// Declares a struct that templates see as a map with one key per field, in field order.
-/// A field holds anything that turns into a Tera value; values shared by many pages (each
-/// document's) are `Value`s, whose clones share their contents.
+/// A field holds anything that turns into a Tera value (text borrowed from the model is
+/// copied once, into the value); values shared by many pages (each document's) are
+/// `Value`s, whose clones share their contents.
 macro_rules! view {
-    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)* }) => {
+    ($(#[$meta:meta])* pub struct $name:ident $(<$lt:lifetime>)? {
+        $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)*
+    }) => {
         $(#[$meta])*
-        pub struct $name {
+        pub struct $name $(<$lt>)? {
             $($(#[$field_meta])* pub $field: $ty,)*
         }
 
-        impl $name {
+        impl $(<$lt>)? $name $(<$lt>)? {
             /// The fields as (key, value), in the order they are declared.
             pub fn entries(self) -> [(&'static str, tera::Value); view!(@count $($field)*)] {
                 [$((stringify!($field), tera::Value::from(self.$field)),)*]
             }
         }
 
-        impl From<$name> for tera::Value {
-            fn from(view: $name) -> tera::Value {
+        impl $(<$lt>)? From<$name $(<$lt>)?> for tera::Value {
+            fn from(view: $name $(<$lt>)?) -> tera::Value {
                 let mut map = tera::Map::new();
                 for (key, value) in view.entries() {
                     map.insert(key.into(), value);

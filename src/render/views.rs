@@ -22,29 +22,29 @@ view! {
     /// A document as every template can reach it (listings, `get_page`, `page` and
     /// `section`). The fields from `content` to `has_code` are none until its Markdown is
     /// rendered ([`RenderedView`]).
-    pub struct DocView {
+    pub struct DocView<'a> {
         pub kind: &'static str,
-        pub title: String,
-        pub description: Option<String>,
+        pub title: &'a str,
+        pub description: Option<&'a str>,
         /// Absolute URL.
         pub url: String,
         /// Root-relative path, with the base URL's prefix.
         pub path: String,
-        pub slug: String,
+        pub slug: &'a str,
         /// The `@/` key of the document.
-        pub key: String,
-        pub lang: String,
+        pub key: &'a str,
+        pub lang: &'a str,
         /// The locale of the text (differs from the page's for a fallback page).
-        pub text_locale: String,
+        pub text_locale: &'a str,
         pub is_fallback: bool,
         /// Where search engines should look: the original of a fallback page, else itself.
         pub canonical: String,
-        pub date: Option<String>,
-        pub updated: Option<String>,
+        pub date: Option<&'a str>,
+        pub updated: Option<&'a str>,
         pub weight: Option<i64>,
         pub image: Option<String>,
         pub extra: Value,
-        pub file: Option<String>,
+        pub file: Option<&'a str>,
         pub job: Option<Value>,
         pub event: Option<Value>,
         /// Each taxonomy of the site → the document's terms ([`TermRef`]).
@@ -77,11 +77,11 @@ view! {
 view! {
     /// What only the page's own template sees besides its [`DocView`] (made when that page
     /// is rendered, so it is not kept for every document).
-    pub struct PageExtras {
+    pub struct PageExtras<'a> {
         /// `<link rel="alternate" hreflang>` targets ([`Alternate`]).
         pub alternates: Vec<Alternate>,
-        pub switcher: Vec<SwitcherEntry>,
-        pub ancestors: Vec<Crumb>,
+        pub switcher: Vec<SwitcherEntry<'a>>,
+        pub ancestors: Vec<Crumb<'a>>,
         pub json_ld: Option<Value>,
         pub navigation_json_ld: Value,
     }
@@ -126,9 +126,9 @@ view! {
 
 view! {
     /// `taxonomy` on taxonomy pages.
-    pub struct TaxonomyView {
-        pub name: String,
-        pub lang: String,
+    pub struct TaxonomyView<'a> {
+        pub name: &'a str,
+        pub lang: &'a str,
         pub url: String,
         pub path: String,
     }
@@ -136,9 +136,9 @@ view! {
 
 view! {
     /// `term` on a term's page, and each of `terms` on a taxonomy's page.
-    pub struct TermView {
-        pub name: String,
-        pub slug: String,
+    pub struct TermView<'a> {
+        pub name: &'a str,
+        pub slug: &'a str,
         pub url: String,
         pub path: String,
         pub page_count: usize,
@@ -148,9 +148,9 @@ view! {
 
 view! {
     /// A term as a document lists it.
-    pub struct TermRef {
-        pub name: String,
-        pub slug: String,
+    pub struct TermRef<'a> {
+        pub name: &'a str,
+        pub slug: &'a str,
         pub url: String,
         pub path: String,
     }
@@ -158,11 +158,11 @@ view! {
 
 view! {
     /// One language version of a document.
-    pub struct TranslationView {
-        pub lang: String,
-        pub locale: String,
-        pub name: String,
-        pub title: String,
+    pub struct TranslationView<'a> {
+        pub lang: &'a str,
+        pub locale: &'a str,
+        pub name: &'a str,
+        pub title: &'a str,
         pub url: String,
         pub path: String,
         pub is_fallback: bool,
@@ -180,10 +180,10 @@ view! {
 view! {
     /// One entry of a language switcher: the same page in that language, or the nearest
     /// page above it that exists there.
-    pub struct SwitcherEntry {
-        pub lang: String,
-        pub locale: String,
-        pub name: String,
+    pub struct SwitcherEntry<'a> {
+        pub lang: &'a str,
+        pub locale: &'a str,
+        pub name: &'a str,
         pub url: String,
         pub path: String,
         pub is_current: bool,
@@ -194,8 +194,8 @@ view! {
 
 view! {
     /// One step of the breadcrumb trail.
-    pub struct Crumb {
-        pub title: String,
+    pub struct Crumb<'a> {
+        pub title: &'a str,
         pub url: String,
         pub path: String,
     }
@@ -203,13 +203,13 @@ view! {
 
 view! {
     /// Each of `languages`, and `language`.
-    pub struct LanguageView {
-        pub key: String,
-        pub name: String,
-        pub title: String,
-        pub description: String,
-        pub locale: String,
-        pub search: String,
+    pub struct LanguageView<'a> {
+        pub key: &'a str,
+        pub name: &'a str,
+        pub title: &'a str,
+        pub description: &'a str,
+        pub locale: &'a str,
+        pub search: &'a str,
         pub url: String,
         pub path: String,
         pub is_default: bool,
@@ -218,13 +218,13 @@ view! {
 
 view! {
     /// `config`: the site's settings.
-    pub struct ConfigView {
-        pub title: String,
-        pub description: String,
+    pub struct ConfigView<'a> {
+        pub title: &'a str,
+        pub description: &'a str,
         pub base_url: String,
-        pub base_path: String,
-        pub default_language: String,
-        pub taxonomies: Vec<String>,
+        pub base_path: &'a str,
+        pub default_language: &'a str,
+        pub taxonomies: Vec<&'a str>,
         pub feeds: bool,
         pub minify: bool,
         pub paginate: usize,
@@ -248,8 +248,8 @@ impl SharedValues {
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
             for term in &taxonomy.terms {
                 let view = TermRef {
-                    name: term.name.clone(),
-                    slug: term.slug.clone(),
+                    name: &term.name,
+                    slug: &term.slug,
                     url: site.url_of(&term.rel),
                     path: site.path_of(&term.rel),
                 };
@@ -268,10 +268,10 @@ impl SharedValues {
                     let other = site.doc(*id);
                     let lang = &site.config.languages[other.lang];
                     TranslationView {
-                        lang: lang.key.clone(),
-                        locale: lang.locale.clone(),
-                        name: lang.name.clone(),
-                        title: other.meta.title.clone(),
+                        lang: &lang.key,
+                        locale: &lang.locale,
+                        name: &lang.name,
+                        title: &other.meta.title,
                         url: site.url_of(&other.rel),
                         path: site.path_of(&other.rel),
                         is_fallback: other.is_fallback(),
@@ -307,22 +307,22 @@ fn doc_value(site: &Site, tree: &SourceTree, data: &DataSet, shared: &SharedValu
     let row = doc.row.as_ref().and_then(|r| data.tables.get(&r.table).map(|t| serialized(&t.row_json(r.row))));
     Value::from(DocView {
         kind: if doc.is_section() { "section" } else { "page" },
-        title: doc.meta.title.clone(),
-        description: doc.meta.description.clone(),
+        title: &doc.meta.title,
+        description: doc.meta.description.as_deref(),
         url: site.url_of(&doc.rel),
         path: site.path_of(&doc.rel),
-        slug: doc.slug.clone(),
-        key: doc.key.clone(),
-        lang: config.languages[doc.lang].key.clone(),
-        text_locale: config.languages[doc.text_lang].locale.clone(),
+        slug: &doc.slug,
+        key: &doc.key,
+        lang: &config.languages[doc.lang].key,
+        text_locale: &config.languages[doc.text_lang].locale,
         is_fallback: doc.is_fallback(),
         canonical: canonical(site, doc),
-        date: doc.meta.date.as_ref().map(|d| d.as_str().to_string()),
-        updated: doc.meta.updated.as_ref().map(|d| d.as_str().to_string()),
+        date: doc.meta.date.as_ref().map(|d| d.as_str()),
+        updated: doc.meta.updated.as_ref().map(|d| d.as_str()),
         weight: doc.meta.weight,
         image: doc.meta.image.as_deref().map(|image| image_url(site, doc, image)),
         extra: serialized(&doc.meta.extra),
-        file: doc.source.map(|s| tree.file(s).display.clone()),
+        file: doc.source.map(|s| tree.file(s).display.as_str()),
         job: doc.meta.job.as_ref().map(serialized),
         event: doc.meta.event.as_ref().map(serialized),
         taxonomies: shared.taxonomies(site, doc),
@@ -357,7 +357,7 @@ pub fn with_rendered(value: &Value, rendered: &Rendered) -> Value {
     with(value, view.entries())
 }
 
-pub fn page_extras(site: &Site, doc: &Doc) -> PageExtras {
+pub fn page_extras<'a>(site: &'a Site, doc: &Doc) -> PageExtras<'a> {
     PageExtras {
         alternates: site.alternates(doc).into_iter().map(|(hreflang, url)| Alternate { hreflang, url }).collect(),
         switcher: switcher(site, doc),
@@ -407,19 +407,19 @@ pub fn doc_list(docs: &[Value], ids: &[DocId]) -> Vec<Value> {
     ids.iter().map(|id| docs[*id].clone()).collect()
 }
 
-pub fn taxonomy_view(site: &Site, taxonomy: &Taxonomy) -> TaxonomyView {
+pub fn taxonomy_view<'a>(site: &'a Site, taxonomy: &'a Taxonomy) -> TaxonomyView<'a> {
     TaxonomyView {
-        name: taxonomy.name.clone(),
-        lang: site.config.languages[taxonomy.lang].key.clone(),
+        name: &taxonomy.name,
+        lang: &site.config.languages[taxonomy.lang].key,
         url: site.url_of(&taxonomy.rel),
         path: site.path_of(&taxonomy.rel),
     }
 }
 
-pub fn term_view(site: &Site, term: &Term, docs: &[Value]) -> TermView {
+pub fn term_view<'a>(site: &Site, term: &'a Term, docs: &[Value]) -> TermView<'a> {
     TermView {
-        name: term.name.clone(),
-        slug: term.slug.clone(),
+        name: &term.name,
+        slug: &term.slug,
         url: site.url_of(&term.rel),
         path: site.path_of(&term.rel),
         page_count: term.pages.len(),
@@ -497,7 +497,7 @@ fn image_url(site: &Site, doc: &Doc, image: &str) -> String {
     }
 }
 
-fn switcher(site: &Site, doc: &Doc) -> Vec<SwitcherEntry> {
+fn switcher<'a>(site: &'a Site, doc: &Doc) -> Vec<SwitcherEntry<'a>> {
     site.config
         .languages
         .iter()
@@ -505,9 +505,9 @@ fn switcher(site: &Site, doc: &Doc) -> Vec<SwitcherEntry> {
         .map(|(lang, language)| {
             let (target, exact) = nearest_in(site, doc, lang);
             SwitcherEntry {
-                lang: language.key.clone(),
-                locale: language.locale.clone(),
-                name: language.name.clone(),
+                lang: &language.key,
+                locale: &language.locale,
+                name: &language.name,
                 url: site.url_of(&target.rel),
                 path: site.path_of(&target.rel),
                 is_current: lang == doc.lang,
@@ -533,12 +533,12 @@ fn nearest_in<'a>(site: &'a Site, doc: &Doc, lang: LangId) -> (&'a Doc, bool) {
     (site.doc(site.homes[lang]), false)
 }
 
-fn ancestors(site: &Site, doc: &Doc) -> Vec<Crumb> {
+fn ancestors<'a>(site: &'a Site, doc: &Doc) -> Vec<Crumb<'a>> {
     let mut chain = Vec::new();
     let mut current = doc.parent;
     while let Some(id) = current {
         let d = site.doc(id);
-        chain.push(Crumb { title: d.meta.title.clone(), url: site.url_of(&d.rel), path: site.path_of(&d.rel) });
+        chain.push(Crumb { title: &d.meta.title, url: site.url_of(&d.rel), path: site.path_of(&d.rel) });
         current = d.parent;
     }
     chain.reverse();
@@ -553,12 +553,12 @@ pub fn languages_value(site: &Site) -> Vec<Value> {
         .map(|(i, l)| {
             let rel = site.lang_rel(i);
             Value::from(LanguageView {
-                key: l.key.clone(),
-                name: l.name.clone(),
-                title: l.title.clone(),
-                description: l.description.clone(),
-                locale: l.locale.clone(),
-                search: l.search.clone(),
+                key: &l.key,
+                name: &l.name,
+                title: &l.title,
+                description: &l.description,
+                locale: &l.locale,
+                search: &l.search,
                 url: site.url_of(&rel),
                 path: site.path_of(&rel),
                 is_default: i == 0,
@@ -569,12 +569,12 @@ pub fn languages_value(site: &Site) -> Vec<Value> {
 
 pub fn config_value(config: &Config, languages: Vec<Value>) -> Value {
     Value::from(ConfigView {
-        title: config.title.clone(),
-        description: config.description.clone(),
+        title: &config.title,
+        description: &config.description,
         base_url: config.base_url.as_string(),
-        base_path: config.base_url.prefix.clone(),
-        default_language: config.default_language().key.clone(),
-        taxonomies: config.taxonomies.clone(),
+        base_path: &config.base_url.prefix,
+        default_language: &config.default_language().key,
+        taxonomies: config.taxonomies.iter().map(String::as_str).collect(),
         feeds: config.feeds,
         minify: config.minify,
         paginate: config.paginate,
