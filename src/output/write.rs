@@ -1,15 +1,21 @@
 //! Writing the output folder, all or nothing.
 //!
-//! 1. Refuse an output folder that would overwrite the site itself, or that holds files
-//!    and was not made by regionprofil (it has no marker file).
-//! 2. Write everything into a fresh sibling folder, with the marker.
-//! 3. Swap it in: the old output is moved aside, the new one renamed into place, the old
-//!    one removed. A failure before the swap removes only the fresh folder, so the last good
-//!    output stays exactly as it was.
+//! 1. Resolve the output path as the operating system will once its missing folders are
+//!    made ([`resolve`]); refuse a target that would overwrite the site itself, or that
+//!    holds files and was not made by regionprofil (it has no marker file).
+//! 2. Clear what interrupted builds left beside it (fresh and old folders with the marker,
+//!    of processes that are gone).
+//! 3. Write everything into a fresh sibling folder, with the marker.
+//! 4. Swap it in: on Linux the two folders are exchanged in one step
+//!    (`renameat2(RENAME_EXCHANGE)`), so there is never a moment without an output; else
+//!    the old output is moved aside and the new one renamed into place. Then the old one
+//!    is removed. A failure before the swap removes only the fresh folder, so the last
+//!    good output stays exactly as it was.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -28,17 +34,32 @@ pub struct WriteReport {
     pub warnings: Diagnostics,
 }
 
+/// Writes `output` to the folder `out_dir` (as the user named it) of the site at
+/// `site_root`.
 pub fn write(out_dir: &Path, site_root: &Path, output: &Output) -> Result<WriteReport, Diagnostics> {
-    check_target(out_dir, site_root).map_err(Diagnostics::from)?;
-    let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let target = resolve(out_dir)
+        .map_err(|e| Diagnostic::error(format!("cannot find where the output {} would be: {e}", out_dir.display())))?;
+    check_target(&target, out_dir, site_root).map_err(Diagnostics::from)?;
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(
+            Diagnostic::error(format!("the output {} is not a folder one can replace", out_dir.display())).into()
+        );
+    };
     fs::create_dir_all(parent).map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
-    let name = out_dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+    // Made now, the parent resolves as `resolve` said it would; check again what it is.
+    if resolve(&target).ok().as_deref() != Some(target.as_path()) {
+        return Err(
+            Diagnostic::error(format!("the output {} changed while it was being made", out_dir.display())).into()
+        );
+    }
+    let name = name.to_string_lossy().to_string();
+    clear_leftovers(parent, &name);
     let fresh = parent.join(format!(".{name}.new-{}", std::process::id()));
     remove_ours(&fresh)?;
 
     match fill(&fresh, output) {
         Ok(mut report) => {
-            if let Some(leftover) = swap(&fresh, out_dir, parent, &name)? {
+            if let Some(leftover) = swap(&fresh, &target, parent, &name)? {
                 report.warnings.push(leftover);
             }
             Ok(report)
@@ -48,6 +69,30 @@ pub fn write(out_dir: &Path, site_root: &Path, output: &Output) -> Result<WriteR
             Err(d.into())
         }
     }
+}
+
+/// The absolute path `path` will name once its missing folders are made, as the operating
+/// system resolves it: from the left, every part that exists is followed through symbolic
+/// links, `..` leaves the folder reached so far (`missing/../home` is `home`, once
+/// `missing` is made), and parts that do not exist yet are taken as written.
+pub fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let mut resolved = std::env::current_dir()?;
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => resolved = PathBuf::from(component.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::Normal(name) => {
+                resolved.push(name);
+                if fs::symlink_metadata(&resolved).is_ok() {
+                    resolved = resolved.canonicalize()?;
+                }
+            }
+        }
+    }
+    Ok(resolved)
 }
 
 /// Whether an existing folder may be replaced: missing, empty, or made by us.
@@ -61,58 +106,61 @@ fn is_ours_or_empty(dir: &Path) -> std::io::Result<bool> {
     Ok(fs::read_dir(dir)?.next().is_none())
 }
 
-fn check_target(out_dir: &Path, site_root: &Path) -> Result<(), Diagnostic> {
-    if out_dir.exists() && !out_dir.is_dir() {
-        return Err(Diagnostic::error(format!("the output {} is a file, not a folder", out_dir.display())));
+/// Refuses a `target` (resolved; `shown` as the user wrote it) that is not a folder, holds
+/// the site, lies among its sources, or holds files regionprofil did not write.
+fn check_target(target: &Path, shown: &Path, site_root: &Path) -> Result<(), Diagnostic> {
+    let shown = shown.display();
+    if target.exists() && !target.is_dir() {
+        return Err(Diagnostic::error(format!("the output {shown} is a file, not a folder")));
     }
     let root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
-    let target = absolute(out_dir);
-    if root.starts_with(&target) {
-        return Err(Diagnostic::error(format!(
-            "the output folder {} would contain the site itself",
-            out_dir.display()
-        ))
-        .hint("choose an output folder inside the site, like public/, or somewhere else"));
+    if root.starts_with(target) {
+        return Err(Diagnostic::error(format!("the output folder {shown} would contain the site itself"))
+            .hint("choose an output folder inside the site, like public/, or somewhere else"));
     }
-    for area in crate::source::SITE_FOLDERS {
+    for area in crate::source::SITE_FOLDERS.iter().chain([&crate::config::CONFIG_FILE]) {
         if target.starts_with(root.join(area)) {
-            return Err(Diagnostic::error(format!("the output folder {} is inside {area}/", out_dir.display()))
+            return Err(Diagnostic::error(format!("the output folder {shown} is inside {area}/"))
                 .hint("the output must not be among the site's own files"));
         }
     }
-    match is_ours_or_empty(out_dir) {
+    match is_ours_or_empty(target) {
         Ok(true) => Ok(()),
         Ok(false) => Err(Diagnostic::error(format!(
-            "{} holds files that regionprofil did not write; refusing to replace it",
-            out_dir.display()
+            "{shown} holds files that regionprofil did not write; refusing to replace it"
         ))
         .hint(format!(
             "move those files away, choose another --output, or, if this folder is a build output, add an empty file {MARKER} to it"
         ))),
-        Err(e) => Err(Diagnostic::error(format!("cannot read {}: {e}", out_dir.display()))),
+        Err(e) => Err(Diagnostic::error(format!("cannot read {shown}: {e}"))),
     }
 }
 
-/// An absolute form of a path that may not exist yet (its existing ancestor canonicalised).
-fn absolute(path: &Path) -> PathBuf {
-    let path =
-        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
-    let mut existing = path.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => break,
+/// Removes the fresh and old folders that interrupted builds into `name` left in `parent`:
+/// those with the marker, of processes that no longer run. Best effort: one that cannot be
+/// removed is left for the next build.
+fn clear_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = [".new-", ".old-"]
+            .iter()
+            .find_map(|kind| file_name.strip_prefix(&format!(".{name}{kind}")))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let path = entry.path();
+        if pid != std::process::id() && !is_running(pid) && path.join(MARKER).is_file() {
+            let _ = fs::remove_dir_all(&path);
         }
     }
-    let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
-    for part in rest.iter().rev() {
-        out.push(part);
-    }
-    out
+}
+
+/// Whether a process with this id runs (where the system tells; elsewhere, assume it does).
+fn is_running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
 /// Removes a leftover folder from an interrupted build, if it is ours.
@@ -159,27 +207,36 @@ fn fill(dir: &Path, output: &Output) -> Result<WriteReport, Diagnostic> {
     Ok(WriteReport { files: output.files.len() + output.copies.len(), bytes, warnings: Diagnostics::new() })
 }
 
-/// Puts `fresh` in place of `out_dir`. An error means `out_dir` is as it was; the old
-/// output that could not be removed once the new one is in place is a warning.
-fn swap(fresh: &Path, out_dir: &Path, parent: &Path, name: &str) -> Result<Option<Diagnostic>, Diagnostic> {
+/// Puts `fresh` in place of `target`. An error means `target` is as it was; the old output
+/// that could not be removed once the new one is in place is a warning.
+fn swap(fresh: &Path, target: &Path, parent: &Path, name: &str) -> Result<Option<Diagnostic>, Diagnostic> {
     let fail = |e: std::io::Error| {
-        Diagnostic::error(format!("cannot put the new output in place at {}: {e}", out_dir.display()))
+        Diagnostic::error(format!("cannot put the new output in place at {}: {e}", target.display()))
     };
-    if !out_dir.exists() {
-        return fs::rename(fresh, out_dir).map(|()| None).map_err(fail);
+    if !target.exists() {
+        return fs::rename(fresh, target).map(|()| None).map_err(fail);
     }
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    remove_ours(&old)?;
-    fs::rename(out_dir, &old).map_err(|e| {
-        let _ = fs::remove_dir_all(fresh);
-        fail(e)
-    })?;
-    if let Err(e) = fs::rename(fresh, out_dir) {
-        // Put the last good output back where it was.
-        let _ = fs::rename(&old, out_dir);
-        let _ = fs::remove_dir_all(fresh);
-        return Err(fail(e));
-    }
+    // The old output, once it is out of the way.
+    let old = match exchange(fresh, target) {
+        Ok(()) => fresh.to_path_buf(),
+        Err(_) => {
+            // No atomic exchange here (another system, or a file system without it): move
+            // the old output aside, then the new one in.
+            let old = parent.join(OsString::from(format!(".{name}.old-{}", std::process::id())));
+            remove_ours(&old)?;
+            fs::rename(target, &old).map_err(|e| {
+                let _ = fs::remove_dir_all(fresh);
+                fail(e)
+            })?;
+            if let Err(e) = fs::rename(fresh, target) {
+                // Put the last good output back where it was.
+                let _ = fs::rename(&old, target);
+                let _ = fs::remove_dir_all(fresh);
+                return Err(fail(e));
+            }
+            old
+        }
+    };
     Ok(fs::remove_dir_all(&old).err().map(|e| {
         Diagnostic::warning(format!(
             "the new output is in place, but the old one could not be removed from {}: {e}",
@@ -187,4 +244,16 @@ fn swap(fresh: &Path, out_dir: &Path, parent: &Path, name: &str) -> Result<Optio
         ))
         .hint("remove that folder by hand")
     }))
+}
+
+/// Exchanges two folders in one step, where the system can.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }

@@ -80,7 +80,7 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
     let root = options.build.root.canonicalize().unwrap_or_else(|_| options.build.root.clone());
     let (_watcher, changes) = watch::watch(&root)
         .map_err(|e| Diagnostic::error(format!("cannot watch {} for changes: {e}", root.display())))?;
-    let output = options.output.as_ref().map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone()));
+    let output = options.output.as_ref().map(|o| crate::output::write::resolve(o).unwrap_or_else(|_| o.clone()));
     {
         let notices = notices.clone();
         let report = report.clone();

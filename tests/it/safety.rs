@@ -83,7 +83,10 @@ fn an_old_output_that_cannot_be_removed_is_a_warning_not_a_failure() {
     site.command().arg("build").assert().success();
     let stuck = site.public().join("stuck.txt");
     std::fs::write(&stuck, "x").expect("write");
-    let chattr = |flag: &str, path: &std::path::Path| std::process::Command::new("chattr").arg(flag).arg(path).status();
+    let chattr = |flag: &str, path: &std::path::Path| {
+        let quiet = || std::process::Stdio::null();
+        std::process::Command::new("chattr").arg(flag).arg(path).stdout(quiet()).stderr(quiet()).status()
+    };
     if !chattr("+i", &stuck).is_ok_and(|s| s.success()) {
         eprintln!("skipped: this file system cannot make a file immutable");
         return;
@@ -101,4 +104,68 @@ fn an_old_output_that_cannot_be_removed_is_a_warning_not_a_failure() {
     assert!(!stderr.contains("Nothing was written"), "{stderr}");
     assert!(stdout.starts_with("Built "), "{stdout}");
     assert!(!site.public().join("stuck.txt").exists(), "the new output is in place");
+}
+
+/// A folder beside the site that regionprofil did not make, with what a home folder holds.
+fn someone_s_home(site: &Site) -> std::path::PathBuf {
+    let home = site.root.parent().expect("parent").join("home");
+    std::fs::create_dir_all(home.join(".ssh")).expect("home");
+    std::fs::write(home.join("notes.txt"), "mine\n").expect("write");
+    std::fs::write(home.join(".ssh/id_ed25519"), "key\n").expect("write");
+    home
+}
+
+#[test]
+fn the_output_path_is_checked_where_the_system_will_put_it() {
+    let site = Site::named("sites", "minimal");
+    let home = someone_s_home(&site);
+    // Each names, one way or another, a folder that is not regionprofil's to replace.
+    for target in ["missing/../../home", "../home", "public/../../home", "x/../content", "./content/../data/../content"]
+    {
+        let out = site.command().args(["build", "--output", target]).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "--output {target}: {stderr}");
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&home, site.root.join("link-home")).expect("symlink");
+        std::os::unix::fs::symlink(site.root.join("content"), site.root.join("link-content")).expect("symlink");
+        for target in ["link-home", "link-content/out", "link-home/../site/content"] {
+            let out = site.command().args(["build", "--output", target]).output().expect("run");
+            assert_eq!(out.status.code(), Some(1), "--output {target}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    assert_eq!(std::fs::read_to_string(home.join("notes.txt")).expect("kept"), "mine\n");
+    assert!(home.join(".ssh/id_ed25519").is_file());
+    assert!(site.root.join("content/_index.md").is_file());
+    assert!(!site.root.join("missing").exists() && !site.root.join("x").exists(), "no folder was made");
+    // The same shapes that name a folder of its own are fine: `missing` is never made.
+    for target in ["missing/../public", "./public/../public"] {
+        let out = site.command().args(["build", "--output", target]).output().expect("run");
+        assert!(out.status.success(), "--output {target}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(site.public().join("index.html").is_file());
+    }
+    assert!(!site.root.join("missing").exists());
+}
+
+#[test]
+fn what_interrupted_builds_left_is_cleared_but_nothing_else() {
+    let site = Site::named("sites", "minimal");
+    // A killed build's fresh folder (with the marker; no process has this id) and a folder
+    // that only looks like one.
+    site.write(".public.new-4000000000/.regionprofil", "");
+    site.write(".public.new-4000000000/index.html", "half a site");
+    site.write(".public.old-4000000001/notes.txt", "not ours");
+    let out = site.command().arg("build").output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!site.root.join(".public.new-4000000000").exists());
+    assert!(site.root.join(".public.old-4000000001/notes.txt").is_file());
+    // Nothing of this build is left beside the output either.
+    let beside: Vec<String> = std::fs::read_dir(&site.root)
+        .expect("read")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert_eq!(beside, [".public.old-4000000001"]);
 }
