@@ -208,6 +208,18 @@ impl SourceTree {
 /// Reads `site.yaml`.
 pub fn read_config(root: &Path) -> Result<String, Diagnostics> {
     let path = root.join(CONFIG_FILE);
+    if path.exists() {
+        let inside = match (path.canonicalize(), root.canonicalize()) {
+            (Ok(real), Ok(root)) => real.starts_with(root),
+            _ => false,
+        };
+        if !inside {
+            return Err(outside(CONFIG_FILE).into());
+        }
+        if !path.is_file() {
+            return Err(not_a_file(CONFIG_FILE).into());
+        }
+    }
     match std::fs::read(&path) {
         Ok(bytes) => text_or_error(bytes, CONFIG_FILE).map_err(Diagnostics::from),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -381,6 +393,11 @@ fn walk(
     if !dir.exists() {
         return;
     }
+    // The area's own folder (`static`, `themes/NAME/templates`) may be a link out too.
+    if !is_inside(dir, canonical_root) {
+        diags.push(outside(display_dir));
+        return;
+    }
     // How a path is named in messages: `content/jobb/x.md`, lossily when it is not UTF-8.
     let shown = |path: &Path| match path.strip_prefix(dir) {
         Ok(rel) if !rel.as_os_str().is_empty() => format!("{display_dir}/{}", rel.to_string_lossy()),
@@ -426,27 +443,44 @@ fn walk(
             }
             continue;
         }
-        if entry.path_is_symlink() {
-            let inside = entry.path().canonicalize().map(|p| p.starts_with(canonical_root)).unwrap_or(false);
-            if !inside {
-                diags.push(
-                    Diagnostic::error(format!("{display} is a symlink to a place outside the site folder"))
-                        .at(Location::file(&display))
-                        .hint("copy the file into the site instead; the site may only read its own folder"),
-                );
-                if entry.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
-                continue;
+        // A file is inside the site when its folder is and it is not a link out of it:
+        // every folder and every link is checked where it really is.
+        if (entry.file_type().is_dir() || entry.path_is_symlink()) && !is_inside(entry.path(), canonical_root) {
+            diags.push(outside(&display));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
             }
+            continue;
         }
         if entry.file_type().is_dir() {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            diags.push(not_a_file(&display));
             continue;
         }
         let contents = Contents::OnDisk(entry.path().to_path_buf());
         let stamp = entry.metadata().ok().as_ref().and_then(Stamp::of);
         files.push(SourceFile { area, origin, rel, display, contents, fingerprint: None, stamp });
     }
+}
+
+/// Whether `path` really is (through every symbolic link) inside the site folder.
+fn is_inside(path: &Path, canonical_root: &Path) -> bool {
+    path.canonicalize().is_ok_and(|real| real.starts_with(canonical_root))
+}
+
+fn outside(display: &str) -> Diagnostic {
+    Diagnostic::error(format!("{display} is a symlink to a place outside the site folder"))
+        .at(Location::file(display))
+        .hint("copy the file into the site instead; the site may only read its own folder")
+}
+
+/// A FIFO, socket or device would hang or mislead the build: only regular files are read.
+fn not_a_file(display: &str) -> Diagnostic {
+    Diagnostic::error(format!("{display} is not a regular file"))
+        .at(Location::file(display))
+        .hint("a site holds files and folders only; remove it (it may be a FIFO, a socket or a device)")
 }
 
 /// The folders of a site that a build reads, besides `site.yaml`: its areas and `themes/`.

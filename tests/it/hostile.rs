@@ -226,3 +226,52 @@ fn a_symbolic_link_loop_does_not_hang() {
     };
     check("symlink loop", breakage, error(&["content/loop"])).unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_site_folder_that_is_itself_a_link_out_of_the_site_is_refused() {
+    // Not only entries that are links: a whole area, a theme's folder or site.yaml that
+    // leads elsewhere is refused too (a site built from a pull request in CI must not be
+    // able to publish the machine's files).
+    let outside = tempfile::tempdir().expect("a folder outside the site");
+    fs::write(outside.path().join("opasswd"), "root:secret\n").expect("write");
+    fs::write(outside.path().join("site.yaml"), "title: Ute\nbase_url: https://example.org/\n").expect("write");
+    let target = outside.path().to_path_buf();
+    let replace = |site: &Site, rel: &str, to: &Path| {
+        let path = site.root.join(rel);
+        let _ = fs::remove_dir_all(&path);
+        let _ = fs::remove_file(&path);
+        std::os::unix::fs::symlink(to, &path).expect("link");
+    };
+    for area in ["static", "data", "content", "i18n", "templates"] {
+        let link = |site: &Site| replace(site, area, &target);
+        check(&format!("{area} as a link out"), link, error(&[&format!("{area} is a symlink to a place outside")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let theme = |site: &Site| replace(site, "themes/plain/templates", &target);
+    check("a theme's templates as a link out", theme, error(&["themes/plain/templates is a symlink"]))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let config = |site: &Site| replace(site, "site.yaml", &target.join("site.yaml"));
+    let run = {
+        let site = Site::named("sites", "serve");
+        config(&site);
+        build(&site)
+    };
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("site.yaml is a symlink to a place outside the site folder"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_site_is_an_error_not_a_hang() {
+    for folder in ["static", "data", "content"] {
+        let fifo = |site: &Site| {
+            let path = site.root.join(folder).join("kø");
+            fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            let made = std::process::Command::new("mkfifo").arg(&path).status().expect("mkfifo");
+            assert!(made.success());
+        };
+        check(&format!("a FIFO in {folder}"), fifo, error(&[&format!("{folder}/kø is not a regular file")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
