@@ -93,6 +93,10 @@ pub struct ServeArgs {
     /// Also write every good build to this folder (by default nothing is written)
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// A host name to answer besides localhost and IP addresses (repeat for more), for a
+    /// preview reached by name; other names are refused, so other sites cannot read it
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_hosts: Vec<String>,
     /// After each build, print how long each stage took and the memory in use
     #[arg(long)]
     pub timings: bool,

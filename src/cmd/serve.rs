@@ -19,8 +19,13 @@ pub fn run(args: ServeArgs) -> Result<(), Failed> {
             args.interface
         );
     }
-    let options =
-        ServeOptions { build, follow_clock, address: SocketAddr::new(args.interface, args.port), output: args.output };
+    let options = ServeOptions {
+        build,
+        follow_clock,
+        address: SocketAddr::new(args.interface, args.port),
+        output: args.output,
+        allowed_hosts: args.allow_hosts,
+    };
     let timings = args.timings;
     regionprofil::serve::run(options, move |report| print_report(report, timings)).map_err(|diags| {
         print_diagnostics(&diags);

@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Request;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -35,14 +37,33 @@ pub enum Notice {
 pub struct Shared {
     pub site: watch::Receiver<Snapshot>,
     pub notices: broadcast::Sender<Notice>,
+    /// Host names answered besides loopback names and IP addresses (`--allow-host`).
+    pub allowed_hosts: Arc<[String]>,
 }
 
 pub fn router(shared: Shared) -> Router {
+    let allowed = shared.allowed_hosts.clone();
     Router::new()
         .route(LIVE_PATH, get(live_script))
         .route(EVENTS_PATH, get(events))
         .fallback(get(file))
         .with_state(shared)
+        // A page of another site whose name was made to point here (DNS rebinding) must
+        // not read the preview: only names the person serving chose are answered.
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            let allowed = allowed.clone();
+            async move {
+                let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+                match host {
+                    Some(host) if !is_allowed_host(host, &allowed) => (
+                        StatusCode::FORBIDDEN,
+                        format!("this preview does not answer for the host `{host}`; start serve with --allow-host {host} to allow it"),
+                    )
+                        .into_response(),
+                    _ => next.run(request).await,
+                }
+            }
+        }))
         // A preview must never show yesterday's page from the browser's cache.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -111,6 +132,22 @@ fn respond(status: StatusCode, path: &str, bytes: &[u8], snapshot: &Snapshot) ->
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
+/// Whether a request's `Host` (a name or address, with or without a port) is one the
+/// preview answers: `localhost` (and names under it), any IP address (a rebinding attack
+/// needs a name), or a name in `allowed`.
+pub fn is_allowed_host(host: &str, allowed: &[String]) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').filter(|(_, port)| port.parse::<u16>().is_ok()).map_or(host.as_str(), |(n, _)| n),
+    };
+    let name = name.trim_end_matches('.');
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::IpAddr>().is_ok()
+        || allowed.iter().any(|a| a.trim_end_matches('.').eq_ignore_ascii_case(name))
+}
+
 /// The page with the live-reload script, before `</body>` (or at the end).
 fn with_live_script(html: &[u8], version: u64) -> Vec<u8> {
     let tag = format!(r#"<script src="{LIVE_PATH}?v={version}"></script>"#);
@@ -124,7 +161,20 @@ fn with_live_script(html: &[u8], version: u64) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::with_live_script;
+    use super::{is_allowed_host, with_live_script};
+
+    #[test]
+    fn only_loopback_names_addresses_and_allowed_hosts_are_answered() {
+        let allowed = ["preview.example".to_string()];
+        for ok in
+            ["localhost:1111", "127.0.0.1:1111", "[::1]:1111", "192.168.1.20", "app.localhost", "Preview.Example:80"]
+        {
+            assert!(is_allowed_host(ok, &allowed), "{ok}");
+        }
+        for refused in ["evil.example", "evil.example:1111", "localhost.evil.example", "127.0.0.1.evil.example"] {
+            assert!(!is_allowed_host(refused, &allowed), "{refused}");
+        }
+    }
 
     #[test]
     fn the_script_goes_before_the_end_of_the_body() {

@@ -38,6 +38,8 @@ pub struct ServeOptions {
     pub address: SocketAddr,
     /// Also write every good build to this folder (all or nothing, as `build` does).
     pub output: Option<PathBuf>,
+    /// Host names to answer besides `localhost` and IP addresses.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// What `serve` tells the person running it.
@@ -71,6 +73,7 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
     options.build.base_url = Some(url.clone());
 
     let report = Arc::new(report);
+    let allowed_hosts: Arc<[String]> = Arc::from(std::mem::take(&mut options.allowed_hosts));
     let mut memory = Memory::default();
     let (first, outcome) = build(&options, &Snapshot::default(), &mut memory);
     outcome.report(&*report, &[]);
@@ -115,7 +118,7 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
     }
 
     report(Report::Serving { url: &url });
-    let app = http::router(http::Shared { site: site_rx, notices });
+    let app = http::router(http::Shared { site: site_rx, notices, allowed_hosts });
     runtime
         .block_on(async {
             axum::serve(listener, app)

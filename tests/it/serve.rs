@@ -528,3 +528,23 @@ fn static_files_are_read_again_only_when_their_size_or_time_changes() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn only_hosts_the_preview_was_started_for_are_answered() {
+    // A page of another site whose name was made to resolve to 127.0.0.1 (DNS rebinding)
+    // sends its own name as Host: it must not read the preview, drafts and all.
+    let site = serve_site();
+    let server = Server::start(&site, &["--allow-host", "preview.example"]);
+    let with_host =
+        |host: &str| request(server.port, &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+    let refused = with_host("evil.example");
+    assert_eq!(refused.status, 403, "{}", refused.head);
+    assert!(refused.body.contains("--allow-host"), "{}", refused.body);
+    assert_eq!(with_host(&format!("evil.example:{}", server.port)).status, 403);
+    for host in ["localhost", "127.0.0.1", "[::1]", "preview.example"] {
+        assert_eq!(with_host(&format!("{host}:{}", server.port)).status, 200, "{host}");
+    }
+    let events =
+        request(server.port, "GET /__regionprofil/events HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+    assert_eq!(events.status, 403);
+}
