@@ -127,9 +127,21 @@ pub fn read(bytes: &[u8], name: &str, file: &str, options: &DataOptions) -> Resu
         }
         dims.push(Categories { id: id.clone(), label: dimension.label.clone().unwrap_or_else(|| id.clone()), items });
     }
-    let total: usize = dataset.size.iter().product();
-    let values = flat_values(&dataset.value, total).map_err(|e| Diagnostic::error(e).at(at_file()))?;
-    let status = flat_status(dataset.status.as_ref(), total).map_err(|e| Diagnostic::error(e).at(at_file()))?;
+    if dims.is_empty() {
+        return Err(Diagnostic::error("the dataset has no dimensions").at(at_file()));
+    }
+    // A few bytes can declare billions of cells: refuse before anything is allocated.
+    let total = dataset.size.iter().try_fold(1usize, |n, size| n.checked_mul(*size)).filter(|n| *n <= MAX_CELLS);
+    let Some(total) = total else {
+        let sizes = dataset.size.iter().map(usize::to_string).collect::<Vec<_>>().join(" × ");
+        return Err(Diagnostic::error(format!(
+            "the dataset declares {sizes} cells, more than the 1,000,000 a table may hold"
+        ))
+        .at(at_file())
+        .hint("ask for fewer categories (a narrower query), or `filter` the dimensions you do not show"));
+    };
+    let values = Cells::of_values(&dataset.value, total).map_err(|e| Diagnostic::error(e).at(at_file()))?;
+    let status = Cells::of_status(dataset.status.as_ref(), total).map_err(|e| Diagnostic::error(e).at(at_file()))?;
 
     // Which dimension makes the columns, which are fixed by `filter`, which make rows.
     let column_dim = match &options.columns {
@@ -178,9 +190,9 @@ pub fn read(bytes: &[u8], name: &str, file: &str, options: &DataOptions) -> Resu
             .map(|c| {
                 coords[column_dim] = c;
                 let flat: usize = coords.iter().zip(&strides).map(|(i, s)| i * s).sum();
-                match &values[flat] {
-                    Some(n) => Cell::Number(*n),
-                    None => Cell::Missing(status[flat].clone().unwrap_or_else(|| "..".into())),
+                match values.get(flat).and_then(|v| v.as_ref()).and_then(serde_json::Value::as_f64) {
+                    Some(n) => Cell::Number(n),
+                    None => Cell::Missing(status.get(flat).cloned().unwrap_or_else(|| "..".into())),
                 }
             })
             .collect();
@@ -233,41 +245,64 @@ fn categories(dimension: &Dimension) -> Result<Vec<(String, String)>, String> {
         .collect())
 }
 
-fn flat_values(values: &Values, total: usize) -> Result<Vec<Option<f64>>, String> {
-    let number = |v: &Option<serde_json::Value>| v.as_ref().and_then(serde_json::Value::as_f64);
-    match values {
-        Values::Dense(list) if list.len() == total => Ok(list.iter().map(number).collect()),
-        Values::Dense(list) => Err(format!("`value` has {} numbers but the dimensions make {total}", list.len())),
-        Values::Sparse(map) => {
-            let mut out = vec![None; total];
-            for (key, v) in map {
-                let i: usize =
-                    key.parse().map_err(|_| format!("`value` has the key `{key}`, which is not a position"))?;
-                *out.get_mut(i)
-                    .ok_or_else(|| format!("`value` has the position {i}, past the last ({})", total - 1))? = number(v);
+/// The most cells a JSON-stat dataset may declare (documented in docs/site-format.md).
+pub const MAX_CELLS: usize = 1_000_000;
+
+/// A dataset's values or statuses by flat position, as the file holds them: a dense list,
+/// one value for all, or a sparse map, which stays sparse.
+enum Cells<'a, T> {
+    Dense(&'a [T]),
+    All(&'a T),
+    Sparse(BTreeMap<usize, &'a T>),
+    None,
+}
+
+impl<'a, T> Cells<'a, T> {
+    fn get(&self, flat: usize) -> Option<&'a T> {
+        match self {
+            Cells::Dense(list) => list.get(flat),
+            Cells::All(one) => Some(*one),
+            Cells::Sparse(map) => map.get(&flat).copied(),
+            Cells::None => None,
+        }
+    }
+
+    /// A sparse map's positions, each checked to lie within `total`.
+    fn sparse(map: &'a BTreeMap<String, T>, total: usize, what: &str) -> Result<Cells<'a, T>, String> {
+        let mut out = BTreeMap::new();
+        for (key, v) in map {
+            let i: usize = key.parse().map_err(|_| format!("`{what}` has the key `{key}`, which is not a position"))?;
+            if i >= total {
+                return Err(format!("`{what}` has the position {i}, past the last ({})", total.saturating_sub(1)));
             }
-            Ok(out)
+            out.insert(i, v);
+        }
+        Ok(Cells::Sparse(out))
+    }
+}
+
+impl<'a> Cells<'a, Option<serde_json::Value>> {
+    fn of_values(values: &'a Values, total: usize) -> Result<Self, String> {
+        match values {
+            Values::Dense(list) if list.len() == total => Ok(Cells::Dense(list)),
+            Values::Dense(list) => Err(format!("`value` has {} numbers but the dimensions make {total}", list.len())),
+            Values::Sparse(map) => Cells::sparse(map, total, "value"),
         }
     }
 }
 
-fn flat_status(status: Option<&Status>, total: usize) -> Result<Vec<Option<String>>, String> {
-    match status {
-        None => Ok(vec![None; total]),
-        Some(Status::All(s)) => Ok(vec![Some(s.clone()); total]),
-        Some(Status::Dense(list)) if list.len() == total => Ok(list.clone()),
-        Some(Status::Dense(list)) => {
-            Err(format!("`status` has {} entries but the dimensions make {total}", list.len()))
-        }
-        Some(Status::Sparse(map)) => {
-            let mut out = vec![None; total];
-            for (key, s) in map {
-                let i: usize =
-                    key.parse().map_err(|_| format!("`status` has the key `{key}`, which is not a position"))?;
-                *out.get_mut(i).ok_or_else(|| format!("`status` has the position {i}, past the last"))? =
-                    Some(s.clone());
+impl<'a> Cells<'a, String> {
+    fn of_status(status: Option<&'a Status>, total: usize) -> Result<Self, String> {
+        match status {
+            None => Ok(Cells::None),
+            Some(Status::All(s)) => Ok(Cells::All(s)),
+            Some(Status::Dense(list)) if list.len() == total => {
+                Ok(Cells::Sparse(list.iter().enumerate().filter_map(|(i, s)| s.as_ref().map(|s| (i, s))).collect()))
             }
-            Ok(out)
+            Some(Status::Dense(list)) => {
+                Err(format!("`status` has {} entries but the dimensions make {total}", list.len()))
+            }
+            Some(Status::Sparse(map)) => Cells::sparse(map, total, "status"),
         }
     }
 }

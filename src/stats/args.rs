@@ -102,6 +102,17 @@ impl<'a> Args<'a> {
         Ok((t, r, c))
     }
 
+    /// A mistake when `rows` × `cols` is more than a shortcode shows (`most`): a data file
+    /// is not trusted, and a million-row table must not become a page nobody can load.
+    pub(crate) fn fits(&self, rows: usize, cols: usize, most: usize, shows: &str) -> Result<(), Diagnostic> {
+        if rows.saturating_mul(cols) <= most {
+            return Ok(());
+        }
+        Err(self
+            .error("table", format!("{rows} rows × {cols} columns is more than {shows} shows ({most} values at most)"))
+            .hint("choose what to show with rows=[…] and cols=[…]"))
+    }
+
     /// The rows and columns a call asks for (all when it does not say), in its order.
     pub(crate) fn selection(
         &self,

@@ -64,6 +64,9 @@ impl Data {
     }
 }
 
+/// The most values a `chart` draws (docs/site-format.md).
+pub const MAX_CHART_VALUES: usize = 2_000;
+
 pub fn chart(site: &CallSite, cx: &StatsContext) -> Result<String, Diagnostic> {
     let args = Args::new(site, &["table", "kind", "rows", "cols", "title", "caption", "unit", "decimals"])?;
     let table = cx.data.table(&args.required("table")?).map_err(|e| args.at("table", e))?;
@@ -80,6 +83,7 @@ pub fn chart(site: &CallSite, cx: &StatsContext) -> Result<String, Diagnostic> {
     let last_column = table.columns.len().checked_sub(1).map(|c| vec![c]);
     let default_columns = if kind == Kind::Line { None } else { last_column };
     let (rows, cols) = args.selection(table, default_columns)?;
+    args.fits(rows.len(), cols.len(), MAX_CHART_VALUES, "a chart")?;
     let data = collect(table, &rows, &cols, kind, cx.lang_key);
     if data.numbers().next().is_none() {
         return Err(args.error("table", "these rows and columns hold no numbers to draw"));

@@ -51,10 +51,14 @@ pub(crate) fn change(site: &CallSite, cx: &StatsContext) -> Result<String, Diagn
     cite_if_asked(html, table, &args, cx)
 }
 
+/// The most values a `table` shows (docs/site-format.md).
+pub const MAX_TABLE_VALUES: usize = 20_000;
+
 pub(crate) fn table(site: &CallSite, cx: &StatsContext) -> Result<String, Diagnostic> {
     let args = Args::new(site, &["table", "rows", "cols", "caption", "decimals"])?;
     let t = cx.data.table(&args.required("table")?).map_err(|e| args.at("table", e))?;
     let (rows, cols) = args.selection(t, None)?;
+    args.fits(rows.len(), cols.len(), MAX_TABLE_VALUES, "a table")?;
     let caption = args.string("caption")?.or_else(|| t.title.clone());
     let decimals = args.decimals("decimals")?.or(t.provenance.decimals);
     // A wide table scrolls inside its box; keyboard users can reach it to scroll.

@@ -190,6 +190,23 @@ fn pages_from_a_hundred_thousand_rows_build() {
 }
 
 #[test]
+fn a_table_or_chart_of_a_million_rows_is_an_error_not_a_huge_page() {
+    // Loading a big data file is fine; printing all of it into a page is not.
+    let mut csv = String::from("Sted;Tall\n");
+    for i in 0..1_000_000 {
+        csv.push_str(&format!("Sted {i};{i}\n"));
+    }
+    for call in ["{{ table(table=\"stor\") }}", "{{ chart(table=\"stor\", title=\"Alt\") }}"] {
+        let breakage = |site: &Site| {
+            site.write("data/stor.csv", &csv);
+            site.write("content/stor.md", &page(call));
+        };
+        check(call, breakage, error(&["content/stor.md", "1000000 rows × 1 columns is more than"]))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+#[test]
 fn file_names_that_are_not_utf8_are_named_in_the_error() {
     use std::os::unix::ffi::OsStrExt;
     let breakage = |site: &Site| {
