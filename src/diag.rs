@@ -106,6 +106,23 @@ impl Diagnostic {
         self
     }
 
+    /// Runs `work`; a panic in it (a bug, never the author's mistake) becomes an error about
+    /// `what`, so one bad page cannot take the whole build or `serve` down.
+    pub fn catch<T>(
+        what: impl FnOnce() -> String,
+        work: impl FnOnce() -> Result<T, Diagnostic>,
+    ) -> Result<T, Diagnostic> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+            let reason = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no reason given".into());
+            Err(Diagnostic::error(format!("regionprofil failed while {}: {reason}", what()))
+                .hint("this is a bug in regionprofil; please report it with the file that caused it"))
+        })
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -62,6 +62,9 @@ impl Call {
     }
 }
 
+/// How deep lists may nest in an argument (`[["a"]]` is 2).
+const MAX_LIST_DEPTH: usize = 8;
+
 /// A mistake in a call, at a byte span of the text being searched; [`find`] gives it its
 /// place in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -276,7 +279,7 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            let value = self.value()?;
+            let value = self.value(0)?;
             if args.iter().any(|a| a.name == name) {
                 return Err(self.error(format!("the argument `{name}` is given twice"), arg_start..self.pos, None));
             }
@@ -309,10 +312,17 @@ impl<'a> Parser<'a> {
             + rest.find(|c: char| c.is_whitespace() || ",)}".contains(c)).unwrap_or(rest.len()).max(1).min(rest.len())
     }
 
-    fn value(&mut self) -> Result<ArgValue, ParseError> {
+    /// A value; `depth` is how many lists it is inside, bounded so that `[[[[…` cannot
+    /// overflow the stack.
+    fn value(&mut self, depth: usize) -> Result<ArgValue, ParseError> {
         let start = self.pos;
         match self.peek() {
             Some(q @ ('"' | '\'')) => self.string(q).map(ArgValue::Str),
+            Some('[') if depth >= MAX_LIST_DEPTH => Err(self.error(
+                format!("lists in an argument nest at most {MAX_LIST_DEPTH} deep"),
+                start..start + 1,
+                None,
+            )),
             Some('[') => {
                 self.pos += 1;
                 let mut items = Vec::new();
@@ -322,7 +332,7 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         return Ok(ArgValue::List(items));
                     }
-                    items.push(self.value()?);
+                    items.push(self.value(depth + 1)?);
                     self.skip_ws();
                     if self.at(',') {
                         self.pos += 1;
@@ -459,6 +469,10 @@ mod tests {
 
         let (_, errors) = find_spans("{{ stat(a=\"open) }}", &[]);
         assert_eq!(errors[0].message, "this string is never closed");
+
+        let deep = format!("{{{{ x(a={}) }}}}", "[".repeat(10_000));
+        let (_, errors) = find_spans(&deep, &[]);
+        assert!(errors[0].message.contains("nest at most 8 deep"), "{:?}", errors[0]);
 
         let (_, errors) = find_spans("text {% end %}", &[]);
         assert!(errors[0].message.contains("without a shortcode"));

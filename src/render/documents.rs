@@ -39,7 +39,11 @@ pub fn render_all(
                 || inputs(doc, tree),
                 |trace| {
                     let host = DocHost { world, tera, templates, trace };
-                    let (rendered, warnings) = render_one(doc, tree, &host);
+                    let what = || format!("rendering the Markdown of {}", site.path_of(&doc.rel));
+                    let (rendered, warnings) = match Diagnostic::catch(what, || Ok(render_one(doc, tree, &host))) {
+                        Ok(result) => result,
+                        Err(d) => (Rendered::default(), vec![d]),
+                    };
                     let failed = warnings.iter().any(Diagnostic::is_error);
                     let result = Arc::new(MarkdownResult::new(site, rendered, warnings));
                     if failed { Err(result) } else { Ok(result) }

@@ -115,7 +115,10 @@ pub fn render(
     let renderer = PageRenderer { world: &world, tera: &tera, templates: &templates, tree, recall: memo.files(&world) };
     timings.lap("document values");
     let plan = plan::plan(&site, &templates, has_code, &unrenderable);
-    let results: Vec<Result<Got<OutputFile>, Diagnostic>> = plan.par_iter().map(|job| renderer.render(job)).collect();
+    let results: Vec<Result<Got<OutputFile>, Diagnostic>> = plan
+        .par_iter()
+        .map(|job| Diagnostic::catch(|| format!("making {}", job.describe(&site)), || renderer.render(job)))
+        .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut entries = Vec::new();
     let mut files_rendered = 0;
@@ -133,6 +136,7 @@ pub fn render(
         }
     }
     memo.keep_files(&world, entries, files_rendered);
+    diags.extend(files.iter().flat_map(|f| f.warnings.iter().cloned()));
     diags.extend(merge_repeated(failures));
     timings.lap("templates");
     let copies = output::copies(&site, tree);

@@ -18,6 +18,8 @@ pub struct OutputFile {
     pub rel: String,
     pub bytes: Arc<[u8]>,
     pub origin: Origin,
+    /// What making it noticed (a page too deeply nested to minify).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A file copied as it is.

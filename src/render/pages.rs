@@ -145,12 +145,25 @@ impl PageRenderer<'_> {
         } else {
             text
         };
-        let bytes = if site.config.minify && rel.ends_with(".html") {
-            minify::minify(text.as_bytes())
-        } else {
-            text.into_bytes()
+        let mut warnings = Vec::new();
+        let minified = (site.config.minify && rel.ends_with(".html")).then(|| minify::minify(text.as_bytes()));
+        let bytes = match minified {
+            Some(Some(bytes)) => bytes,
+            Some(None) => {
+                let d = Diagnostic::warning(format!(
+                    "{rel} nests elements more than {} deep, so it is written unminified",
+                    minify::MAX_DEPTH
+                ))
+                .hint("nesting this deep is a mistake in raw HTML, or in Markdown's `>` or list markers");
+                warnings.push(match origin.file() {
+                    Some(file) => d.at(crate::diag::Location::file(file)),
+                    None => d,
+                });
+                text.into_bytes()
+            }
+            None => text.into_bytes(),
         };
-        OutputFile { rel, bytes: Arc::from(bytes), origin }
+        OutputFile { rel, bytes: Arc::from(bytes), origin, warnings }
     }
 
     /// A static host serves a 404 page at whatever URL was missed, so its links must not

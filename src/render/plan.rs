@@ -40,6 +40,28 @@ pub enum Job {
     LanguageChooser,
 }
 
+impl Job {
+    /// What the job makes, for a message.
+    pub fn describe(&self, site: &Site) -> String {
+        match self {
+            Job::Doc { doc, pager } => format!("the page {} (pager {pager})", site.path_of(&site.doc(*doc).rel)),
+            Job::FirstPagerRedirect(rel) => format!("the redirect of {}page/1/", site.path_of(rel)),
+            Job::TaxonomyList(i) => format!("the page {}", site.path_of(&site.taxonomies[*i].rel)),
+            Job::Term { taxonomy, term, .. } => {
+                format!("the page {}", site.path_of(&site.taxonomies[*taxonomy].terms[*term].rel))
+            }
+            Job::NotFound(_) => "a 404 page".into(),
+            Job::Alias(i) => format!("the alias {}", site.path_of(&site.aliases[*i].rel)),
+            Job::Feed(_) => "an Atom feed".into(),
+            Job::Sitemap { .. } => "the sitemap".into(),
+            Job::Robots => "robots.txt".into(),
+            Job::Redirects { .. } => "_redirects".into(),
+            Job::HighlightCss => "the highlight stylesheet".into(),
+            Job::LanguageChooser => "the language chooser".into(),
+        }
+    }
+}
+
 /// The listings that have more than one pager (their first pager also answers at
 /// `page/1/`, by redirect).
 pub fn paged_listings(site: &Site, with_terms: bool) -> Vec<String> {

@@ -181,15 +181,23 @@ fn build(options: &ServeOptions, previous: &Snapshot, memory: &mut Memory) -> (S
     if options.follow_clock {
         build.now = Timestamp::now();
     }
-    let result = crate::pipeline::generate_with(&build, Some(memory)).and_then(|(mut generated, warnings)| {
-        let (files, copied) = snapshot::files_of(&generated.output, previous)?;
-        generated.timings.lap("static files");
-        if let Some(out) = &options.output {
-            crate::output::write::write(out, &build.root, &generated.output)?;
-            generated.timings.lap("write");
-        }
-        let pages = generated.summary.languages.iter().map(|(_, pages, sections)| pages + sections).sum();
-        Ok((files, copied, pages, generated.timings, warnings))
+    let attempt = |memory: &mut Memory| {
+        crate::pipeline::generate_with(&build, Some(memory)).and_then(|(mut generated, warnings)| {
+            let (files, copied) = snapshot::files_of(&generated.output, previous)?;
+            generated.timings.lap("static files");
+            if let Some(out) = &options.output {
+                crate::output::write::write(out, &build.root, &generated.output)?;
+                generated.timings.lap("write");
+            }
+            let pages = generated.summary.languages.iter().map(|(_, pages, sections)| pages + sections).sum();
+            Ok((files, copied, pages, generated.timings, warnings))
+        })
+    };
+    // A bug that panics must not stop the preview: it is an error like any other, and the
+    // next build starts from nothing, as what it remembered may be half made.
+    let result = Diagnostic::catch(|| "building the site".into(), || Ok(attempt(memory))).unwrap_or_else(|d| {
+        *memory = Memory::default();
+        Err(d.into())
     });
     match result {
         Ok((files, copied, pages, mut timings, warnings)) => {

@@ -167,6 +167,46 @@ fn deeply_nested_quotes_and_lists_build() {
 }
 
 #[test]
+fn nesting_too_deep_to_minify_is_written_unminified_with_a_warning() {
+    // minify-html's parser recurses once per level; these overflowed the stack and aborted
+    // the build (the test above builds without minifying).
+    let pages = [
+        ("div", format!("{}x{}", "<div>".repeat(3000), "</div>".repeat(3000))),
+        ("span", format!("{}x{}", "<span>".repeat(3000), "</span>".repeat(3000))),
+        ("sitat", format!("{} x", ">".repeat(5000))),
+        ("liste", (0..3000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect()),
+        ("stjerner", format!("{}ord{}", "*".repeat(50_000), "*".repeat(50_000))),
+    ];
+    let site = Site::named("sites", "serve");
+    let config = fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    site.write("site.yaml", &format!("{config}minify: true\n"));
+    for (name, body) in &pages {
+        site.write(&format!("content/{name}.md"), &page(body));
+    }
+    let run = build(&site);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    for (name, _) in &pages {
+        let warning = format!("{name}/index.html nests elements more than 1000 deep, so it is written unminified");
+        assert!(run.stderr.contains(&warning), "{name}: {}", run.stderr);
+        assert!(site.public().join(name).join("index.html").is_file(), "{name}");
+    }
+    // The other pages are minified as usual.
+    let home = fs::read_to_string(site.public().join("index.html")).expect("home");
+    assert!(!home.contains("\n  "), "{home}");
+}
+
+#[test]
+fn a_shortcode_argument_of_ten_thousand_brackets_is_an_error() {
+    let call = format!("{{{{ stat(table={}) }}}}", "[".repeat(10_000));
+    check(
+        "[ x 10,000",
+        |site| site.write("content/side.md", &page(&call)),
+        error(&["content/side.md", "nest at most 8 deep"]),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
 fn a_hundred_thousand_headings_build() {
     let body: String = (0..100_000).map(|i| format!("## Overskrift {}\n\n", i % 7)).collect();
     check("100,000 headings", |site| site.write("content/side.md", &page(&body)), builds())
