@@ -5,6 +5,7 @@
 //! the whole file, so line numbers match what the author sees in their editor (front matter
 //! included).
 
+use std::cell::Cell;
 use std::fmt;
 use std::ops::Range;
 
@@ -33,27 +34,62 @@ pub struct Location {
 }
 
 impl Location {
-    /// The location of `span` (byte offsets) in `text`, the whole content of `file`.
+    /// The location of `span` (byte offsets) in `text`, the whole content of `file`. To find
+    /// many places in one text, make a [`LineIndex`] once.
     pub fn in_text(file: &str, text: &str, span: Range<usize>) -> Location {
-        let start = floor_char_boundary(text, span.start.min(text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line = text[..line_start].bytes().filter(|&b| b == b'\n').count() + 1;
-        let col = text[line_start..start].chars().count() + 1;
-        let end = floor_char_boundary(text, span.end.clamp(start, line_end));
-        let len = text[start..end].chars().count().max(1);
-        Location {
-            file: file.to_string(),
-            line: line as u32,
-            col: col as u32,
-            len: len as u32,
-            line_text: text[line_start..line_end].trim_end_matches('\r').to_string(),
-        }
+        LineIndex::new(text).locate(file, span)
     }
 
     /// A location that points at a whole file (no line to show).
     pub fn file(file: &str) -> Location {
         Location { file: file.to_string(), line: 1, col: 1, len: 0, line_text: String::new() }
+    }
+}
+
+/// Where each line of a text starts, so that many places in one text are found without
+/// counting from its beginning each time (a page with 50,000 links must not take minutes).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// The byte offset of each line's start.
+    starts: Vec<usize>,
+    /// The last place located, (byte offset, column): columns of a long line are counted
+    /// on from there when places come in order, as they do while a page is rendered.
+    last: Cell<(usize, usize)>,
+}
+
+/// Lines longer than this are not copied into a location to be shown (the position still
+/// is): a 10 MB line must not be copied for each of its mistakes.
+const LONGEST_SHOWN_LINE: usize = 1_000;
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
+        LineIndex { text, starts, last: Cell::new((0, 1)) }
+    }
+
+    /// The location of `span` (byte offsets into the text) in `file`.
+    pub fn locate(&self, file: &str, span: Range<usize>) -> Location {
+        let text = self.text;
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= start);
+        let line_start = self.starts[line - 1];
+        let line_end = self.starts.get(line).map_or(text.len(), |next| next - 1);
+        let (last_offset, last_col) = self.last.get();
+        let col = if (line_start..=start).contains(&last_offset) {
+            last_col + text[last_offset..start].chars().count()
+        } else {
+            text[line_start..start].chars().count() + 1
+        };
+        self.last.set((start, col));
+        let end = floor_char_boundary(text, span.end.clamp(start, line_end));
+        // Only the underline's length: a span runs to the end of its line at most.
+        let len = text[start..end].chars().take(LONGEST_SHOWN_LINE).count().max(1);
+        let line_text = if line_end - line_start > LONGEST_SHOWN_LINE {
+            String::new()
+        } else {
+            text[line_start..line_end].trim_end_matches('\r').to_string()
+        };
+        Location { file: file.to_string(), line: line as u32, col: col as u32, len: len as u32, line_text }
     }
 }
 

@@ -22,6 +22,9 @@ pub fn apply<'s>(
     locate: impl Fn(Range<usize>) -> Location,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Event<'s>> {
+    if !host.has_hooks() {
+        return events;
+    }
     let mut out: Vec<Event<'s>> = Vec::with_capacity(events.len());
     let mut i = 0;
     // How many elements a hook may render came before `i`.

@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::shortcode::Call;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, LineIndex, Location};
 use crate::highlight::Highlighter;
 use crate::ids::{DocId, LangId};
 
@@ -20,6 +20,10 @@ pub trait Host: Sync {
     /// Renders an element through a site's hook template, when the site has one. An error
     /// without a location is put at the element.
     fn hook(&self, hook: &Hook, doc: DocId) -> Option<Result<String, Diagnostic>>;
+    /// Whether any element may go to a hook at all (when not, the pass is skipped).
+    fn has_hooks(&self) -> bool {
+        true
+    }
     fn highlighter(&self) -> &Highlighter;
     /// The path of the base URL (`/region/`), for links from the site root.
     fn base_path(&self) -> &str {
@@ -35,9 +39,10 @@ pub struct CallSite<'a> {
     pub lang: LangId,
     /// How many calls of this shortcode came before in the document, from 1.
     pub nth: usize,
-    /// The file, its whole text, and where the Markdown the call's spans count from starts.
+    /// The file, where its lines start, and where the Markdown the call's spans count from
+    /// starts.
     pub(super) file: &'a str,
-    pub(super) text: &'a str,
+    pub(super) lines: &'a LineIndex<'a>,
     pub(super) offset: usize,
 }
 
@@ -56,7 +61,7 @@ impl CallSite<'_> {
     }
 
     fn location(&self, span: Range<usize>) -> Location {
-        Location::in_text(self.file, self.text, self.offset + span.start..self.offset + span.end)
+        self.lines.locate(self.file, self.offset + span.start..self.offset + span.end)
     }
 }
 

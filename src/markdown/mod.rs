@@ -26,7 +26,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, LineIndex, Location};
 use crate::ids::{DocId, LangId};
 use crate::slug::slugify;
 pub use events::options;
@@ -113,6 +113,8 @@ struct Renderer<'a> {
     /// `overskrift-1` and `overskrift-2` are taken too. Keeps many equal headings linear.
     next_suffix: BTreeMap<String, usize>,
     diags: Vec<Diagnostic>,
+    /// Where the lines of the file start, to locate links and mistakes in it.
+    lines: LineIndex<'a>,
 }
 
 impl<'a> Renderer<'a> {
@@ -125,11 +127,12 @@ impl<'a> Renderer<'a> {
             nth: BTreeMap::new(),
             next_suffix: BTreeMap::new(),
             diags: Vec::new(),
+            lines: LineIndex::new(input.text),
         }
     }
 
     fn location(&self, range: Range<usize>) -> Location {
-        Location::in_text(self.input.file, self.input.text, range)
+        self.lines.locate(self.input.file, range)
     }
 
     /// Renders `range` of the file; `top` is the document itself (not a shortcode body).
@@ -159,9 +162,8 @@ impl<'a> Renderer<'a> {
         let (events, starts) = self.events(&source, depth, &pieces);
         let events = placeholders::replace_placeholders(events, &outputs);
         let (host, doc) = (self.host, self.input.doc);
-        let (file, text) = (self.input.file, self.input.text);
-        let locate = |range| Location::in_text(file, text, range);
-        let events = hooks::apply(events, &starts, host, doc, locate, &mut self.diags);
+        let (file, lines) = (self.input.file, &self.lines);
+        let events = hooks::apply(events, &starts, host, doc, |range| lines.locate(file, range), &mut self.diags);
         let summary = if top {
             events
                 .iter()
@@ -181,8 +183,9 @@ impl<'a> Renderer<'a> {
         depth: usize,
         pieces: &[(usize, usize)],
     ) -> (Vec<Event<'s>>, Vec<Range<usize>>) {
+        // `pieces` are in order: the last that starts at or before `pos` holds it.
         let file_offset = |pos: usize| -> usize {
-            match pieces.iter().rev().find(|(start, _)| *start <= pos) {
+            match pieces.partition_point(|(start, _)| *start <= pos).checked_sub(1).map(|i| pieces[i]) {
                 Some((start, file_start)) => file_start + (pos - start),
                 None => pos,
             }
@@ -216,8 +219,8 @@ impl<'a> Renderer<'a> {
             None => None,
         };
         let nth = *self.nth.entry(call.name.clone()).and_modify(|n| *n += 1).or_insert(1);
-        let (file, text) = (self.input.file, self.input.text);
-        let site = CallSite { call, doc: self.input.doc, lang: self.input.lang, nth, file, text, offset };
+        let (file, lines) = (self.input.file, &self.lines);
+        let site = CallSite { call, doc: self.input.doc, lang: self.input.lang, nth, file, lines, offset };
         match self.host.shortcode(&site, body_html.as_deref()) {
             Ok(html) => html,
             Err(d) => {

@@ -10,6 +10,7 @@
 //! Arguments are `name=value` with strings (`"…"` or `'…'`), numbers, booleans and lists.
 //! Every call and argument keeps its byte span, so errors point at the right column.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -91,10 +92,12 @@ pub fn find(
 fn find_spans(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
     let mut calls = Vec::new();
     let mut errors = Vec::new();
+    // Where each body call ends, found for all of them in one pass when the first is met.
+    let mut ends: Option<HashMap<usize, (usize, usize)>> = None;
     let mut at = 0;
-    while let Some(offset) = text[at..].find('{') {
+    while let Some(offset) = memchr::memchr(b'{', &text.as_bytes()[at..]) {
         let start = at + offset;
-        if let Some(range) = code.iter().find(|r| r.contains(&start)) {
+        if let Some(range) = in_code(code, start) {
             at = range.end.max(start + 1);
             continue;
         }
@@ -126,7 +129,7 @@ fn find_spans(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>)
             Ok(args) => {
                 let head_end = p.pos;
                 if block {
-                    match find_end(text, head_end, code) {
+                    match ends.get_or_insert_with(|| body_ends(text, code)).get(&start).copied() {
                         Some((body_end, end_end)) => {
                             calls.push(Call {
                                 name: name.to_string(),
@@ -169,8 +172,8 @@ fn find_spans(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>)
                 // Skip the body of a broken body shortcode too, so its `{% end %}` is not
                 // reported again as a stray.
                 at = e.span.end.max(start + 2);
-                if block && let Some((_, end)) = find_end(text, at, code) {
-                    at = end;
+                if block && let Some((_, end)) = ends.get_or_insert_with(|| body_ends(text, code)).get(&start) {
+                    at = at.max(*end);
                 }
                 errors.push(e);
             }
@@ -181,12 +184,16 @@ fn find_spans(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>)
 
 /// The `{% end %}` that closes a body opened before `from`, skipping nested bodies and code:
 /// (where the body ends, where the `{% end %}` ends).
-fn find_end(text: &str, from: usize, code: &[Range<usize>]) -> Option<(usize, usize)> {
-    let mut depth = 0usize;
-    let mut at = from;
-    while let Some(offset) = text[at..].find("{%") {
+/// For the `{%` of each body call, where its `{% end %}` starts and ends: every call's end
+/// found in one pass, matched as brackets are (the innermost open call first), so a page of
+/// calls never closed costs one pass, not one per call.
+fn body_ends(text: &str, code: &[Range<usize>]) -> HashMap<usize, (usize, usize)> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut ends = HashMap::new();
+    let mut at = 0;
+    while let Some(offset) = memchr::memmem::find(&text.as_bytes()[at..], b"{%") {
         let start = at + offset;
-        if let Some(range) = code.iter().find(|r| r.contains(&start)) {
+        if let Some(range) = in_code(code, start) {
             at = range.end.max(start + 1);
             continue;
         }
@@ -194,17 +201,27 @@ fn find_end(text: &str, from: usize, code: &[Range<usize>]) -> Option<(usize, us
         p.skip_ws();
         let name = p.ident();
         p.skip_ws();
-        if name == "end" && p.rest().starts_with("%}") {
-            if depth == 0 {
-                return Some((start, p.pos + 2));
-            }
-            depth -= 1;
-        } else if !name.is_empty() && p.at('(') {
-            depth += 1;
-        }
         at = start + 2;
+        if name == "end" && p.rest().starts_with("%}") {
+            if let Some(opened) = open.pop() {
+                ends.insert(opened, (start, p.pos + 2));
+            }
+        } else if !name.is_empty() && p.at('(') {
+            open.push(start);
+            // What is inside the call's head (its arguments) opens and closes nothing.
+            at = match p.call_rest(true) {
+                Ok(_) => p.pos,
+                Err(e) => e.span.end.max(start + 2),
+            };
+        }
     }
-    None
+    ends
+}
+
+/// The code block or span that holds `pos`, if one does (`code` is in order).
+fn in_code(code: &[Range<usize>], pos: usize) -> Option<&Range<usize>> {
+    let after = code.partition_point(|r| r.start <= pos);
+    after.checked_sub(1).map(|i| &code[i]).filter(|r| r.contains(&pos))
 }
 
 struct Parser<'a> {

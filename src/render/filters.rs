@@ -90,6 +90,10 @@ impl Host for FragmentHost<'_> {
         None
     }
 
+    fn has_hooks(&self) -> bool {
+        false
+    }
+
     fn highlighter(&self) -> &crate::highlight::Highlighter {
         &self.world.highlighter
     }

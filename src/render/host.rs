@@ -113,6 +113,10 @@ impl Host for DocHost<'_> {
         )
     }
 
+    fn has_hooks(&self) -> bool {
+        self.templates.names().any(|name| name.starts_with("markdown/"))
+    }
+
     fn highlighter(&self) -> &Highlighter {
         &self.world.highlighter
     }

@@ -332,3 +332,30 @@ fn a_fifo_in_the_site_is_an_error_not_a_hang() {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+#[test]
+fn long_inputs_take_time_and_memory_in_proportion() {
+    // Each took minutes or gigabytes while some step did the whole page's work again for
+    // every link, call or mistake in it. Linear, each is a second or two at most; the
+    // limits leave room for a slow machine, not for a quadratic step.
+    let cases: [(&str, String); 6] = [
+        ("20,000 `{{ note(` on one line", "{{ note(".repeat(20_000)),
+        (
+            "50,000 links to other sites on one line",
+            (0..50_000).map(|i| format!("[l](https://example.org/{i}) ")).collect(),
+        ),
+        ("100,000 body calls never closed", "{% note() %}\n".repeat(100_000)),
+        ("100,000 `stat` calls", "{{ stat(table=\"folk\", row=\"Øyer\", col=\"Folketall\") }}\n\n".repeat(100_000)),
+        ("5,000 mistakes on one line", "{{ stat(x=]) }} ".repeat(5_000)),
+        ("a 20 MB page", "Et avsnitt med en [lenke](https://example.org/) i.\n\n".repeat(20 * 1024 * 1024 / 52)),
+    ];
+    for (name, body) in cases {
+        let site = Site::named("sites", "serve");
+        site.write("content/side.md", &page(&body));
+        let run = build(&site);
+        assert!(matches!(run.code, Some(0 | 1)) && !run.stderr.contains("panicked"), "{name}: {}", run.stderr);
+        eprintln!("{name}: status {:?} in {:.2} s, {} MB", run.code, run.took.as_secs_f64(), run.peak_kb / 1024);
+        assert!(run.took < Duration::from_secs(20), "{name} took {:?}", run.took);
+        assert!(run.peak_kb < 1536 * 1024, "{name} used {} MB", run.peak_kb / 1024);
+    }
+}
