@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::dates::Moment;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::yaml::{self, YamlSource};
+use jiff::tz::TimeZone;
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -41,6 +42,8 @@ struct RawConfig {
     feeds: bool,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
+    #[serde(default = "default_time_zone")]
+    time_zone: String,
     #[serde(default)]
     data: BTreeMap<String, DataOptions>,
     #[serde(default)]
@@ -49,6 +52,9 @@ struct RawConfig {
 
 fn default_language() -> String {
     "nb".into()
+}
+fn default_time_zone() -> String {
+    crate::dates::DEFAULT_TIME_ZONE.into()
 }
 fn default_paginate() -> usize {
     20
@@ -233,6 +239,9 @@ pub struct Config {
     pub paginate: usize,
     pub feeds: bool,
     pub feed_limit: usize,
+    /// The site's days are this zone's days (`time_zone`, an IANA name).
+    pub time_zone: TimeZone,
+    pub time_zone_name: String,
     pub data: BTreeMap<String, DataOptions>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The text of site.yaml, to point at keys in later messages.
@@ -328,6 +337,11 @@ fn validate(raw: RawConfig, text: &str, overrides: &Overrides) -> Result<Config,
         );
     }
 
+    let time_zone = crate::dates::time_zone(&raw.time_zone).unwrap_or_else(|d| {
+        diags.push(d.at(at(&["time_zone"])));
+        TimeZone::UTC
+    });
+
     if diags.has_errors() {
         return Err(diags);
     }
@@ -345,6 +359,8 @@ fn validate(raw: RawConfig, text: &str, overrides: &Overrides) -> Result<Config,
         paginate: raw.paginate,
         feeds: raw.feeds,
         feed_limit: raw.feed_limit,
+        time_zone,
+        time_zone_name: raw.time_zone,
         data: raw.data,
         extra: raw.extra,
         text: text.to_string(),

@@ -1,55 +1,99 @@
-//! Dates as authors write them: `YYYY-MM-DD` or RFC 3339.
+//! Dates as authors write them: `YYYY-MM-DD` or RFC 3339, and the site's time zone.
 //!
-//! A [`Moment`] keeps the text the author wrote (templates see it as written) and the
-//! instant it stands for. A plain date means the start of that day in UTC.
+//! A [`Moment`] keeps the text the author wrote (templates see it as written) and what it
+//! stands for: a plain date is a day in the site's time zone (`time_zone`, default
+//! `Europe/Oslo`), which starts at its midnight there ([`Moment::start`]) and, as a
+//! deadline, lasts until the next ([`Moment::end`]); an RFC 3339 time is that instant.
+//! Time zones come from the IANA database compiled into the program, so every machine
+//! gives the same answer, with or without a system time zone database.
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::tz::{TimeZone, TimeZoneDatabase};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, suggest};
 
 pub const DATE_HINT: &str = "write dates as YYYY-MM-DD (2026-11-26) or RFC 3339 (2026-11-26T09:00:00+01:00)";
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The site's time zone when `site.yaml` names none.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/Oslo";
+
+/// The IANA time zone database compiled into the program (not the system's, which differs
+/// from machine to machine, or is missing).
+static ZONES: LazyLock<TimeZoneDatabase> = LazyLock::new(TimeZoneDatabase::bundled);
+
+/// The time zone an IANA name names; an unknown name is an error with the nearest one.
+pub fn time_zone(name: &str) -> Result<TimeZone, Diagnostic> {
+    ZONES.get(name).map_err(|_| {
+        let names: Vec<String> = ZONES.available().map(|n| n.as_str().to_string()).collect();
+        Diagnostic::error(format!("`{name}` is not a time zone")).hint(
+            suggest(name, names.iter().map(String::as_str))
+                .unwrap_or_else(|| "use an IANA time zone name like Europe/Oslo".to_string()),
+        )
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Moment {
-    instant: Timestamp,
     text: String,
-    date_only: bool,
+    when: When,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum When {
+    /// A plain date: a day in the site's time zone.
+    Day(Date),
+    /// An RFC 3339 time.
+    At(Timestamp),
 }
 
 impl Moment {
-    pub fn instant(&self) -> Timestamp {
-        self.instant
-    }
-
     pub fn as_str(&self) -> &str {
         &self.text
     }
 
-    /// The calendar date the author meant (in the offset they wrote, UTC for plain dates).
-    pub fn date(&self) -> Date {
-        if self.date_only {
-            return self.instant.to_zoned(jiff::tz::TimeZone::UTC).date();
-        }
-        match jiff::fmt::temporal::Pieces::parse(self.text.as_str()) {
-            Ok(pieces) => pieces.date(),
-            Err(_) => self.instant.to_zoned(jiff::tz::TimeZone::UTC).date(),
+    /// When the moment begins in `zone`: a plain date's first instant there (for a
+    /// publish date, a date to sort by).
+    pub fn start(&self, zone: &TimeZone) -> Timestamp {
+        match self.when {
+            When::Day(date) => start_of(date, zone),
+            When::At(instant) => instant,
         }
     }
 
-    /// RFC 3339 in UTC, for feeds and sitemaps.
-    pub fn rfc3339(&self) -> String {
-        rfc3339(self.instant)
+    /// When the moment has passed in `zone`: a plain date lasts its whole day there, so a
+    /// deadline (an expiry date, a job's `valid_through`) passes at the next midnight.
+    pub fn end(&self, zone: &TimeZone) -> Timestamp {
+        match self.when {
+            When::Day(date) => date.tomorrow().map_or_else(|_| start_of(date, zone), |next| start_of(next, zone)),
+            When::At(instant) => instant,
+        }
+    }
+
+    /// The calendar day the moment falls on in `zone`.
+    pub fn date(&self, zone: &TimeZone) -> Date {
+        match self.when {
+            When::Day(date) => date,
+            When::At(instant) => instant.to_zoned(zone.clone()).date(),
+        }
     }
 }
 
-/// Formats an instant as `2026-11-26T09:00:00Z`.
-pub fn rfc3339(instant: Timestamp) -> String {
-    instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+/// A day's first instant in `zone` (where a clock change skips midnight, when the clock
+/// lands). Only a day past what instants can hold has none: then the end of time.
+fn start_of(date: Date, zone: &TimeZone) -> Timestamp {
+    date.to_zoned(zone.clone()).map_or(Timestamp::MAX, |z| z.timestamp())
+}
+
+/// An instant as RFC 3339 with `zone`'s offset at that instant: `2027-01-16T00:00:00+01:00`
+/// (for feeds, sitemaps, JSON-LD and `schedule`).
+pub fn rfc3339(instant: Timestamp, zone: &TimeZone) -> String {
+    instant.to_zoned(zone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
 /// What serde says a date is, when a value is not one; `yaml` gives this expectation its
@@ -62,14 +106,13 @@ impl FromStr for Moment {
     fn from_str(text: &str) -> Result<Moment, Diagnostic> {
         let trimmed = text.trim();
         let bad = || Diagnostic::error(format!("`{trimmed}` is not {EXPECTING}")).hint(DATE_HINT);
-        if trimmed.len() == 10 {
-            let date = Date::strptime("%Y-%m-%d", trimmed).map_err(|_| bad())?;
-            let instant = date.to_zoned(jiff::tz::TimeZone::UTC).map_err(|_| bad())?.timestamp();
-            return Ok(Moment { instant, text: trimmed.to_string(), date_only: true });
-        }
-        // RFC 3339 requires an offset; a space instead of `T` is allowed by RFC 3339 too.
-        let instant = Timestamp::from_str(trimmed).map_err(|_| bad())?;
-        Ok(Moment { instant, text: trimmed.to_string(), date_only: false })
+        let when = if trimmed.len() == 10 {
+            When::Day(Date::strptime("%Y-%m-%d", trimmed).map_err(|_| bad())?)
+        } else {
+            // RFC 3339 requires an offset; a space instead of `T` is allowed by RFC 3339 too.
+            When::At(Timestamp::from_str(trimmed).map_err(|_| bad())?)
+        };
+        Ok(Moment { text: trimmed.to_string(), when })
     }
 }
 
@@ -98,9 +141,10 @@ impl Serialize for Moment {
 /// "Now" for a build: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
 pub fn resolve_now(flag: Option<&str>, source_date_epoch: Option<&str>) -> Result<Timestamp, Diagnostic> {
     if let Some(text) = flag {
+        // Read before site.yaml is: a plain date is its midnight in UTC.
         return text
             .parse::<Moment>()
-            .map(|m| m.instant())
+            .map(|m| m.start(&TimeZone::UTC))
             .map_err(|d| Diagnostic { message: format!("--now: {}", d.message), ..d });
     }
     if let Some(epoch) = source_date_epoch.filter(|s| !s.trim().is_empty()) {
@@ -117,14 +161,32 @@ pub fn resolve_now(flag: Option<&str>, source_date_epoch: Option<&str>) -> Resul
 mod tests {
     use super::*;
 
+    fn oslo() -> TimeZone {
+        time_zone("Europe/Oslo").expect("a zone")
+    }
+
     #[test]
-    fn plain_dates_and_rfc3339_parse() {
-        let d: Moment = "2026-11-26".parse().expect("date");
-        assert_eq!(d.rfc3339(), "2026-11-26T00:00:00Z");
-        assert_eq!(d.as_str(), "2026-11-26");
-        let t: Moment = "2026-11-26T09:30:00+01:00".parse().expect("datetime");
-        assert_eq!(t.rfc3339(), "2026-11-26T08:30:00Z");
-        assert_eq!(t.date().to_string(), "2026-11-26");
+    fn a_plain_date_is_a_whole_day_in_the_site_s_zone() {
+        let d: Moment = "2027-01-15".parse().expect("date");
+        assert_eq!(d.as_str(), "2027-01-15");
+        assert_eq!(rfc3339(d.start(&oslo()), &oslo()), "2027-01-15T00:00:00+01:00");
+        assert_eq!(rfc3339(d.end(&oslo()), &oslo()), "2027-01-16T00:00:00+01:00");
+        assert_eq!(rfc3339(d.end(&oslo()), &TimeZone::UTC), "2027-01-15T23:00:00+00:00");
+        // Summer time: the day starts at 22:00 UTC the day before.
+        let summer: Moment = "2027-07-01".parse().expect("date");
+        assert_eq!(rfc3339(summer.start(&oslo()), &TimeZone::UTC), "2027-06-30T22:00:00+00:00");
+        // The day the clocks go forward is 23 hours long.
+        let spring: Moment = "2027-03-28".parse().expect("date");
+        assert_eq!((spring.end(&oslo()).as_second() - spring.start(&oslo()).as_second()) / 3600, 23);
+    }
+
+    #[test]
+    fn an_rfc3339_time_is_that_instant_in_any_zone() {
+        let t: Moment = "2026-11-26T23:30:00Z".parse().expect("datetime");
+        assert_eq!(t.start(&oslo()), t.end(&oslo()));
+        assert_eq!(rfc3339(t.start(&oslo()), &oslo()), "2026-11-27T00:30:00+01:00");
+        // Its day is the day in the site's zone.
+        assert_eq!(t.date(&oslo()).to_string(), "2026-11-27");
     }
 
     #[test]
@@ -135,11 +197,18 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_zone_is_an_error_with_the_nearest_name() {
+        let d = time_zone("Europe/Olso").expect_err("misspelt");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `Europe/Oslo`?"));
+    }
+
+    #[test]
     fn now_prefers_flag_then_epoch() {
+        let utc = TimeZone::UTC;
         let flag = resolve_now(Some("2026-01-02"), Some("0")).expect("flag");
-        assert_eq!(rfc3339(flag), "2026-01-02T00:00:00Z");
+        assert_eq!(rfc3339(flag, &utc), "2026-01-02T00:00:00+00:00");
         let epoch = resolve_now(None, Some("86400")).expect("epoch");
-        assert_eq!(rfc3339(epoch), "1970-01-02T00:00:00Z");
+        assert_eq!(rfc3339(epoch, &utc), "1970-01-02T00:00:00+00:00");
         assert!(resolve_now(None, Some("soon")).is_err());
     }
 }

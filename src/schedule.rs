@@ -41,14 +41,15 @@ pub fn changes(
         let FileMeta::Page(meta) = &file.meta else { continue };
         let display = &tree.file(file.source).display;
         let lang = &config.languages[file.lang].key;
-        for (change, moment) in publishing::changes(meta, options.drafts, from, until) {
+        let zone = &config.time_zone;
+        for (change, instant) in publishing::changes(meta, options.drafts, from, until, zone) {
             out.push(Upcoming {
-                at: moment.rfc3339(),
+                at: crate::dates::rfc3339(instant, zone),
                 change,
                 file: display.clone(),
                 title: meta.title.clone(),
                 lang: lang.clone(),
-                instant: moment.instant(),
+                instant,
             });
         }
     }

@@ -4,6 +4,7 @@
 //! A page is left out while it is a draft (unless drafts are asked for), before its
 //! `publish_date`, and from its `expiry_date` or its job's `valid_through` on.
 
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
@@ -28,20 +29,22 @@ impl Unpublished {
     }
 }
 
-/// Whether the page is in a build made at `now`, and if not, why.
-pub fn status(meta: &PageMeta, drafts: bool, now: Timestamp) -> Option<Unpublished> {
+/// Whether the page is in a build made at `now`, and if not, why. Plain dates are days in
+/// `zone`: a page is published from the start of its publish date and expires at the end
+/// of its expiry date (or its job's last day to apply).
+pub fn status(meta: &PageMeta, drafts: bool, now: Timestamp, zone: &TimeZone) -> Option<Unpublished> {
     if meta.draft && !drafts {
         return Some(Unpublished::Draft);
     }
     if let Some(publish) = &meta.publish_date
-        && publish.instant() > now
+        && publish.start(zone) > now
     {
         return Some(Unpublished::Scheduled(publish.clone()));
     }
-    expiries(meta).find(|moment| moment.instant() <= now).map(|moment| Unpublished::Expired(moment.clone()))
+    expiries(meta).find(|moment| moment.end(zone) <= now).map(|moment| Unpublished::Expired(moment.clone()))
 }
 
-/// A moment at which a page enters or leaves the site.
+/// A moment at which a page enters or leaves the site, and when that is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {
@@ -49,7 +52,7 @@ pub enum Change {
     Expire,
 }
 
-/// The moments after `from` (up to and including `until`) at which the page enters or
+/// The instants after `from` (up to and including `until`) at which the page enters or
 /// leaves the site by [`status`]: a date that changes nothing (a publish date after the
 /// page has expired) is not a change.
 pub fn changes<'a>(
@@ -57,17 +60,18 @@ pub fn changes<'a>(
     drafts: bool,
     from: Timestamp,
     until: Option<Timestamp>,
-) -> impl Iterator<Item = (Change, &'a Moment)> + 'a {
-    let is_in = move |at: Timestamp| status(meta, drafts, at).is_none();
-    meta.publish_date.iter().chain(expiries(meta)).filter_map(move |moment| {
-        let at = moment.instant();
+    zone: &'a TimeZone,
+) -> impl Iterator<Item = (Change, Timestamp)> + 'a {
+    let is_in = move |at: Timestamp| status(meta, drafts, at, zone).is_none();
+    let publishes = meta.publish_date.iter().map(|m| m.start(zone));
+    publishes.chain(expiries(meta).map(|m| m.end(zone))).filter_map(move |at| {
         if at <= from || until.is_some_and(|until| at > until) {
             return None;
         }
         let before = at.checked_sub(SignedDuration::from_nanos(1)).unwrap_or(at);
         match (is_in(before), is_in(at)) {
-            (false, true) => Some((Change::Publish, moment)),
-            (true, false) => Some((Change::Expire, moment)),
+            (false, true) => Some((Change::Publish, at)),
+            (true, false) => Some((Change::Expire, at)),
             _ => None,
         }
     })
@@ -87,23 +91,44 @@ mod tests {
     }
 
     fn at(text: &str) -> Timestamp {
-        text.parse::<Moment>().expect("date").instant()
+        text.parse::<Moment>().expect("date").start(&TimeZone::UTC)
+    }
+
+    fn oslo() -> TimeZone {
+        crate::dates::time_zone("Europe/Oslo").expect("zone")
     }
 
     #[test]
     fn a_page_is_in_from_its_publish_date_until_its_expiry_date() {
         let meta = page(Some("2026-12-01"), Some("2027-01-31"));
-        assert!(matches!(status(&meta, false, at("2026-11-30")), Some(Unpublished::Scheduled(_))));
-        assert_eq!(status(&meta, false, at("2026-12-01")), None);
-        assert!(matches!(status(&meta, false, at("2027-01-31")), Some(Unpublished::Expired(_))));
+        let utc = TimeZone::UTC;
+        assert!(matches!(status(&meta, false, at("2026-11-30"), &utc), Some(Unpublished::Scheduled(_))));
+        assert_eq!(status(&meta, false, at("2026-12-01"), &utc), None);
+        // The expiry date itself is the last day shown.
+        assert_eq!(status(&meta, false, at("2027-01-31T23:59:59Z"), &utc), None);
+        assert!(matches!(status(&meta, false, at("2027-02-01"), &utc), Some(Unpublished::Expired(_))));
         let draft = PageMeta { draft: true, ..PageMeta::default() };
-        assert_eq!(status(&draft, false, at("2026-12-01")), Some(Unpublished::Draft));
-        assert_eq!(status(&draft, true, at("2026-12-01")), None);
+        assert_eq!(status(&draft, false, at("2026-12-01"), &utc), Some(Unpublished::Draft));
+        assert_eq!(status(&draft, true, at("2026-12-01"), &utc), None);
+    }
+
+    #[test]
+    fn a_deadline_lasts_to_the_end_of_its_day_in_the_site_s_zone() {
+        // "Søknadsfrist 15. januar 2027": people may apply all of the 15th in Oslo.
+        let job = page(None, Some("2027-01-15"));
+        assert_eq!(status(&job, false, at("2027-01-15T22:59:59Z"), &oslo()), None);
+        assert!(status(&job, false, at("2027-01-15T23:00:00Z"), &oslo()).is_some());
+        // And a campaign starts at midnight in Oslo, an hour before midnight in UTC.
+        let campaign = page(Some("2026-12-01"), None);
+        assert_eq!(status(&campaign, false, at("2026-11-30T23:00:00Z"), &oslo()), None);
+        assert!(status(&campaign, false, at("2026-11-30T22:59:59Z"), &oslo()).is_some());
     }
 
     #[test]
     fn only_dates_that_change_what_is_built_are_changes() {
-        let kinds = |meta: &PageMeta| changes(meta, false, at("2026-11-01"), None).map(|(c, _)| c).collect::<Vec<_>>();
+        let utc = TimeZone::UTC;
+        let kinds =
+            |meta: &PageMeta| changes(meta, false, at("2026-11-01"), None, &utc).map(|(c, _)| c).collect::<Vec<_>>();
         assert_eq!(kinds(&page(Some("2026-12-01"), Some("2027-01-31"))), [Change::Publish, Change::Expire]);
         // Published after it has expired: the page never appears, so nothing changes.
         assert_eq!(kinds(&page(Some("2027-02-01"), Some("2026-12-10"))), []);

@@ -171,7 +171,7 @@ fn apply_provenance(table: &mut Table, options: &DataOptions) {
 }
 
 /// Warnings for tables older than their `max_age_days`.
-pub fn age_warnings(set: &DataSet, now: Timestamp) -> Diagnostics {
+pub fn age_warnings(set: &DataSet, now: Timestamp, zone: &jiff::tz::TimeZone) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for table in set.tables.values() {
         let Some(max) = table.provenance.max_age_days else { continue };
@@ -184,7 +184,7 @@ pub fn age_warnings(set: &DataSet, now: Timestamp) -> Diagnostics {
             );
             continue;
         };
-        let age = now.duration_since(as_of.instant()).as_secs() / 86_400;
+        let age = now.duration_since(as_of.start(zone)).as_secs() / 86_400;
         if age > i64::from(max) {
             diags.push(
                 Diagnostic::warning(format!(

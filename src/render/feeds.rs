@@ -11,17 +11,18 @@ pub fn atom(site: &Site, lang: LangId, docs: &[tera::Value]) -> String {
     let language = &site.config.languages[lang];
     let mut entries: Vec<&Doc> =
         site.pages().filter(|d| d.lang == lang && !d.is_fallback() && d.meta.date.is_some()).collect();
+    let zone = &site.config.time_zone;
     entries.sort_by(|a, b| {
-        let date = |d: &Doc| d.meta.date.as_ref().map(Moment::instant);
+        let date = |d: &Doc| d.meta.date.as_ref().map(|m| m.start(zone));
         date(b).cmp(&date(a)).then_with(|| a.key.cmp(&b.key))
     });
     entries.truncate(site.config.feed_limit);
     let updated = entries
         .iter()
         .filter_map(|d| last_changed(d))
+        .map(|m| m.start(zone))
         .max()
-        .map(Moment::rfc3339)
-        .unwrap_or_else(|| rfc3339(jiff::Timestamp::UNIX_EPOCH));
+        .map_or_else(|| rfc3339(jiff::Timestamp::UNIX_EPOCH, zone), |at| rfc3339(at, zone));
     let home = site.url_of(&site.lang_rel(lang));
     let mut out = String::with_capacity(4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -43,10 +44,10 @@ pub fn atom(site: &Site, lang: LangId, docs: &[tera::Value]) -> String {
         out.push_str("<entry>\n");
         out.push_str(&format!("<title>{}</title>\n", escape(&doc.meta.title)));
         if let Some(date) = &doc.meta.date {
-            out.push_str(&format!("<published>{}</published>\n", date.rfc3339()));
+            out.push_str(&format!("<published>{}</published>\n", rfc3339(date.start(zone), zone)));
         }
         if let Some(changed) = last_changed(doc) {
-            out.push_str(&format!("<updated>{}</updated>\n", changed.rfc3339()));
+            out.push_str(&format!("<updated>{}</updated>\n", rfc3339(changed.start(zone), zone)));
         }
         out.push_str(&format!("<author><name>{}</name></author>\n", escape(&site.config.title)));
         out.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n"));
@@ -107,7 +108,7 @@ pub fn doc_entries(site: &Site) -> Vec<SitemapEntry> {
         .filter(|d| !d.is_fallback())
         .map(|doc| SitemapEntry {
             url: site.url_of(&doc.rel),
-            lastmod: last_changed(doc).map(|m| m.date().to_string()),
+            lastmod: last_changed(doc).map(|m| rfc3339(m.start(&site.config.time_zone), &site.config.time_zone)),
             alternates: site.alternates(doc),
         })
         .collect()

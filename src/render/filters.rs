@@ -35,7 +35,7 @@ pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
             Error::message(format!("date_local: format `{format}` is not one of full, long, medium, short"))
         })?;
         let lang = w.lang_of(&kwargs, state)?;
-        Ok::<_, Error>(w.locales.get(lang).date(moment.date(), style))
+        Ok::<_, Error>(w.locales.get(lang).date(moment.date(&w.site.config.time_zone), style))
     });
     let w = world;
     tera.register_filter("markdown", move |value: &str, kwargs: Kwargs, state: &State| {

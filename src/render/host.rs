@@ -72,6 +72,7 @@ impl Host for DocHost<'_> {
                 lang: site.lang,
                 lang_key: &world.site.config.languages[site.lang].key,
                 nth: site.nth,
+                zone: &world.site.config.time_zone,
             };
             if let Some(result) = stats::render(site, &stats) {
                 return result;

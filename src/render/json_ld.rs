@@ -5,9 +5,11 @@ use serde_json::{Value, json};
 
 use crate::content::Job;
 use crate::content::front_matter::EmploymentType;
+use crate::dates::rfc3339;
 use crate::site::{Doc, Site};
 
 pub fn for_doc(site: &Site, doc: &Doc) -> Option<String> {
+    let zone = &site.config.time_zone;
     let value = if let Some(job) = &doc.meta.job {
         job_posting(site, doc, job)
     } else if let Some(event) = &doc.meta.event {
@@ -15,8 +17,8 @@ pub fn for_doc(site: &Site, doc: &Doc) -> Option<String> {
             "@context": "https://schema.org",
             "@type": "Event",
             "name": doc.meta.title,
-            "startDate": event.start.as_str(),
-            "endDate": event.end.as_str(),
+            "startDate": rfc3339(event.start.start(zone), zone),
+            "endDate": rfc3339(event.end.end(zone), zone),
             "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
             "location": { "@type": "Place", "name": event.location, "address": event.location },
             "url": event.url.clone().unwrap_or_else(|| site.url_of(&doc.rel)),
@@ -64,6 +66,8 @@ pub fn navigation(site: &Site, doc: &Doc) -> String {
 }
 
 fn job_posting(site: &Site, doc: &Doc, job: &Job) -> Value {
+    // The last day to apply lasts to its end in the region: valid until the next midnight.
+    let zone = &site.config.time_zone;
     let mut value = json!({
         "@context": "https://schema.org",
         "@type": "JobPosting",
@@ -75,13 +79,13 @@ fn job_posting(site: &Site, doc: &Doc, job: &Job) -> Value {
             "address": { "@type": "PostalAddress", "addressLocality": job.location, "addressCountry": "NO" }
         },
         "employmentType": employment_type(job.employment_type),
-        "validThrough": job.valid_through.as_str(),
+        "validThrough": rfc3339(job.valid_through.end(zone), zone),
         "url": site.url_of(&doc.rel),
         "directApply": false,
         "inLanguage": site.config.languages[doc.text_lang].locale,
     });
     if let Some(date) = &doc.meta.date {
-        value["datePosted"] = json!(date.as_str());
+        value["datePosted"] = json!(rfc3339(date.start(zone), zone));
     }
     if let Some(salary) = &job.salary {
         let mut amount = json!({ "@type": "QuantitativeValue", "unitText": salary.unit });

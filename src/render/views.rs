@@ -228,6 +228,8 @@ view! {
         pub feeds: bool,
         pub minify: bool,
         pub paginate: usize,
+        /// The IANA name of the site's time zone.
+        pub time_zone: &'a str,
         pub extra: Value,
         pub languages: Vec<Value>,
     }
@@ -578,6 +580,7 @@ pub fn config_value(config: &Config, languages: Vec<Value>) -> Value {
         feeds: config.feeds,
         minify: config.minify,
         paginate: config.paginate,
+        time_zone: &config.time_zone_name,
         extra: serialized(&config.extra),
         languages,
     })

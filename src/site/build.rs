@@ -13,6 +13,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
 use super::model::{Alias, AssetCopy, Body, Doc, Kind, Meta, SectionInfo, Site};
 use super::urls::{SectionSlugs, lang_rel};
@@ -43,7 +44,8 @@ pub fn build(
     options: &SiteOptions,
 ) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let (files, unpublished) = published(content.files, options);
+    let zone = config.time_zone.clone();
+    let (files, unpublished) = published(content.files, options, &zone);
     let mut docs = make_docs(&files, &config);
     let from_data = from_data::pages(&docs, &files, data, tree, &mut diags);
     docs.extend(from_data);
@@ -53,12 +55,12 @@ pub fn build(
     let homes: Vec<DocId> = (0..config.languages.len())
         .map(|lang| index.get(&("_index.md".to_string(), lang)).copied().unwrap_or(0))
         .collect();
-    link_tree(&mut docs, &homes, locales);
+    link_tree(&mut docs, &homes, locales, &zone);
     link_translations(&mut docs, &index);
     check_terms(&docs, tree, &mut diags);
     let lang_rels: Vec<String> = config.languages.iter().map(lang_rel).collect();
     let taxonomies = taxonomy::collect(&config.taxonomies, &lang_rels, &docs, locales, |a, b| {
-        newest_first(&docs[*a], &docs[*b], locales)
+        newest_first(&docs[*a], &docs[*b], locales, &zone)
     });
     let aliases = aliases(&docs, tree, &mut diags);
     let assets = assets(&content.assets, &docs);
@@ -69,11 +71,11 @@ pub fn build(
 
 type UnpublishedMap = BTreeMap<(String, LangId), Unpublished>;
 
-fn published(files: Vec<ContentFile>, options: &SiteOptions) -> (Vec<ContentFile>, UnpublishedMap) {
+fn published(files: Vec<ContentFile>, options: &SiteOptions, zone: &TimeZone) -> (Vec<ContentFile>, UnpublishedMap) {
     let mut kept = Vec::with_capacity(files.len());
     let mut left_out = BTreeMap::new();
     for file in files {
-        match why_unpublished(&file, options) {
+        match why_unpublished(&file, options, zone) {
             Some(reason) => {
                 left_out.insert((file.key.clone(), file.lang), reason);
             }
@@ -83,9 +85,9 @@ fn published(files: Vec<ContentFile>, options: &SiteOptions) -> (Vec<ContentFile
     (kept, left_out)
 }
 
-fn why_unpublished(file: &ContentFile, options: &SiteOptions) -> Option<Unpublished> {
+fn why_unpublished(file: &ContentFile, options: &SiteOptions, zone: &TimeZone) -> Option<Unpublished> {
     let FileMeta::Page(meta) = &file.meta else { return None };
-    publishing::status(meta, options.drafts, options.now)
+    publishing::status(meta, options.drafts, options.now, zone)
 }
 
 /// One document per (file, language), plus implicit homes and fallbacks, numbered so that
@@ -257,7 +259,7 @@ fn assign_urls(docs: &mut [Doc], files: &[ContentFile], config: &Config, tree: &
 }
 
 /// Parents, the pages of each section (sorted) and its subsections (by weight, then title).
-fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales) {
+fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales, zone: &TimeZone) {
     let sections: BTreeMap<(Vec<String>, LangId), DocId> = docs
         .iter()
         .filter(|d| d.is_section())
@@ -289,7 +291,7 @@ fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales) {
             let (a, b) = (&docs_ro[*a], &docs_ro[*b]);
             let by_title = || locale.compare(&a.meta.title, &b.meta.title);
             match sort_by {
-                SortBy::Date => newest_first(a, b, locales),
+                SortBy::Date => newest_first(a, b, locales, zone),
                 SortBy::Weight => by_weight(a, b).then_with(by_title),
                 SortBy::Title => by_title(),
             }
@@ -317,8 +319,8 @@ fn by_weight(a: &Doc, b: &Doc) -> Ordering {
 }
 
 /// Dated first, newest first; then by weight and title.
-fn newest_first(a: &Doc, b: &Doc, locales: &Locales) -> Ordering {
-    let date = |d: &Doc| d.meta.date.as_ref().map(|m| m.instant());
+fn newest_first(a: &Doc, b: &Doc, locales: &Locales, zone: &TimeZone) -> Ordering {
+    let date = |d: &Doc| d.meta.date.as_ref().map(|m| m.start(zone));
     match (date(a), date(b)) {
         (Some(x), Some(y)) => y.cmp(&x),
         (Some(_), None) => Ordering::Less,

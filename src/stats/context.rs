@@ -15,6 +15,8 @@ pub struct StatsContext<'a> {
     pub lang_key: &'a str,
     /// Which call of this shortcode in the page (for unique ids).
     pub nth: usize,
+    /// The site's time zone, whose days dates are.
+    pub zone: &'a jiff::tz::TimeZone,
 }
 
 impl StatsContext<'_> {

@@ -31,7 +31,7 @@ pub(crate) fn citation(table: &Table, cx: &StatsContext) -> Option<String> {
         None => escape(s),
     });
     let date = p.as_of.as_ref().map(|d| {
-        let formatted = cx.locale.date(d.date(), DateStyle::Long);
+        let formatted = cx.locale.date(d.date(cx.zone), DateStyle::Long);
         escape(&cx.ui("data.as_of", &[("date", Arg::Text(formatted))]))
     });
     let parts: Vec<String> = source.into_iter().chain(date).collect();

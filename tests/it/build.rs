@@ -28,3 +28,56 @@ fn the_sitemap_lists_taxonomy_pages_only_when_they_are_built() {
     let sitemap = std::fs::read_to_string(site.public().join("sitemap.xml")).expect("sitemap");
     assert!(!sitemap.contains("/tags/"), "{sitemap}");
 }
+
+#[test]
+fn a_job_is_shown_all_of_its_last_day_in_the_site_s_time_zone() {
+    // "Søknadsfrist 31. desember 2026": shown until midnight in Oslo, gone from then on.
+    let site = Site::named("sites", "structured-data");
+    let built_at = |now: &str| {
+        let _ = std::fs::remove_dir_all(site.public());
+        let out = site.command().args(["build", "--now", now]).output().expect("run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        site.public().join("jobb/index.html").is_file()
+    };
+    assert!(built_at("2026-12-31T22:59:59Z"), "23:59:59 in Oslo is still the last day");
+    assert!(!built_at("2026-12-31T23:00:00Z"), "00:00 in Oslo on 1 January is past it");
+    // Another zone, other midnights.
+    let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    site.write("site.yaml", &format!("{config}time_zone: America/New_York\n"));
+    assert!(built_at("2027-01-01T04:59:59Z"));
+    assert!(!built_at("2027-01-01T05:00:00Z"));
+    let page = {
+        built_at("2026-12-01T00:00:00Z");
+        std::fs::read_to_string(site.public().join("jobb/index.html")).expect("page")
+    };
+    assert!(page.contains(r#""validThrough":"2027-01-01T00:00:00-05:00""#), "{page}");
+}
+
+#[test]
+fn an_unknown_time_zone_is_an_error_naming_the_nearest() {
+    let site = Site::named("sites", "minimal");
+    site.write("site.yaml", "title: Fixture\nbase_url: https://example.org/\ntheme: plain\ntime_zone: Europe/Olso\n");
+    let out = site.command().arg("build").output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`Europe/Olso` is not a time zone"), "{stderr}");
+    assert!(stderr.contains("--> site.yaml:4:1"), "{stderr}");
+    assert!(stderr.contains("did you mean `Europe/Oslo`?"), "{stderr}");
+}
+
+#[test]
+fn time_zones_do_not_depend_on_the_machine_s_database() {
+    // The same instants with no system database to be found, and a different local zone.
+    let site = Site::named("sites", "dates");
+    let schedule = |envs: &[(&str, &str)]| {
+        let mut command = site.command();
+        command.args(["schedule", "--now", "2026-11-26T12:00:00Z"]);
+        for (key, value) in envs {
+            command.env(key, value);
+        }
+        String::from_utf8_lossy(&command.output().expect("run").stdout).to_string()
+    };
+    let usual = schedule(&[]);
+    assert!(usual.contains("2026-12-01T00:00:00+01:00  publish"), "{usual}");
+    assert_eq!(schedule(&[("TZDIR", "/nonexistent"), ("TZ", "Pacific/Auckland")]), usual);
+}

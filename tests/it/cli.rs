@@ -98,16 +98,18 @@ fn schedule_lists_coming_changes_next_first() {
     assert_eq!(
         lines,
         [
-            "2026-11-26T12:00:01Z  expire   content/aktiv.md  (Aktiv, nb)",
-            "2026-12-01T00:00:00Z  publish  content/kampanje.md  (Kampanje, nb)",
-            "2027-01-31T00:00:00Z  expire   content/kampanje.md  (Kampanje, nb)",
+            // In the site's time zone (Europe/Oslo by default): a campaign starts at midnight
+            // there, and its expiry date is its last day, so it ends at the next midnight.
+            "2026-11-26T13:00:01+01:00  expire   content/aktiv.md  (Aktiv, nb)",
+            "2026-12-01T00:00:00+01:00  publish  content/kampanje.md  (Kampanje, nb)",
+            "2027-02-01T00:00:00+01:00  expire   content/kampanje.md  (Kampanje, nb)",
         ]
     );
     let json =
         site.command().args(["schedule", "--now", "2026-11-26T12:00:00Z", "--format", "json"]).output().expect("run");
     let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(parsed[0]["change"], "expire");
-    assert_eq!(parsed[1]["at"], "2026-12-01T00:00:00Z");
+    assert_eq!(parsed[1]["at"], "2026-12-01T00:00:00+01:00");
 }
 
 #[test]
@@ -174,17 +176,18 @@ fn schedule_tells_ci_what_came_due_and_when_to_run() {
         String::from_utf8_lossy(&out.stdout).to_string()
     };
     assert_eq!(
-        due("2026-12-01T00:30:00Z", "1h"),
-        "2026-12-01T00:00:00Z  publish  content/kampanje.md  (Kampanje, nb)\n"
+        due("2026-11-30T23:30:00Z", "1h"),
+        "2026-12-01T00:00:00+01:00  publish  content/kampanje.md  (Kampanje, nb)\n"
     );
     assert_eq!(due("2026-12-01T02:00:00Z", "1h"), "", "nothing came due in the last hour");
     assert_eq!(
         due("2027-02-01T00:00:00Z", "7d"),
-        "2027-01-31T00:00:00Z  expire   content/kampanje.md  (Kampanje, nb)\n"
+        "2027-02-01T00:00:00+01:00  expire   content/kampanje.md  (Kampanje, nb)\n"
     );
     let out =
         site.command().args(["schedule", "--now", "2026-11-26T12:00:00Z", "--format", "cron"]).output().expect("run");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "1 12 26 11 *\n0 0 1 12 *\n0 0 31 1 *\n");
+    // Cron counts in UTC: midnight in Oslo is 23:00 UTC in winter.
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1 12 26 11 *\n0 23 30 11 *\n0 23 31 1 *\n");
     let bad = site.command().args(["schedule", "--due", "soon"]).output().expect("run");
     assert_eq!(bad.status.code(), Some(1));
 }
