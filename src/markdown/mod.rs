@@ -196,6 +196,16 @@ impl<'a> Renderer<'a> {
             events.push(event);
             ranges.push(file_offset(range.start)..file_offset(range.end));
         }
+        // CommonMark: a NUL in the text is read as U+FFFD (HTML must not hold one).
+        if memchr::memchr(0, source.as_bytes()).is_some() {
+            for event in &mut events {
+                if let Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) = event
+                    && text.contains('\0')
+                {
+                    *text = CowStr::from(text.replace('\0', "\u{FFFD}"));
+                }
+            }
+        }
         self.count_words(&events);
         for (i, message, hint) in accessibility::problems(&events, depth == 0) {
             self.diags.push(Diagnostic::warning(message).at(self.location(ranges[i].clone())).hint(hint));

@@ -16,8 +16,9 @@ const MEMORY_LIMIT_KB: u64 = 2 * 1024 * 1024;
 enum Expect {
     /// Exit status 1, and stderr holds each of these.
     Error(Vec<String>),
-    /// Exit status 0, and no output file holds any of these.
-    Builds { absent: Vec<String> },
+    /// Exit status 0, no output file holds any of `absent`, and each (file, text) of
+    /// `present` is in that file.
+    Builds { absent: Vec<String>, present: Vec<(String, String)> },
 }
 
 struct Run {
@@ -87,14 +88,21 @@ fn check(name: &str, breakage: impl FnOnce(&Site), expect: Expect) -> Result<(),
                 return fail("the failed build changed the last good output".into());
             }
         }
-        Expect::Builds { absent } => {
+        Expect::Builds { absent, present } => {
             if run.code != Some(0) {
                 return fail(format!("status {:?}, not a build", run.code));
             }
-            for (rel, bytes) in files(&site.public()) {
-                let text = String::from_utf8_lossy(&bytes);
+            let built = files(&site.public());
+            for (rel, bytes) in &built {
+                let text = String::from_utf8_lossy(bytes);
                 if let Some(found) = absent.iter().find(|a| text.contains(a.as_str())) {
                     return fail(format!("{rel} holds {found:?}"));
+                }
+            }
+            for (file, wanted) in &present {
+                let text = built.iter().find(|(rel, _)| rel == file).map(|(_, b)| String::from_utf8_lossy(b));
+                if !text.is_some_and(|t| t.contains(wanted.as_str())) {
+                    return fail(format!("{file} does not hold {wanted:?}"));
                 }
             }
         }
@@ -103,12 +111,28 @@ fn check(name: &str, breakage: impl FnOnce(&Site), expect: Expect) -> Result<(),
     Ok(())
 }
 
+/// An expectation's line with `\r`, `\0`, `\u{FEFF}` (BOM) and `\u{FFFD}` written out.
+fn unescape(line: &str) -> String {
+    line.replace("\\r", "\r").replace("\\0", "\0").replace("\\u{FEFF}", "\u{feff}").replace("\\u{FFFD}", "\u{fffd}")
+}
+
 fn expect_file(case: &Path) -> Expect {
     let text = fs::read_to_string(case.join("expect.txt")).expect("expect.txt");
     let mut lines = text.lines().map(str::to_string);
     match lines.next().as_deref() {
         Some("error") => Expect::Error(lines.collect()),
-        Some("builds") => Expect::Builds { absent: lines.collect() },
+        Some("builds") => {
+            // `in FILE: TEXT` says what a file of the output must hold; other lines, what
+            // no file may.
+            let (present, absent): (Vec<String>, Vec<String>) =
+                lines.map(|l| unescape(&l)).partition(|l| l.starts_with("in "));
+            let present = present
+                .iter()
+                .filter_map(|l| l.strip_prefix("in ")?.split_once(": "))
+                .map(|(file, text)| (file.to_string(), text.to_string()))
+                .collect();
+            Expect::Builds { absent, present }
+        }
         other => panic!("{}: expect.txt starts with {other:?}", case.display()),
     }
 }
@@ -142,7 +166,7 @@ fn error(needles: &[&str]) -> Expect {
 }
 
 fn builds() -> Expect {
-    Expect::Builds { absent: Vec::new() }
+    Expect::Builds { absent: Vec::new(), present: Vec::new() }
 }
 
 fn page(body: &str) -> String {
