@@ -25,7 +25,7 @@ tests/e2e/run.sh
 step "fuzzing: every target for a short while, where nightly Rust is installed"
 if command -v rustup >/dev/null && rustup toolchain list | grep -q '^nightly'; then
   # Seeded with the fixtures and the corpus found so far; a crash fails the run.
-  fuzz/run.sh "${FUZZ_SECONDS:-20}"
+  fuzz/run.sh "${FUZZ_SECONDS:-10}"
 else
   echo "Skipped: nightly Rust is not installed here (cargo-fuzz needs it). fuzz/run.sh runs the targets where it is."
 fi
