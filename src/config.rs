@@ -44,6 +44,8 @@ struct RawConfig {
     feed_limit: usize,
     #[serde(default = "default_time_zone")]
     time_zone: String,
+    #[serde(default = "yes")]
+    search: bool,
     #[serde(default)]
     data: BTreeMap<String, DataOptions>,
     #[serde(default)]
@@ -239,6 +241,8 @@ pub struct Config {
     pub paginate: usize,
     pub feeds: bool,
     pub feed_limit: usize,
+    /// A search index per language, and the theme's search page.
+    pub search: bool,
     /// The site's days are this zone's days (`time_zone`, an IANA name).
     pub time_zone: TimeZone,
     pub time_zone_name: String,
@@ -359,6 +363,7 @@ fn validate(raw: RawConfig, text: &str, overrides: &Overrides) -> Result<Config,
         paginate: raw.paginate,
         feeds: raw.feeds,
         feed_limit: raw.feed_limit,
+        search: raw.search,
         time_zone,
         time_zone_name: raw.time_zone,
         data: raw.data,

@@ -21,6 +21,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod schedule;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

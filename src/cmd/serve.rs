@@ -52,11 +52,18 @@ fn print_report(report: Report, with_timings: bool) {
             if trigger.is_empty() {
                 println!("built {pages} pages in {:.0} ms", ms(took));
             } else {
-                let outcome = match changed {
-                    [] => "nothing changed".to_string(),
+                // The search index changes with any text; it is named, not listed.
+                let (index, files): (Vec<&String>, Vec<&String>) =
+                    changed.iter().partition(|rel| rel.starts_with(regionprofil::search::INDEX_FOLDER));
+                let mut outcome = match files.as_slice() {
+                    [] if index.is_empty() => "nothing changed".to_string(),
+                    [] => "the search index changed".to_string(),
                     [one] => format!("{one} changed"),
                     [first, rest @ ..] => format!("{first} and {} changed", count(rest.len(), "other file")),
                 };
+                if !index.is_empty() && !files.is_empty() {
+                    outcome.push_str(", and the search index");
+                }
                 println!(
                     "{}rendered {} of {} and {} of {}; {outcome}; {:.0} ms",
                     cause(trigger),

@@ -139,6 +139,8 @@ pub struct PageMeta {
     pub job: Option<Job>,
     pub event: Option<Event>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// `search: false` leaves the page out of the search index.
+    pub search: Option<bool>,
 }
 
 /// Declares the keys of a page's front matter once: the list that the key check and the
@@ -177,6 +179,7 @@ page_keys! {
     "job" => |meta, map| meta.job = map.next_value()?,
     "event" => |meta, map| meta.event = map.next_value()?,
     "extra" => |meta, map| meta.extra = map.next_value::<Option<_>>()?.unwrap_or_default(),
+    "search" => |meta, map| meta.search = map.next_value()?,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -220,6 +223,9 @@ pub struct SectionMeta {
     pub slug: Option<String>,
     #[serde(default)]
     pub pages_from: Option<PagesFrom>,
+    /// `search: false` leaves the section's page out of the search index.
+    #[serde(default)]
+    pub search: Option<bool>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

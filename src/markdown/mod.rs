@@ -71,6 +71,8 @@ pub struct Rendered {
     pub links: Vec<AnchorLink>,
     pub words: usize,
     pub has_code: bool,
+    /// The text a reader reads, without markup (for the search index).
+    pub text: String,
 }
 
 /// The Markdown of one document: `text` is the whole file, `body` the Markdown in it.
@@ -240,10 +242,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Counts the words and keeps the plain text of `events`.
     fn count_words(&mut self, events: &[Event]) {
         for event in events {
-            if let Event::Text(text) = event {
-                self.out.words += text.split_whitespace().filter(|w| !w.starts_with(PLACEHOLDER_START)).count();
+            if let Event::Text(text) | Event::Code(text) = event {
+                if let Event::Text(_) = event {
+                    self.out.words += text.split_whitespace().filter(|w| !w.starts_with(PLACEHOLDER_START)).count();
+                }
+                if !self.out.text.is_empty() {
+                    self.out.text.push(' ');
+                }
+                self.out.text.push_str(&placeholders::substitute(text, &[]));
             }
         }
     }

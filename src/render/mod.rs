@@ -28,6 +28,7 @@ pub mod output;
 mod pages;
 mod plan;
 pub mod relative;
+mod search;
 mod templates;
 mod trace;
 mod values;
@@ -74,6 +75,7 @@ pub fn render(
     let templates = Templates::collect(tree);
     let mut diags = Diagnostics::new();
     let unrenderable = plan::check_templates(&site, &templates, tree, &mut diags);
+    let search = search::search_values(&site, &i18n, templates.has(search::SEARCH_TEMPLATE));
     let site = Arc::new(site);
     let parts = Parts {
         digests: memo.is_some().then(|| SiteDigests::new(&site, &templates, tree)),
@@ -83,6 +85,7 @@ pub fn render(
         data: Arc::new(data),
         highlighter: Arc::new(Highlighter::new()),
         fingerprints: Arc::new(fingerprints(tree)),
+        search: Arc::new(search),
     };
     let mut no_memo = Memo::default();
     let memo = memo.unwrap_or(&mut no_memo);
@@ -104,6 +107,8 @@ pub fn render(
     drop(markdown_tera);
     drop(markdown_world);
     let has_code = rendered.iter().any(|r| r.has_code);
+    let search_files = search::index_files(&site, &rendered, &parts.i18n);
+    timings.lap("search index");
     let external_links =
         site.docs.iter().filter(|d| !d.is_fallback()).flat_map(|d| rendered[d.id].external.iter().cloned()).collect();
     // Each rendering is let go of as soon as its HTML is in the document's value (unless the
@@ -141,6 +146,7 @@ pub fn render(
     timings.lap("templates");
     let copies = output::copies(&site, tree);
     output::check_collisions(&files, &copies, &mut diags);
+    files.extend(search_files);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok((Output { files, copies, external_links }, diags))
 }

@@ -11,6 +11,7 @@ use super::digest::{self, DigestedContext};
 use super::memo::{Got, Recall};
 use super::output::{Origin, OutputFile};
 use super::plan::{Job, paged_listings, template_for};
+use super::search::SEARCH_TEMPLATE;
 use super::templates::Templates;
 use super::trace::{TRACE_KEY, TraceId};
 use super::views::{self, paginator};
@@ -43,6 +44,7 @@ impl PageRenderer<'_> {
             Job::TaxonomyList(i) => self.taxonomy_list(*i),
             Job::Term { taxonomy, term, pager } => self.term(*taxonomy, *term, *pager),
             Job::NotFound(lang) if self.templates.has("404.html") => self.not_found(*lang),
+            Job::Search(lang) => self.search_page(*lang),
             Job::LanguageChooser if self.templates.has("language_chooser.html") => self.language_chooser(),
             _ => self.plain(job).map(|value| Got { value, entry: None, rendered: true }),
         }
@@ -52,7 +54,9 @@ impl PageRenderer<'_> {
     fn plain(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         let site = self.site();
         match job {
-            Job::Doc { .. } | Job::TaxonomyList(_) | Job::Term { .. } => unreachable!("made with templates"),
+            Job::Doc { .. } | Job::TaxonomyList(_) | Job::Term { .. } | Job::Search(_) => {
+                unreachable!("made with templates")
+            }
             Job::FirstPagerRedirect(rel) => {
                 let page = builtin::redirect_page(&site.url_of(rel));
                 Ok(self.file(format!("{rel}page/1/index.html"), page, Origin::Listing { path: format!("/{rel}") }))
@@ -260,5 +264,12 @@ impl PageRenderer<'_> {
         let context = self.context(lang, &rel);
         let error = |e: &tera::Error| self.templates.diagnostic(e);
         self.templated(rel, "404.html", context, Origin::NotFoundPage, error)
+    }
+
+    fn search_page(&self, lang: LangId) -> Result<Got<OutputFile>, Diagnostic> {
+        let rel = crate::search::page_rel(self.site(), &self.world.i18n, lang);
+        let context = self.context(lang, &rel);
+        let error = |e: &tera::Error| self.templates.diagnostic(e);
+        self.templated(format!("{rel}index.html"), SEARCH_TEMPLATE, context, Origin::SearchPage, error)
     }
 }

@@ -26,6 +26,8 @@ pub enum Job {
         pager: usize,
     },
     NotFound(LangId),
+    /// The search page of a language, when the theme has one.
+    Search(LangId),
     Alias(usize),
     Feed(LangId),
     /// `taxonomy_pages`: whether taxonomies and terms have pages (see [`has_taxonomy_pages`]).
@@ -51,6 +53,7 @@ impl Job {
                 format!("the page {}", site.path_of(&site.taxonomies[*taxonomy].terms[*term].rel))
             }
             Job::NotFound(_) => "a 404 page".into(),
+            Job::Search(_) => "a search page".into(),
             Job::Alias(i) => format!("the alias {}", site.path_of(&site.aliases[*i].rel)),
             Job::Feed(_) => "an Atom feed".into(),
             Job::Sitemap { .. } => "the sitemap".into(),
@@ -106,6 +109,9 @@ pub fn plan(site: &Site, templates: &Templates, has_code: bool, unrenderable: &[
         }
     }
     jobs.extend((0..site.config.languages.len()).map(Job::NotFound));
+    if site.config.search && templates.has(super::search::SEARCH_TEMPLATE) {
+        jobs.extend((0..site.config.languages.len()).map(Job::Search));
+    }
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
     if site.config.feeds {
         jobs.extend((0..site.config.languages.len()).map(Job::Feed));

@@ -39,6 +39,8 @@ pub struct World {
     pub section_metadata: Vec<Option<Value>>,
     pub config: Value,
     pub languages: Vec<Value>,
+    /// `search` of each language.
+    pub search: Arc<Vec<Value>>,
     /// What reads find here, when results are remembered for the next build.
     pub digests: Option<Digests>,
     /// What each piece rendered in this world looks up.
@@ -70,6 +72,9 @@ impl World {
         context.insert_value("languages", Value::from(self.languages.clone()));
         context.insert_value("language", self.languages[lang].clone());
         context.insert_value("lang", Value::from(self.site.config.languages[lang].key.as_str()));
+        if !self.search[lang].is_none() {
+            context.insert_value("search", self.search[lang].clone());
+        }
         context
     }
 
@@ -120,6 +125,7 @@ pub struct Parts {
     pub data: Arc<DataSet>,
     pub highlighter: Arc<Highlighter>,
     pub fingerprints: Arc<BTreeMap<String, String>>,
+    pub search: Arc<Vec<Value>>,
     /// When results are remembered: the digests of what every piece depends on.
     pub digests: Option<SiteDigests>,
 }
@@ -138,6 +144,7 @@ impl Parts {
             data: self.data.clone(),
             highlighter: self.highlighter.clone(),
             fingerprints: self.fingerprints.clone(),
+            search: self.search.clone(),
             config: views::config_value(&self.site.config, languages.clone()),
             languages,
             docs,

@@ -141,6 +141,7 @@ fn doc_from_file(id: DocId, key: &str, lang: LangId, file: &ContentFile, config:
                 job: page.job.clone(),
                 event: page.event.clone(),
                 extra: page.extra.clone(),
+                hidden_from_search: page.search == Some(false),
             },
             Kind::Page,
         ),
@@ -158,6 +159,7 @@ fn doc_from_file(id: DocId, key: &str, lang: LangId, file: &ContentFile, config:
                     weight: section.weight,
                     template: section.template.clone(),
                     extra: section.extra.clone(),
+                    hidden_from_search: section.search == Some(false),
                     ..Meta::default()
                 },
                 Kind::Section(SectionInfo {

@@ -218,6 +218,8 @@ pub struct Meta {
     pub job: Option<Job>,
     pub event: Option<Event>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Front matter `search: false`: the page stays out of the search index.
+    pub hidden_from_search: bool,
 }
 
 #[derive(Clone, Debug)]

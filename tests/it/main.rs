@@ -11,6 +11,7 @@ mod hostile;
 mod i18n;
 mod properties;
 mod safety;
+mod search;
 mod serve;
 mod stats;
 mod support;

@@ -1,0 +1,48 @@
+//! The search index and the search page's context, as rendering sees them: the index files
+//! come from [`crate::search`]; templates get `search` (where the index and the page are).
+
+use std::sync::Arc;
+
+use tera::Value;
+
+use super::output::{Origin, OutputFile};
+use super::values::view;
+use crate::i18n::I18n;
+use crate::markdown::Rendered;
+use crate::site::Site;
+
+/// The theme's search page, made once per language when the site has search.
+pub const SEARCH_TEMPLATE: &str = "search.html";
+
+view! {
+    /// `search`: where a language's search index and search page are.
+    pub struct SearchView {
+        pub index_url: String,
+        /// Present when the theme has a search page (`search.html`).
+        pub page_url: Option<String>,
+    }
+}
+
+/// `search` of each language; none when the site has no search.
+pub fn search_values(site: &Site, i18n: &I18n, has_page: bool) -> Vec<Value> {
+    (0..site.config.languages.len())
+        .map(|lang| match site.config.search {
+            true => Value::from(SearchView {
+                index_url: site.path_of(&crate::search::index_rel(site, lang)),
+                page_url: has_page.then(|| site.path_of(&crate::search::page_rel(site, i18n, lang))),
+            }),
+            false => Value::none(),
+        })
+        .collect()
+}
+
+/// The index files of every language, when the site has search.
+pub fn index_files(site: &Site, rendered: &[Arc<Rendered>], i18n: &I18n) -> Vec<OutputFile> {
+    if !site.config.search {
+        return Vec::new();
+    }
+    crate::search::index_files(site, rendered, i18n)
+        .into_iter()
+        .map(|(rel, bytes)| OutputFile { rel, bytes: bytes.into(), origin: Origin::SearchIndex, warnings: Vec::new() })
+        .collect()
+}
