@@ -2,7 +2,8 @@
 # The repository's site as a static host serves it, checked by real tools:
 #   1. build it with a base URL under a path prefix (http://127.0.0.1:PORT/region/);
 #   2. serve it with nginx on loopback, with each language's 404 page;
-#   3. check it in headless Chromium (playwright-core, axe-core): e2e.mjs;
+#   3. check it in headless Chromium (playwright-core, axe-core): e2e.mjs; search it the
+#      way a visitor does, in both languages: search.mjs;
 #   4. check every HTML file with the Nu HTML checker;
 #   5. follow every link of every page with linkinator; validate sitemap.xml against the
 #      sitemaps.org schema and the Atom feeds with xmllint; check-feeds-and-sitemap.py
@@ -72,6 +73,9 @@ done
 echo "Serving $base with nginx"
 
 node "$here/e2e.mjs" "$base" "$out/srv/region" "$out/screenshots"
+
+echo "Searching the site in Chromium"
+node "$here/search.mjs" "$base"
 
 echo "Checking every HTML file with the Nu HTML checker"
 java -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only --skip-non-html "$out/srv/region"
