@@ -5,10 +5,13 @@
 //! ```text
 //! cargo bench --bench site -- [--pages N]... [--runs R] [--no-hugo] [--keep]
 //! cargo bench --bench site -- --reload [--pages N]... [--runs R]
+//! cargo bench --bench site -- --search [--pages N]... [--runs R]
 //! ```
 //!
 //! `--reload` measures `regionprofil serve` instead: the time from saving a file to the
 //! live-reload event, for a one-page edit and for an edit of the data file every page uses.
+//!
+//! `--search` measures the search index next to Pagefind's (see `search/bench.rs`).
 //!
 //! `--pages` is pages per language (default 5000; repeat it for a scale series). Output goes
 //! to tmpfs (`/dev/shm`) when there is one. Wall time, CPU time (user + system) and peak
@@ -22,12 +25,16 @@ use std::process::Command;
 const TAGS: usize = 50;
 const SECTIONS: usize = 10;
 
+#[path = "search/bench.rs"]
+mod search;
+
 struct Options {
     pages: Vec<usize>,
     runs: usize,
     hugo: bool,
     keep: bool,
     reload: bool,
+    search: bool,
 }
 
 fn main() {
@@ -41,7 +48,7 @@ fn main() {
         floor(Path::new(&content), Path::new(&out));
         return;
     }
-    let mut options = Options { pages: Vec::new(), runs: 5, hugo: true, keep: false, reload: false };
+    let mut options = Options { pages: Vec::new(), runs: 5, hugo: true, keep: false, reload: false, search: false };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--pages" => options.pages.push(args.next().and_then(|n| n.parse().ok()).expect("--pages N")),
@@ -49,6 +56,7 @@ fn main() {
             "--no-hugo" => options.hugo = false,
             "--keep" => options.keep = true,
             "--reload" => options.reload = true,
+            "--search" => options.search = true,
             "--bench" => {}
             other => panic!("unknown argument {other}"),
         }
@@ -67,6 +75,10 @@ fn main() {
     let me = std::env::current_exe().expect("this program");
     if options.reload {
         reload_benchmark(&regionprofil, &base, &options);
+        return;
+    }
+    if options.search {
+        search::benchmark(&regionprofil, &base, &options);
         return;
     }
 
@@ -458,6 +470,9 @@ fn generate(site: &Path, pages: usize) {
         "{% extends \"base.html\" %}\n{% block main %}<h1>{{ term.name }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.path }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% if paginator.next %}<a href=\"{{ paginator.next }}\">neste</a>{% endif %}{% endblock main %}\n",
     );
     write(&theme.join("404.html"), "{% extends \"base.html\" %}\n{% block main %}<h1>404</h1>{% endblock main %}\n");
+    // The search page of the region theme, with its script.
+    write(&theme.join("search.html"), search::SEARCH_PAGE);
+    write(&site.join("themes/bench/static/search.js"), search::SEARCH_SCRIPT);
     for lang in ["nb", "en"] {
         let suffix = if lang == "nb" { String::new() } else { format!(".{lang}") };
         write(&site.join(format!("content/_index{suffix}.md")), "---\ntitle: Hjem\n---\nVelkommen.\n");
