@@ -252,7 +252,11 @@ impl<'a> Renderer<'a> {
                 if !self.out.text.is_empty() {
                     self.out.text.push(' ');
                 }
-                self.out.text.push_str(&placeholders::substitute(text, &[]));
+                if text.contains(PLACEHOLDER_START) {
+                    self.out.text.push_str(&placeholders::substitute(text, &[]));
+                } else {
+                    self.out.text.push_str(text);
+                }
             }
         }
     }

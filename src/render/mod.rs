@@ -99,7 +99,7 @@ pub fn render(
     let markdown_world = Arc::new(parts.world(docs.clone()));
     let markdown_tera =
         engine::compile(&templates, markdown_world.clone(), Phase::Markdown).map_err(|e| failed(&mut diags, e))?;
-    let rendered = documents::render_all(&markdown_world, &markdown_tera, &templates, tree, memo, &mut diags);
+    let mut rendered = documents::render_all(&markdown_world, &markdown_tera, &templates, tree, memo, &mut diags);
     timings.lap("markdown");
 
     // Pages, with everything rendered.
@@ -107,8 +107,7 @@ pub fn render(
     drop(markdown_tera);
     drop(markdown_world);
     let has_code = rendered.iter().any(|r| r.has_code);
-    let search_files = search::index_files(&site, &rendered, &parts.i18n);
-    timings.lap("search index");
+    let search_sources = search::sources(&site, &mut rendered);
     let external_links =
         site.docs.iter().filter(|d| !d.is_fallback()).flat_map(|d| rendered[d.id].external.iter().cloned()).collect();
     // Each rendering is let go of as soon as its HTML is in the document's value (unless the
@@ -120,10 +119,16 @@ pub fn render(
     let renderer = PageRenderer { world: &world, tera: &tera, templates: &templates, tree, recall: memo.files(&world) };
     timings.lap("document values");
     let plan = plan::plan(&site, &templates, has_code, &unrenderable);
-    let results: Vec<Result<Got<OutputFile>, Diagnostic>> = plan
-        .par_iter()
-        .map(|job| Diagnostic::catch(|| format!("making {}", job.describe(&site)), || renderer.render(job)))
-        .collect();
+    // The search index is made while the pages are: its one-core parts use the time the
+    // pages leave.
+    let (search_files, results): (_, Vec<Result<Got<OutputFile>, Diagnostic>>) = rayon::join(
+        || search::index_files(&site, search_sources, &parts.i18n),
+        || {
+            plan.par_iter()
+                .map(|job| Diagnostic::catch(|| format!("making {}", job.describe(&site)), || renderer.render(job)))
+                .collect()
+        },
+    );
     let mut files = Vec::with_capacity(results.len());
     let mut entries = Vec::new();
     let mut files_rendered = 0;

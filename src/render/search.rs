@@ -9,6 +9,7 @@ use super::output::{Origin, OutputFile};
 use super::values::view;
 use crate::i18n::I18n;
 use crate::markdown::Rendered;
+use crate::search::Source;
 use crate::site::Site;
 
 /// The theme's search page, made once per language when the site has search.
@@ -36,12 +37,32 @@ pub fn search_values(site: &Site, i18n: &I18n, has_page: bool) -> Vec<Value> {
         .collect()
 }
 
-/// The index files of every language, when the site has search.
-pub fn index_files(site: &Site, rendered: &[Arc<Rendered>], i18n: &I18n) -> Vec<OutputFile> {
+/// What the index reads of each document's rendering, taken out of it (copied when
+/// another build keeps the rendering); nothing when the site has no search.
+pub fn sources(site: &Site, rendered: &mut [Arc<Rendered>]) -> Vec<Source> {
     if !site.config.search {
         return Vec::new();
     }
-    crate::search::index_files(site, rendered, i18n)
+    rendered
+        .iter_mut()
+        .map(|r| match Arc::get_mut(r) {
+            Some(own) => Source::take(own),
+            None => Source::take(&mut Rendered {
+                text: r.text.clone(),
+                toc: r.toc.clone(),
+                words: r.words,
+                ..Rendered::default()
+            }),
+        })
+        .collect()
+}
+
+/// The index files of every language, when the site has search.
+pub fn index_files(site: &Site, sources: Vec<Source>, i18n: &I18n) -> Vec<OutputFile> {
+    if !site.config.search {
+        return Vec::new();
+    }
+    crate::search::index_files(site, sources, i18n)
         .into_iter()
         .map(|(rel, bytes)| OutputFile { rel, bytes: bytes.into(), origin: Origin::SearchIndex, warnings: Vec::new() })
         .collect()

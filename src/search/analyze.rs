@@ -8,6 +8,8 @@
 //! `æ` → `ae`, accents dropped (`é` → `e`, `å` → `a`), and `aa` → `a` (`aapen`, `apen` and
 //! `åpen` are one word). `search.js` folds a query the same way, with the same table.
 
+use std::borrow::Cow;
+
 use icu_normalizer::DecomposingNormalizerBorrowed;
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -66,7 +68,7 @@ impl Analyzer {
 
     /// The term of a lower-cased word: its stem, folded.
     pub fn term(&self, word: &str) -> String {
-        let Some(stemmer) = &self.stemmer else {
+        let Some(stemmer) = self.stemmer.as_ref().filter(|_| !word.bytes().all(|b| b.is_ascii_digit())) else {
             return fold(word);
         };
         let mut stem = word.to_string();
@@ -81,15 +83,46 @@ impl Analyzer {
     }
 }
 
-/// The words of `text`, lower-cased: runs of letters and digits.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| is_word(w)).map(str::to_lowercase)
-}
-
-/// Single letters are not worth an entry; single digits are not either.
-fn is_word(word: &str) -> bool {
-    let mut chars = word.chars();
-    chars.next().is_some() && chars.next().is_some()
+/// Calls `each` with every word of `text`, lower-cased: runs of letters and digits
+/// (Unicode's) of two characters or more. A word already in lower case is lent, not copied.
+pub fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(Cow<'a, str>)) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        // ASCII a byte at a time; other characters decoded.
+        let (start, mut chars, mut ascii, mut upper) = (at, 0, true, false);
+        while at < bytes.len() {
+            let byte = bytes[at];
+            if byte.is_ascii() {
+                if !byte.is_ascii_alphanumeric() {
+                    break;
+                }
+                upper |= byte.is_ascii_uppercase();
+                at += 1;
+            } else {
+                let c = text[at..].chars().next().unwrap_or_default();
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                ascii = false;
+                upper |= c.is_uppercase();
+                at += c.len_utf8();
+            }
+            chars += 1;
+        }
+        if chars >= 2 {
+            let word = &text[start..at];
+            each(match (upper, ascii) {
+                (false, _) => Cow::Borrowed(word),
+                (true, true) => Cow::Owned(word.to_ascii_lowercase()),
+                (true, false) => Cow::Owned(word.to_lowercase()),
+            });
+        }
+        // Past the separator that ended the word (or the one at `at`).
+        if chars == 0 || at < bytes.len() {
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
 }
 
 /// A lower-cased word folded to the letters a keyboard without `æøå` types.
@@ -149,7 +182,23 @@ mod tests {
 
     #[test]
     fn words_are_runs_of_letters_and_digits() {
-        let found: Vec<String> = words("Jobb i Øyer: 2 sykepleiere, 100 %! <script>").collect();
-        assert_eq!(found, ["jobb", "øyer", "sykepleiere", "100", "script"]);
+        let mut found = Vec::new();
+        for_each_word("Jobb i Øyer: 2 sykepleiere, 100 %! <script>ÅPEN", |w| found.push(w.into_owned()));
+        assert_eq!(found, ["jobb", "øyer", "sykepleiere", "100", "script", "åpen"]);
+        // The same words as splitting at every character that is not a letter or a digit.
+        let text = "Ærlig talt – «Sykepleiere» i Øyer/Gausdal, 2 000 kr … x1 ÿ ab\u{301}c";
+        let mut split: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 2)
+            .map(str::to_lowercase)
+            .collect();
+        let mut ours = Vec::new();
+        for_each_word(text, |w| ours.push(w.into_owned()));
+        assert_eq!(ours, std::mem::take(&mut split));
+    }
+
+    #[test]
+    fn numbers_are_not_stemmed() {
+        assert_eq!(Analyzer::new("en").term("2026"), "2026");
     }
 }

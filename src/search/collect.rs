@@ -2,13 +2,15 @@
 //! hit shows and filters by. Read from the site model and the rendered Markdown, never
 //! from the finished HTML.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 use crate::i18n::{Entry, I18n};
 use crate::markdown::{Rendered, TocEntry};
 use crate::site::{Doc, Site};
 
-use super::analyze::words;
+use super::analyze::for_each_word;
 
 /// Where a word stands, most telling first. A word in the title says more about the page
 /// than the same word in its body; the weights say how much more.
@@ -32,8 +34,36 @@ pub type Counts = [u16; FIELDS];
 /// The longest text a hit keeps for its excerpt.
 const EXCERPT_CHARS: usize = 1500;
 
-/// One document as the index sees it.
-pub struct Record {
+/// What the index reads of a document's rendered Markdown.
+#[derive(Default)]
+pub struct Source {
+    /// The text a reader reads, without markup.
+    pub text: String,
+    /// The headings, one after the other.
+    pub headings: String,
+    /// The number of words, which dilutes each word in it.
+    pub words: usize,
+}
+
+impl Source {
+    /// Takes the text out of `rendered` (which keeps the rest).
+    pub fn take(rendered: &mut Rendered) -> Source {
+        let mut headings = String::new();
+        collect_headings(&rendered.toc, &mut headings);
+        Source { text: std::mem::take(&mut rendered.text), headings, words: rendered.words }
+    }
+}
+
+fn collect_headings(toc: &[TocEntry], out: &mut String) {
+    for entry in toc {
+        out.push_str(&entry.title);
+        out.push(' ');
+        collect_headings(&entry.children, out);
+    }
+}
+
+/// What a hit shows and is filtered by.
+pub struct Shown {
     pub path: String,
     pub title: String,
     pub description: String,
@@ -41,18 +71,27 @@ pub struct Record {
     pub tags: Vec<String>,
     pub location: Option<String>,
     pub employment: Option<String>,
-    pub is_section: bool,
     /// The start of the text, for excerpts.
     pub excerpt: String,
-    /// Lower-cased word → where it stands.
-    pub words: FxHashMap<String, Counts>,
-    pub body_words: usize,
 }
 
-pub fn record(site: &Site, doc: &Doc, rendered: &Rendered, i18n: &I18n) -> Record {
-    let section_doc = if doc.is_section() { Some(doc) } else { doc.parent.map(|p| site.doc(p)) };
-    let section = section_doc.map(|s| s.meta.title.clone()).unwrap_or_default();
-    let tags = doc.meta.taxonomies.get("tags").cloned().unwrap_or_default();
+/// One document as the index sees it; its words are lent by the site and the sources.
+pub struct Collected<'a> {
+    pub shown: Shown,
+    /// Lower-cased word → where it stands.
+    pub words: FxHashMap<Cow<'a, str>, Counts>,
+    /// The length of the body in words, which dilutes each word in it.
+    pub body_words: usize,
+    pub is_section: bool,
+}
+
+/// The section a document is listed under: a section's own title, else its parent's.
+pub fn section_name(site: &Site, doc: &Doc) -> String {
+    let section = if doc.is_section() { Some(doc) } else { doc.parent.map(|p| site.doc(p)) };
+    section.map(|s| s.meta.title.clone()).unwrap_or_default()
+}
+
+pub fn collect<'a>(site: &Site, doc: &'a Doc, source: &'a Source, i18n: &I18n) -> Collected<'a> {
     let job = doc.meta.job.as_ref();
     let employment = job.map(|job| {
         let key = serde_json::to_value(job.employment_type).ok().and_then(|v| v.as_str().map(str::to_string));
@@ -62,28 +101,23 @@ pub fn record(site: &Site, doc: &Doc, rendered: &Rendered, i18n: &I18n) -> Recor
             _ => key.replace('_', " ").to_lowercase(),
         }
     });
-    let description = doc.meta.description.clone().unwrap_or_default();
-    let mut record = Record {
+    let shown = Shown {
         path: doc.rel.clone(),
         title: doc.meta.title.clone(),
-        description,
-        section,
-        tags,
+        description: doc.meta.description.clone().unwrap_or_default(),
+        section: section_name(site, doc),
+        tags: doc.meta.taxonomies.get("tags").cloned().unwrap_or_default(),
         location: job.map(|j| j.location.clone()),
         employment,
-        is_section: doc.is_section(),
-        excerpt: excerpt(&rendered.text),
-        words: FxHashMap::default(),
-        body_words: 0,
+        excerpt: excerpt(&source.text),
     };
-    let mut add = |field: Field, text: &str| {
-        let mut n = 0;
-        for word in words(text) {
-            let counts = record.words.entry(word).or_default();
+    let mut words: FxHashMap<Cow<'a, str>, Counts> =
+        FxHashMap::with_capacity_and_hasher(source.text.len() / 16 + 16, Default::default());
+    let mut add = |field: Field, text: &'a str| {
+        for_each_word(text, |word| {
+            let counts = words.entry(word).or_default();
             counts[field as usize] = counts[field as usize].saturating_add(1);
-            n += 1;
-        }
-        n
+        });
     };
     add(Field::Title, &doc.meta.title);
     for terms in doc.meta.taxonomies.values() {
@@ -95,24 +129,21 @@ pub fn record(site: &Site, doc: &Doc, rendered: &Rendered, i18n: &I18n) -> Recor
         add(Field::Job, &job.employer);
         add(Field::Job, &job.location);
     }
-    if let Some(employment) = &record.employment.clone() {
-        add(Field::Job, employment);
+    add(Field::Headings, &source.headings);
+    add(Field::Description, doc.meta.description.as_deref().unwrap_or_default());
+    add(Field::Body, &source.text);
+    // The employment type's label and the section's name are made here, not lent.
+    let mut owned = |field: Field, text: &str| {
+        for_each_word(text, |word| {
+            let counts = words.entry(Cow::Owned(word.into_owned())).or_default();
+            counts[field as usize] = counts[field as usize].saturating_add(1);
+        });
+    };
+    if let Some(employment) = &shown.employment {
+        owned(Field::Job, employment);
     }
-    let mut headings = String::new();
-    collect_headings(&rendered.toc, &mut headings);
-    add(Field::Headings, &headings);
-    add(Field::Description, &record.description.clone());
-    add(Field::Section, &record.section.clone());
-    record.body_words = add(Field::Body, &rendered.text);
-    record
-}
-
-fn collect_headings(toc: &[TocEntry], out: &mut String) {
-    for entry in toc {
-        out.push_str(&entry.title);
-        out.push(' ');
-        collect_headings(&entry.children, out);
-    }
+    owned(Field::Section, &shown.section);
+    Collected { shown, words, body_words: source.words, is_section: doc.is_section() }
 }
 
 /// The first [`EXCERPT_CHARS`] characters of `text`, cut between words.

@@ -1,7 +1,8 @@
 //! One language's index as files, cut so that a query downloads little.
 //!
-//! Every file but `index.json` is named by a hash of its bytes, so a host may cache it for
-//! ever. `index.json` says which file holds what:
+//! Every file but `index.json` is gzipped (the browser inflates it with
+//! `DecompressionStream`, so it is small on any host) and named by a hash of its bytes, so a
+//! host may cache it for ever. `index.json` says which file holds what:
 //!
 //! - `forward`: terms and the inflected forms that lead to them, sorted and cut into files
 //!   of about [`CHUNK_BYTES`], each listed with its first key. A term maps to its postings,
@@ -9,102 +10,140 @@
 //!   difference from the one before; a form maps to its term.
 //! - `reverse`: terms of six letters or more spelled backwards, with the number of pages
 //!   that hold them, cut the same way: the ends of compounds (`…ferie`, `…jobb`).
-//! - `pages`: what a hit shows, eight pages a file, in page-number order: path below the
-//!   site's root (`u`), title (`t`), section (`s`, an index into `sections`), description
-//!   (`d`) and the start of the text (`x`).
+//! - `page_files`: what a hit shows, eight pages a file, in page-number order: path below
+//!   the site's root (`u`), title (`t`), section (`s`, an index into `sections`),
+//!   description (`d`) and the start of the text (`x`).
 //! - `filters`: page numbers by section (first page and count: pages are numbered by
 //!   section), tag, job location and employment type.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::analyze::Analyzer;
-use super::collect::{Counts, Record};
-use super::score::score;
+use super::collect::Shown;
+use super::postings::{Posting, Postings};
 
-/// About how many bytes a term file holds before the next one starts.
+/// About how many bytes of JSON a term file holds before the next one starts.
 const CHUNK_BYTES: usize = 12 * 1024;
-const PAGES_PER_FILE: usize = 8;
+pub const PAGES_PER_FILE: usize = 8;
 /// Terms shorter than this are not looked for as the end of a compound.
 const COMPOUND_END_MIN: usize = 6;
 
-/// The files of one language's index: (name in the language's folder, bytes).
-pub fn language_files(mut records: Vec<Record>, analyzer: &Analyzer, search: &str) -> Vec<(String, Vec<u8>)> {
-    // Pages numbered by section, so that a section's pages are one run of numbers.
-    records.sort_by(|a, b| (&a.section, &a.path).cmp(&(&b.section, &b.path)));
-    let words: FxHashSet<&str> = records.iter().flat_map(|r| r.words.keys().map(String::as_str)).collect();
-    let words: Vec<&str> = words.into_iter().collect();
-    let analyzed: FxHashMap<&str, String> = words.par_iter().map(|w| (*w, analyzer.term(w))).collect();
-
-    let average = records.iter().map(|r| r.body_words).sum::<usize>() as f32 / records.len().max(1) as f32;
-    let scored: Vec<Vec<(&str, u8)>> = records
-        .par_iter()
-        .map(|record| {
-            let mut by_term: FxHashMap<&str, Counts> = FxHashMap::default();
-            for (word, counts) in &record.words {
-                let sum = by_term.entry(analyzed[word.as_str()].as_str()).or_default();
-                for (total, n) in sum.iter_mut().zip(counts) {
-                    *total = total.saturating_add(*n);
-                }
-            }
-            by_term
-                .into_iter()
-                .map(|(term, counts)| (term, score(&counts, record.body_words, average, record.is_section)))
-                .collect()
-        })
-        .collect();
-    let mut postings: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
-    for (page, terms) in scored.iter().enumerate() {
-        for &(term, score) in terms {
-            postings.entry(term).or_default().push((page as u32, score));
-        }
-    }
-    // A form that is not itself a term leads to its term: `sykepleiere` → `sykeplei`.
-    let mut forms: BTreeMap<String, &str> = BTreeMap::new();
-    for (word, term) in &analyzed {
-        let form = super::analyze::fold(word);
-        if form != *term && !postings.contains_key(form.as_str()) {
-            // Two words may fold to one form; the smaller term wins, whatever the order.
-            let entry = forms.entry(form).or_insert(term.as_str());
-            *entry = (*entry).min(term.as_str());
-        }
-    }
-
-    let mut files = Vec::new();
-    let forward = forward_files(&postings, &forms, &mut files);
-    let reverse = reverse_files(&postings, &mut files);
-    let sections = section_names(&records);
-    let pages = page_files(&records, &sections, &mut files);
-    let filters = named(&mut files, "filters", filters_json(&records, &sections));
-    let mut index = String::new();
-    let _ = write!(index, "{{\"version\":1,\"language\":{},\"pages\":{},", json(search), records.len());
-    let _ = write!(index, "\"forward\":{},\"reverse\":{},", keyed_list(&forward), keyed_list(&reverse));
-    let _ = write!(index, "\"pages_per_file\":{PAGES_PER_FILE},\"page_files\":{},", json(&pages));
-    let _ = write!(index, "\"sections\":{},\"filters\":{}}}", json(&sections), json(&filters));
-    files.push(("index.json".to_string(), index.into_bytes()));
-    files
+/// What a page is filtered by, kept for every page until the filters are written.
+struct Facets {
+    section: usize,
+    tags: Vec<String>,
+    location: Option<String>,
+    employment: Option<String>,
 }
 
-fn forward_files(
-    postings: &BTreeMap<&str, Vec<(u32, u8)>>,
-    forms: &BTreeMap<String, &str>,
-    files: &mut Vec<(String, Vec<u8>)>,
-) -> Vec<(String, String)> {
-    let mut keys: Vec<&str> = postings.keys().copied().chain(forms.keys().map(String::as_str)).collect();
-    keys.sort_unstable();
+/// A file's kind (the start of its name) and its JSON text, until it is compressed.
+type Text = (&'static str, String);
+
+/// One language's files as they are made.
+pub struct Writer {
+    /// Section names in page order, each once.
+    sections: Vec<String>,
+    /// Page files, compressed as soon as they are made.
+    page_files: Vec<(String, Vec<u8>)>,
+    facets: Vec<Facets>,
+}
+
+impl Writer {
+    pub fn new(sections: Vec<String>) -> Writer {
+        Writer { sections, page_files: Vec::new(), facets: Vec::new() }
+    }
+
+    /// The records of the next pages, in page order; a batch holds whole files of pages.
+    pub fn pages(&mut self, batch: Vec<Shown>) {
+        let section = |name: &str| self.sections.iter().position(|s| s == name).unwrap_or(0);
+        let files: Vec<(String, Vec<u8>)> = batch
+            .par_chunks(PAGES_PER_FILE)
+            .map(|group| {
+                let mut text = String::with_capacity(group.iter().map(|r| r.excerpt.len() + 200).sum());
+                text.push('[');
+                for (i, r) in group.iter().enumerate() {
+                    text.push_str(if i == 0 { "{\"u\":" } else { ",{\"u\":" });
+                    text.push_str(&json(&r.path));
+                    text.push_str(",\"t\":");
+                    text.push_str(&json(&r.title));
+                    text.push_str(",\"s\":");
+                    text.push_str(itoa::Buffer::new().format(section(&r.section)));
+                    text.push_str(",\"d\":");
+                    text.push_str(&json(&r.description));
+                    text.push_str(",\"x\":");
+                    text.push_str(&json(&r.excerpt));
+                    text.push('}');
+                }
+                text.push(']');
+                named("p", &text)
+            })
+            .collect();
+        self.page_files.extend(files);
+        for shown in batch {
+            self.facets.push(Facets {
+                section: section(&shown.section),
+                tags: shown.tags,
+                location: shown.location,
+                employment: shown.employment,
+            });
+        }
+    }
+
+    /// Every file of the language: (name in its folder, bytes).
+    pub fn finish(self, postings: &Postings, search: &str) -> Vec<(String, Vec<u8>)> {
+        let terms = postings.sorted();
+        let forms = postings.forms();
+        let ((forward, reverse), filters) = rayon::join(
+            || rayon::join(|| forward_texts(&terms, &forms), || reverse_texts(&terms)),
+            || filters_json(&self.facets, &self.sections),
+        );
+        let pages = self.page_files.len();
+        let (forward_keys, forward_texts): (Vec<String>, Vec<Text>) = forward.into_iter().unzip();
+        let (reverse_keys, reverse_texts): (Vec<String>, Vec<Text>) = reverse.into_iter().unzip();
+        let texts: Vec<Text> = forward_texts.into_iter().chain(reverse_texts).chain([("filters", filters)]).collect();
+        // Compress and name every file in parallel; the names go into index.json.
+        let mut files = self.page_files;
+        files.par_extend(texts.par_iter().map(|(kind, text)| named(kind, text)));
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        let (page_files, rest) = names.split_at(pages);
+        let (forward_files, rest) = rest.split_at(forward_keys.len());
+        let (reverse_files, filters_file) = rest.split_at(reverse_keys.len());
+        let mut index = String::new();
+        let _ = write!(index, "{{\"version\":1,\"language\":{},\"pages\":{},", json(search), self.facets.len());
+        let _ = write!(index, "\"forward\":{},", keyed_list(&forward_keys, forward_files));
+        let _ = write!(index, "\"reverse\":{},", keyed_list(&reverse_keys, reverse_files));
+        let _ = write!(index, "\"pages_per_file\":{PAGES_PER_FILE},\"page_files\":{},", json(page_files));
+        let _ = write!(index, "\"sections\":{},\"filters\":{}}}", json(&self.sections), json(&filters_file[0]));
+        files.push(("index.json".to_string(), index.into_bytes()));
+        files
+    }
+}
+
+/// Terms and forms, sorted, cut into files: (first key, text) of each.
+fn forward_texts(terms: &[(&str, &[Posting])], forms: &BTreeMap<String, &str>) -> Vec<(String, Text)> {
+    let mut keys: Vec<(&str, Option<&[Posting]>)> =
+        terms.iter().map(|(t, list)| (*t, Some(*list))).chain(forms.keys().map(|f| (f.as_str(), None))).collect();
+    keys.sort_unstable_by_key(|(key, _)| *key);
     let mut chunks = Chunks::default();
-    for key in keys {
+    for (key, list) in keys {
         let (terms, form_entries) = chunks.start(key);
-        match postings.get(key) {
+        match list {
             Some(list) => {
                 let _ = write!(terms, "{}:[", json(key));
+                let mut numbers = itoa::Buffer::new();
                 let mut previous = 0;
-                for (i, &(page, score)) in list.iter().enumerate() {
-                    let _ = write!(terms, "{}{},{score}", if i == 0 { "" } else { "," }, page - previous);
+                for &(page, score) in list {
+                    terms.push_str(numbers.format(page - previous));
+                    terms.push(',');
+                    terms.push_str(numbers.format(score));
+                    terms.push(',');
                     previous = page;
+                }
+                if terms.ends_with(',') {
+                    terms.pop();
                 }
                 terms.push_str("],");
             }
@@ -113,14 +152,13 @@ fn forward_files(
             }
         }
     }
-    chunks.finish(files, "fw", |terms, forms| format!("{{\"t\":{{{terms}}},\"f\":{{{forms}}}}}"))
+    chunks.finish("fw", |terms, forms| format!("{{\"t\":{{{terms}}},\"f\":{{{forms}}}}}"))
 }
 
-fn reverse_files(
-    postings: &BTreeMap<&str, Vec<(u32, u8)>>,
-    files: &mut Vec<(String, Vec<u8>)>,
-) -> Vec<(String, String)> {
-    let mut reversed: Vec<(String, usize)> = postings
+/// Terms of [`COMPOUND_END_MIN`] letters or more spelled backwards, with the number of
+/// pages that have them, cut into files.
+fn reverse_texts(terms: &[(&str, &[Posting])]) -> Vec<(String, Text)> {
+    let mut reversed: Vec<(String, usize)> = terms
         .iter()
         .filter(|(term, _)| term.chars().count() >= COMPOUND_END_MIN)
         .map(|(term, list)| (term.chars().rev().collect(), list.len()))
@@ -131,7 +169,7 @@ fn reverse_files(
         let (entries, _) = chunks.start(key);
         let _ = write!(entries, "{}:{count},", json(key));
     }
-    chunks.finish(files, "rv", |entries, _| format!("{{\"r\":{{{entries}}}}}"))
+    chunks.finish("rv", |entries, _| format!("{{\"r\":{{{entries}}}}}"))
 }
 
 /// Sorted keys cut into files of about [`CHUNK_BYTES`], each file two JSON object bodies.
@@ -165,61 +203,29 @@ impl Chunks {
         self.done.push((std::mem::take(&mut self.first), a, b));
     }
 
-    /// Writes the files; returns (first key, file name) of each.
-    fn finish(
-        mut self,
-        files: &mut Vec<(String, Vec<u8>)>,
-        kind: &str,
-        wrap: impl Fn(&str, &str) -> String,
-    ) -> Vec<(String, String)> {
+    /// (first key, text) of each file.
+    fn finish(mut self, kind: &'static str, wrap: impl Fn(&str, &str) -> String) -> Vec<(String, Text)> {
         if !self.a.is_empty() || !self.b.is_empty() {
             self.flush();
         }
-        self.done.into_iter().map(|(first, a, b)| (first, named(files, kind, wrap(&a, &b)))).collect()
+        self.done.into_iter().map(|(first, a, b)| (first, (kind, wrap(&a, &b)))).collect()
     }
 }
 
-fn section_names(records: &[Record]) -> Vec<String> {
-    let mut names: Vec<String> = records.iter().map(|r| r.section.clone()).collect();
-    names.dedup();
-    names
-}
-
-fn page_files(records: &[Record], sections: &[String], files: &mut Vec<(String, Vec<u8>)>) -> Vec<String> {
-    records
-        .chunks(PAGES_PER_FILE)
-        .map(|group| {
-            let entries: Vec<String> = group
-                .iter()
-                .map(|r| {
-                    let section = sections.iter().position(|s| *s == r.section).unwrap_or(0);
-                    format!(
-                        "{{\"u\":{},\"t\":{},\"s\":{section},\"d\":{},\"x\":{}}}",
-                        json(&r.path),
-                        json(&r.title),
-                        json(&r.description),
-                        json(&r.excerpt)
-                    )
-                })
-                .collect();
-            named(files, "p", format!("[{}]", entries.join(",")))
-        })
-        .collect()
-}
-
-fn filters_json(records: &[Record], sections: &[String]) -> String {
+fn filters_json(facets: &[Facets], sections: &[String]) -> String {
     let section_runs: Vec<String> = sections
         .iter()
-        .map(|name| {
-            let first = records.iter().position(|r| r.section == *name).unwrap_or(0);
-            let count = records.iter().filter(|r| r.section == *name).count();
+        .enumerate()
+        .map(|(i, name)| {
+            let first = facets.iter().position(|f| f.section == i).unwrap_or(0);
+            let count = facets.iter().filter(|f| f.section == i).count();
             format!("[{},{first},{count}]", json(name))
         })
         .collect();
-    let facet = |values: &dyn Fn(&Record) -> Vec<String>| {
+    let facet = |values: &dyn Fn(&Facets) -> Vec<String>| {
         let mut pages: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (page, record) in records.iter().enumerate() {
-            for value in values(record) {
+        for (page, facet) in facets.iter().enumerate() {
+            for value in values(facet) {
                 pages.entry(value).or_default().push(page);
             }
         }
@@ -230,9 +236,9 @@ fn filters_json(records: &[Record], sections: &[String]) -> String {
     format!(
         "{{\"section\":[{}],\"tags\":{},\"location\":{},\"type\":{}}}",
         section_runs.join(","),
-        facet(&|r| r.tags.clone()),
-        facet(&|r| r.location.iter().cloned().collect()),
-        facet(&|r| r.employment.iter().cloned().collect()),
+        facet(&|f| f.tags.clone()),
+        facet(&|f| f.location.iter().cloned().collect()),
+        facet(&|f| f.employment.iter().cloned().collect()),
     )
 }
 
@@ -248,15 +254,17 @@ fn deltas(pages: &[usize]) -> String {
     out
 }
 
-/// Adds a file named by its kind and a hash of its bytes; returns the name.
-fn named(files: &mut Vec<(String, Vec<u8>)>, kind: &str, text: String) -> String {
-    let name = format!("{kind}-{:012x}.json", xxhash_rust::xxh3::xxh3_64(text.as_bytes()) >> 16);
-    files.push((name.clone(), text.into_bytes()));
-    name
+/// A file's text gzipped, named by its kind and a hash of the bytes.
+fn named(kind: &str, text: &str) -> (String, Vec<u8>) {
+    // No file name and no time in the header: the same text gives the same bytes.
+    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::fast());
+    let bytes = gz.write_all(text.as_bytes()).and_then(|()| gz.finish()).unwrap_or_default();
+    (format!("{kind}-{:012x}.json.gz", xxhash_rust::xxh3::xxh3_64(&bytes) >> 16), bytes)
 }
 
-fn keyed_list(entries: &[(String, String)]) -> String {
-    let items: Vec<String> = entries.iter().map(|(key, file)| format!("[{},{}]", json(key), json(file))).collect();
+fn keyed_list(keys: &[String], files: &[&str]) -> String {
+    let items: Vec<String> =
+        keys.iter().zip(files).map(|(key, file)| format!("[{},{}]", json(key), json(file))).collect();
     format!("[{}]", items.join(","))
 }
 

@@ -2,21 +2,24 @@
 //! rendered Markdown, read by the theme's `search.js` in the browser.
 //!
 //! [`analyze`] turns words into terms (stem, then fold), [`collect`] reads what a document
-//! says and where, [`score`] weighs it, [`files`] cuts the index into the files a query
-//! downloads. Documents left out of the build are never here; neither is a fallback page
+//! says and where, [`score`] weighs it, [`postings`] gathers each term's pages, [`files`]
+//! cuts the index into the files a query downloads. Documents go through in batches, so
+//! only one batch's words are in memory at a time. Documents left out of the build are never here; neither is a fallback page
 //! (its text is another language's) nor a page with `search: false`.
 
 pub mod analyze;
 mod collect;
 mod files;
+mod postings;
 mod score;
+
+pub use collect::Source;
 
 use rayon::prelude::*;
 
 use crate::i18n::I18n;
 use crate::ids::LangId;
-use crate::markdown::Rendered;
-use crate::site::Site;
+use crate::site::{Doc, Site};
 
 /// The output folder of the index: `search-index/`.
 pub const INDEX_FOLDER: &str = "search-index/";
@@ -26,26 +29,48 @@ pub fn index_rel(site: &Site, lang: LangId) -> String {
     format!("{INDEX_FOLDER}{}/index.json", site.config.languages[lang].key)
 }
 
-/// Every file of every language's index: (output path, bytes). `rendered` is indexed by
-/// document id.
-pub fn index_files<R: AsRef<Rendered> + Sync>(site: &Site, rendered: &[R], i18n: &I18n) -> Vec<(String, Vec<u8>)> {
+/// Documents analysed at a time; a multiple of [`files::PAGES_PER_FILE`].
+const BATCH: usize = 256;
+
+/// Every file of every language's index: (output path, bytes). `sources` is indexed by
+/// document id; each is let go of once its document is in the index.
+pub fn index_files(site: &Site, mut sources: Vec<Source>, i18n: &I18n) -> Vec<(String, Vec<u8>)> {
+    // One language after the other: each is parallel inside, and only one language's words
+    // are held at a time.
     let languages = &site.config.languages;
-    (0..languages.len())
-        .into_par_iter()
-        .flat_map_iter(|lang| {
-            let records: Vec<_> = site
-                .docs
-                .par_iter()
-                .filter(|doc| doc.lang == lang && !doc.is_fallback() && !doc.meta.hidden_from_search)
-                .map(|doc| collect::record(site, doc, rendered[doc.id].as_ref(), i18n))
-                .collect();
-            let analyzer = analyze::Analyzer::new(&languages[lang].search);
-            let folder = format!("{INDEX_FOLDER}{}/", languages[lang].key);
-            files::language_files(records, &analyzer, &languages[lang].search)
-                .into_iter()
-                .map(move |(name, bytes)| (format!("{folder}{name}"), bytes))
-        })
-        .collect()
+    let mut files = Vec::new();
+    for (lang, language) in languages.iter().enumerate() {
+        let folder = format!("{INDEX_FOLDER}{}/", language.key);
+        let made = language_files(site, lang, &mut sources, i18n);
+        files.extend(made.into_iter().map(|(name, bytes)| (format!("{folder}{name}"), bytes)));
+    }
+    files
+}
+
+fn language_files(site: &Site, lang: LangId, sources: &mut [Source], i18n: &I18n) -> Vec<(String, Vec<u8>)> {
+    // Pages are numbered by section, so that a section's pages are one run of numbers.
+    let mut docs: Vec<(String, &Doc)> = site
+        .docs
+        .iter()
+        .filter(|doc| doc.lang == lang && !doc.is_fallback() && !doc.meta.hidden_from_search)
+        .map(|doc| (collect::section_name(site, doc), doc))
+        .collect();
+    docs.sort_by(|a, b| (&a.0, &a.1.rel).cmp(&(&b.0, &b.1.rel)));
+    let mut sections: Vec<String> = docs.iter().map(|(section, _)| section.clone()).collect();
+    sections.dedup();
+    let average = docs.iter().map(|(_, d)| sources[d.id].words).sum::<usize>() as f32 / docs.len().max(1) as f32;
+    let search = &site.config.languages[lang].search;
+    let analyzer = analyze::Analyzer::new(search);
+    let mut postings = postings::Postings::default();
+    let mut writer = files::Writer::new(sections);
+    for (b, batch) in docs.chunks(BATCH).enumerate() {
+        let texts: Vec<Source> = batch.iter().map(|(_, doc)| std::mem::take(&mut sources[doc.id])).collect();
+        let collected: Vec<collect::Collected> =
+            batch.par_iter().zip(&texts).map(|((_, doc), text)| collect::collect(site, doc, text, i18n)).collect();
+        postings.add((b * BATCH) as u32, &collected, &analyzer, average);
+        writer.pages(collected.into_iter().map(|c| c.shown).collect());
+    }
+    writer.finish(&postings, search)
 }
 
 /// The output folder of a language's search page: `sok/`, `en/search/`. Its slug is the UI

@@ -94,13 +94,13 @@ fn check(name: &str, breakage: impl FnOnce(&Site), expect: Expect) -> Result<(),
             }
             let built = files(&site.public());
             for (rel, bytes) in &built {
-                let text = String::from_utf8_lossy(bytes);
+                let text = crate::support::readable(rel, bytes);
                 if let Some(found) = absent.iter().find(|a| text.contains(a.as_str())) {
                     return fail(format!("{rel} holds {found:?}"));
                 }
             }
             for (file, wanted) in &present {
-                let text = built.iter().find(|(rel, _)| rel == file).map(|(_, b)| String::from_utf8_lossy(b));
+                let text = built.iter().find(|(rel, _)| rel == file).map(|(rel, b)| crate::support::readable(rel, b));
                 if !text.is_some_and(|t| t.contains(wanted.as_str())) {
                     return fail(format!("{file} does not hold {wanted:?}"));
                 }

@@ -19,8 +19,20 @@ struct Index {
     reverse: BTreeMap<String, u64>,
 }
 
+/// The text of an index file: `index.json` as it is, the others gzipped.
+fn text_of(path: &Path) -> String {
+    let bytes = std::fs::read(path).expect("index file");
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text).expect("gzip");
+        text
+    } else {
+        String::from_utf8(bytes).expect("UTF-8")
+    }
+}
+
 fn read(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("index file")).expect("JSON")
+    serde_json::from_str(&text_of(path)).expect("JSON")
 }
 
 fn index(site: &Site, lang: &str) -> Index {
@@ -166,7 +178,7 @@ fn markup_in_the_index_stays_text() {
     for entry in walkdir::WalkDir::new(site.public().join("search-index")) {
         let entry = entry.expect("entry");
         if entry.file_type().is_file() {
-            let text = std::fs::read_to_string(entry.path()).expect("text");
+            let text = text_of(entry.path());
             assert!(!text.contains('<'), "{}: {text}", entry.path().display());
             let _: Value = serde_json::from_str(&text).expect("valid JSON");
         }

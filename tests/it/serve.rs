@@ -86,6 +86,8 @@ struct Response {
     status: u16,
     head: String,
     body: String,
+    /// The body as sent, for files that are not text.
+    bytes: Vec<u8>,
 }
 
 impl Response {
@@ -107,7 +109,8 @@ fn request(port: u16, raw: &str) -> Response {
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").expect("a response head");
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status");
-    Response { status, head: head.to_string(), body: body.to_string() }
+    let start = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head") + 4;
+    Response { status, head: head.to_string(), body: body.to_string(), bytes: bytes[start..].to_vec() }
 }
 
 /// The live-reload event stream, as (event, data) pairs.
@@ -174,6 +177,35 @@ fn an_edit_sends_a_reload_and_the_new_page() {
 
     // The served site is in memory: nothing is written.
     assert!(!site.root.join("public").exists());
+}
+
+/// Every term file and page record of the served Norwegian search index, as text.
+fn served_index(server: &Server) -> String {
+    let index: serde_json::Value = serde_json::from_str(&server.get("/search-index/nb/index.json").body).expect("JSON");
+    let names = index["forward"].as_array().expect("forward").iter().map(|e| e[1].clone());
+    let names = names.chain(index["page_files"].as_array().expect("page files").iter().cloned());
+    names
+        .map(|name| {
+            let name = name.as_str().expect("a file name").to_string();
+            let response = server.get(&format!("/search-index/nb/{name}"));
+            assert_eq!(response.status, 200, "{name}");
+            crate::support::readable(&name, &response.bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn an_edit_reaches_the_search_index() {
+    let site = serve_site();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    assert_eq!(events.next().0, "hello");
+    assert!(!served_index(&server).contains("snekkerverksted"));
+    site.write("content/side.md", "---\ntitle: Side\n---\nEt snekkerverksted i bygda.\n");
+    assert_eq!(events.next().0, "reload");
+    let index = served_index(&server);
+    assert!(index.contains("Et snekkerverksted i bygda."), "the page record: {index}");
+    assert!(index.contains("\"snekkerverk"), "the term: {index}");
 }
 
 #[test]

@@ -109,6 +109,17 @@ pub fn dump(dir: &Path) -> String {
     out
 }
 
+/// A file's text as a reader gets it: gzipped files (the search index) inflated.
+pub fn readable(rel: &str, bytes: &[u8]) -> String {
+    if rel.ends_with(".gz") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(bytes), &mut text).expect("gzip");
+        text
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
 /// All files under `dir` with their bytes, for exact comparisons.
 pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     walkdir::WalkDir::new(dir)

@@ -51,13 +51,21 @@
   };
   const reverse = (text) => [...text].reverse().join('');
 
+  // The index's files are gzipped JSON (index.json is plain); a host that already
+  // inflated one on the way (Content-Encoding) hands over JSON, which is read as it is.
+  const parse = async (response) => {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+    const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(inflated).json();
+  };
   const files = new Map();
   const load = (name) => {
     if (!files.has(name)) {
       const url = new URL(name, indexUrl);
       files.set(name, fetch(url).then((response) => {
         if (!response.ok) throw new Error(`${url}: ${response.status}`);
-        return response.json();
+        return parse(response);
       }));
     }
     return files.get(name);
