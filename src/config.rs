@@ -427,6 +427,17 @@ fn languages(raw: &RawConfig, at: &dyn Fn(&[&str]) -> Location, diags: &mut Diag
                 Diagnostic::error(message).at(at(&["languages", key, "locale"])).hint("for example nb, nn, en-GB, de"),
             );
         }
+        // Written out, the search language must be one with a stemmer; left out, a language
+        // without one gets words folded but not stemmed.
+        if let Some(search) = lang.search.as_deref().filter(|s| !STEMMER_LANGUAGES.contains(s)) {
+            let hint = crate::diag::suggest(search, STEMMER_LANGUAGES).map_or(String::new(), |s| format!("{s}; "))
+                + "or leave `search` out to match words without stemming them";
+            diags.push(
+                Diagnostic::error(format!("regionprofil has no stemmer for the search language `{search}`"))
+                    .at(at(&["languages", key, "search"]))
+                    .hint(hint),
+            );
+        }
         let search = lang.search.clone().unwrap_or_else(|| match key {
             "nb" | "nn" | "no" => "no".to_string(),
             other => other.split('-').next().unwrap_or(other).to_string(),
@@ -443,6 +454,10 @@ fn languages(raw: &RawConfig, at: &dyn Fn(&[&str]) -> Location, diags: &mut Diag
     }
     out
 }
+
+/// The `search` languages with a Snowball stemmer (`search::analyze` has them).
+pub const STEMMER_LANGUAGES: [&str; 18] =
+    ["ar", "da", "de", "el", "en", "es", "fi", "fr", "hu", "it", "nl", "no", "pt", "ro", "ru", "sv", "ta", "tr"];
 
 fn is_language_key(key: &str) -> bool {
     !key.is_empty()

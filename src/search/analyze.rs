@@ -17,31 +17,29 @@ use rust_stemmers::{Algorithm, Stemmer};
 const FOLDED_LETTERS: [(char, &str); 9] =
     [('ø', "o"), ('æ', "ae"), ('ß', "ss"), ('œ', "oe"), ('đ', "d"), ('ð', "d"), ('þ', "th"), ('ł', "l"), ('ı', "i")];
 
-/// The stemmers regionprofil knows, by a language's `search` identifier.
-const STEMMERS: [(&str, Algorithm); 18] = [
-    ("ar", Algorithm::Arabic),
-    ("da", Algorithm::Danish),
-    ("de", Algorithm::German),
-    ("el", Algorithm::Greek),
-    ("en", Algorithm::English),
-    ("es", Algorithm::Spanish),
-    ("fi", Algorithm::Finnish),
-    ("fr", Algorithm::French),
-    ("hu", Algorithm::Hungarian),
-    ("it", Algorithm::Italian),
-    ("nl", Algorithm::Dutch),
-    ("no", Algorithm::Norwegian),
-    ("pt", Algorithm::Portuguese),
-    ("ro", Algorithm::Romanian),
-    ("ru", Algorithm::Russian),
-    ("sv", Algorithm::Swedish),
-    ("ta", Algorithm::Tamil),
-    ("tr", Algorithm::Turkish),
-];
-
-/// The `search` identifiers that have a stemmer.
-pub fn stemmer_names() -> impl Iterator<Item = &'static str> {
-    STEMMERS.iter().map(|(name, _)| *name)
+/// The stemmer of a `search` language (the list is `config::STEMMER_LANGUAGES`).
+fn stemmer(search: &str) -> Option<Algorithm> {
+    Some(match search {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "en" => Algorithm::English,
+        "es" => Algorithm::Spanish,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "nl" => Algorithm::Dutch,
+        "no" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
 }
 
 /// The Scandinavian stemmers take one suffix off a word whose suffixes stack (agent noun,
@@ -59,7 +57,7 @@ pub struct Analyzer {
 impl Analyzer {
     /// The analyzer for a `search` identifier; one without a stemmer only folds.
     pub fn new(search: &str) -> Analyzer {
-        let algorithm = STEMMERS.iter().find(|(name, _)| *name == search).map(|(_, a)| *a);
+        let algorithm = stemmer(search);
         // Four passes reach every fixpoint seen in practice and bound the work on a hostile
         // word.
         let passes = if STACKED_SUFFIXES.contains(&search) { 4 } else { 1 };
@@ -173,6 +171,13 @@ mod tests {
         assert_eq!(en.term("nurses"), en.term("nurse"));
         assert_eq!(en.term("housing"), en.term("houses"));
         assert_eq!(en.term("nurse"), "nurs");
+    }
+
+    #[test]
+    fn every_search_language_the_configuration_accepts_has_a_stemmer() {
+        for name in crate::config::STEMMER_LANGUAGES {
+            assert!(stemmer(name).is_some(), "{name}");
+        }
     }
 
     #[test]

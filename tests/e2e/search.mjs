@@ -21,7 +21,7 @@ if (!base) {
 
 // The fixed query list (also the recall list of the search benchmark): `home` is where the
 // query is typed; `first` the path the first hit must have; `finds`, a path among the hits;
-// `not`, a path never among them (a campaign not yet published).
+// `not`, a path never among them (a campaign not yet published); `why`, what it shows.
 const queries = JSON.parse(fs.readFileSync(new URL('search-queries.json', import.meta.url), 'utf8'));
 
 const failures = [];
@@ -60,7 +60,7 @@ const pathOf = (rel) => new URL(base + rel).pathname;
 // 1. From the header of a language's home page: the expected page first.
 console.log(`Searching ${queries.length} queries from the header`);
 const times = [];
-for (const { home, query, ...expected } of queries) {
+for (const { home, query, why, ...expected } of queries) {
   const { page, problems } = await open(base + home);
   await page.fill('header form[role="search"] input[type="search"]', query);
   await Promise.all([page.waitForURL(/[?&]q=/), page.press('header form[role="search"] input[type="search"]', 'Enter')]);

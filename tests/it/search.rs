@@ -197,6 +197,19 @@ fn search_false_writes_no_index_and_no_search_page() {
     assert!(!home.contains("role=\"search\""), "{home}");
 }
 
+#[test]
+fn a_search_language_without_a_stemmer_is_an_error_at_its_line() {
+    let site = Site::named("sites", "i18n");
+    let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    site.write("site.yaml", &config.replace("nb: { name: Norsk }", "nb: { name: Norsk, search: norsk }"));
+    let output = site.command().arg("build").output().expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no stemmer for the search language `norsk`"), "{stderr}");
+    assert!(stderr.contains("site.yaml:6:"), "{stderr}");
+    assert!(stderr.contains("leave `search` out"), "{stderr}");
+}
+
 /// The i18n fixture with the region theme, which has a search page.
 fn region_site() -> Site {
     let site = Site::named("sites", "i18n");
