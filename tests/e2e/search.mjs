@@ -104,6 +104,8 @@ for (const [url, lang] of [[nbSearch, 'nb'], [enSearch, 'en-GB']]) {
   if (hits.length < 3) fail(`"jobb" found only ${hits.length} pages`);
   const marks = await page.$$eval('#search-results mark', (m) => m.map((x) => x.textContent.toLowerCase()));
   if (!marks.some((m) => m.startsWith('jobb'))) fail(`"jobb": no word marked in the hits (${marks.slice(0, 5)})`);
+  // On a phone the filters start folded away under their summary.
+  if (!(await page.$eval('.search-filter-box', (d) => d.open))) await page.click('.search-filter-box summary');
   const boxes = await page.$$('#search-filters input[type="checkbox"]');
   if (!boxes.length) fail('"jobb": no filters shown');
   else {

@@ -24,6 +24,8 @@
   const status = document.getElementById('search-status');
   const filtersBox = document.getElementById('search-filters');
   if (!results || !indexLink || !form || !input || !status) return;
+  // The filters may sit in a <details> that opens them, so the hits come first.
+  const filterBox = filtersBox && (filtersBox.closest('details') || filtersBox);
 
   const strings = results.dataset;
   const indexUrl = new URL(indexLink.href, document.baseURI);
@@ -261,7 +263,10 @@
   async function run(query) {
     const shown = query.trim();
     results.replaceChildren();
-    if (filtersBox) filtersBox.replaceChildren();
+    if (filtersBox) {
+      filtersBox.replaceChildren();
+      filterBox.hidden = true;
+    }
     if (!shown) {
       status.textContent = '';
       return;
@@ -370,7 +375,7 @@
       }
       filtersBox.append(fieldset);
     }
-    filtersBox.hidden = !filtersBox.children.length;
+    filterBox.hidden = !filtersBox.children.length;
   }
 
   function choose(key, fieldset) {
