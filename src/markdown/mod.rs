@@ -245,19 +245,18 @@ impl<'a> Renderer<'a> {
     /// Counts the words and keeps the plain text of `events`.
     fn count_words(&mut self, events: &[Event]) {
         for event in events {
-            if let Event::Text(text) | Event::Code(text) = event {
-                if let Event::Text(_) = event {
+            let text = match event {
+                Event::Text(text) => {
                     self.out.words += text.split_whitespace().filter(|w| !w.starts_with(PLACEHOLDER_START)).count();
+                    text
                 }
-                if !self.out.text.is_empty() {
-                    self.out.text.push(' ');
-                }
-                if text.contains(PLACEHOLDER_START) {
-                    self.out.text.push_str(&placeholders::substitute(text, &[]));
-                } else {
-                    self.out.text.push_str(text);
-                }
+                Event::Code(text) => text,
+                _ => continue,
+            };
+            if !self.out.text.is_empty() {
+                self.out.text.push(' ');
             }
+            self.out.text.push_str(&placeholders::without_placeholders(text));
         }
     }
 

@@ -31,10 +31,7 @@ pub fn replace_placeholders<'s>(events: Vec<Event<'s>>, outputs: &[String]) -> V
                 let inner = &events[i + 1..end];
                 let only_placeholders = !inner.is_empty()
                     && inner.iter().all(|e| match e {
-                        Event::Text(t) => {
-                            let rest = substitute(t, &[]);
-                            rest.trim().is_empty() && t.contains(PLACEHOLDER_START)
-                        }
+                        Event::Text(t) => t.contains(PLACEHOLDER_START) && without_placeholders(t).trim().is_empty(),
                         Event::SoftBreak => true,
                         _ => false,
                     });
@@ -98,12 +95,17 @@ pub fn substitute(text: &str, outputs: &[String]) -> String {
     out
 }
 
+/// `text` with its placeholders left out; lent as it is when it has none.
+pub fn without_placeholders(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(PLACEHOLDER_START) { substitute(text, &[]).into() } else { text.into() }
+}
+
 /// The text of inline events, without markup or placeholders.
 pub fn plain_text(events: &[Event]) -> String {
     let mut text = String::new();
     for event in events {
         match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&substitute(t, &[])),
+            Event::Text(t) | Event::Code(t) => text.push_str(&without_placeholders(t)),
             Event::InlineHtml(t) => text.push_str(&strip_tags(t)),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use crate::content::Job;
 use crate::content::front_matter::EmploymentType;
 use crate::dates::rfc3339;
+use crate::html::script_safe;
 use crate::site::{Doc, Site};
 
 pub fn for_doc(site: &Site, doc: &Doc) -> Option<String> {
@@ -102,39 +103,4 @@ fn job_posting(site: &Site, doc: &Doc, job: &Job) -> Value {
 
 fn employment_type(kind: EmploymentType) -> Value {
     serde_json::to_value(kind).unwrap_or(Value::Null)
-}
-
-/// JSON that cannot end a `<script>` element or open a comment in it.
-pub fn script_safe(value: &Value) -> String {
-    let text = serde_json::to_string(value).unwrap_or_default();
-    // 0xE2 starts U+2028 and U+2029 in UTF-8.
-    if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn script_breakouts_are_escaped() {
-        let out = script_safe(&json!({ "title": "</script><script>alert(1)</script> & <!--" }));
-        assert!(!out.contains("</script"), "{out}");
-        assert!(!out.contains("<!--"), "{out}");
-        let back: Value = serde_json::from_str(&out).unwrap_or(Value::Null);
-        assert_eq!(back["title"], "</script><script>alert(1)</script> & <!--");
-    }
 }

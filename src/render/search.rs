@@ -47,12 +47,7 @@ pub fn sources(site: &Site, rendered: &mut [Arc<Rendered>]) -> Vec<Source> {
         .iter_mut()
         .map(|r| match Arc::get_mut(r) {
             Some(own) => Source::take(own),
-            None => Source::take(&mut Rendered {
-                text: r.text.clone(),
-                toc: r.toc.clone(),
-                words: r.words,
-                ..Rendered::default()
-            }),
+            None => Source::copy(r),
         })
         .collect()
 }

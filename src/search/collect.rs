@@ -48,9 +48,18 @@ pub struct Source {
 impl Source {
     /// Takes the text out of `rendered` (which keeps the rest).
     pub fn take(rendered: &mut Rendered) -> Source {
+        Source { text: std::mem::take(&mut rendered.text), ..Source::without_text(rendered) }
+    }
+
+    /// Copies the text of `rendered`, which another build keeps.
+    pub fn copy(rendered: &Rendered) -> Source {
+        Source { text: rendered.text.clone(), ..Source::without_text(rendered) }
+    }
+
+    fn without_text(rendered: &Rendered) -> Source {
         let mut headings = String::new();
         collect_headings(&rendered.toc, &mut headings);
-        Source { text: std::mem::take(&mut rendered.text), headings, words: rendered.words }
+        Source { text: String::new(), headings, words: rendered.words }
     }
 }
 
@@ -91,7 +100,8 @@ pub fn section_name(site: &Site, doc: &Doc) -> String {
     section.map(|s| s.meta.title.clone()).unwrap_or_default()
 }
 
-pub fn collect<'a>(site: &Site, doc: &'a Doc, source: &'a Source, i18n: &I18n) -> Collected<'a> {
+/// What the index takes from `doc`, listed under `section`.
+pub fn collect<'a>(doc: &'a Doc, section: &str, source: &'a Source, i18n: &I18n) -> Collected<'a> {
     let job = doc.meta.job.as_ref();
     let employment = job.map(|job| {
         let key = serde_json::to_value(job.employment_type).ok().and_then(|v| v.as_str().map(str::to_string));
@@ -105,7 +115,7 @@ pub fn collect<'a>(site: &Site, doc: &'a Doc, source: &'a Source, i18n: &I18n) -
         path: doc.rel.clone(),
         title: doc.meta.title.clone(),
         description: doc.meta.description.clone().unwrap_or_default(),
-        section: section_name(site, doc),
+        section: section.to_string(),
         tags: doc.meta.taxonomies.get("tags").cloned().unwrap_or_default(),
         location: job.map(|j| j.location.clone()),
         employment,
@@ -113,12 +123,7 @@ pub fn collect<'a>(site: &Site, doc: &'a Doc, source: &'a Source, i18n: &I18n) -
     };
     let mut words: FxHashMap<Cow<'a, str>, Counts> =
         FxHashMap::with_capacity_and_hasher(source.text.len() / 16 + 16, Default::default());
-    let mut add = |field: Field, text: &'a str| {
-        for_each_word(text, |word| {
-            let counts = words.entry(word).or_default();
-            counts[field as usize] = counts[field as usize].saturating_add(1);
-        });
-    };
+    let mut add = |field: Field, text: &'a str| for_each_word(text, |word| tally(&mut words, word, field));
     add(Field::Title, &doc.meta.title);
     for terms in doc.meta.taxonomies.values() {
         for term in terms {
@@ -133,17 +138,19 @@ pub fn collect<'a>(site: &Site, doc: &'a Doc, source: &'a Source, i18n: &I18n) -
     add(Field::Description, doc.meta.description.as_deref().unwrap_or_default());
     add(Field::Body, &source.text);
     // The employment type's label and the section's name are made here, not lent.
-    let mut owned = |field: Field, text: &str| {
-        for_each_word(text, |word| {
-            let counts = words.entry(Cow::Owned(word.into_owned())).or_default();
-            counts[field as usize] = counts[field as usize].saturating_add(1);
-        });
-    };
+    let mut owned =
+        |field: Field, text: &str| for_each_word(text, |w| tally(&mut words, Cow::Owned(w.into_owned()), field));
     if let Some(employment) = &shown.employment {
         owned(Field::Job, employment);
     }
     owned(Field::Section, &shown.section);
     Collected { shown, words, body_words: source.words, is_section: doc.is_section() }
+}
+
+/// Counts `word` once more in `field`.
+fn tally<'a>(words: &mut FxHashMap<Cow<'a, str>, Counts>, word: Cow<'a, str>, field: Field) {
+    let counts = words.entry(word).or_default();
+    counts[field as usize] = counts[field as usize].saturating_add(1);
 }
 
 /// The first [`EXCERPT_CHARS`] characters of `text`, cut between words.

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use super::collect::Shown;
 use super::postings::{Posting, Postings};
+use crate::html::script_safe as json;
 
 /// About how many bytes of JSON a term file holds before the next one starts.
 const CHUNK_BYTES: usize = 12 * 1024;
@@ -266,14 +267,4 @@ fn keyed_list(keys: &[String], files: &[&str]) -> String {
     let items: Vec<String> =
         keys.iter().zip(files).map(|(key, file)| format!("[{},{}]", json(key), json(file))).collect();
     format!("[{}]", items.join(","))
-}
-
-/// `value` as JSON, with `<`, `>` and `&` escaped so that the text stays inert even if a
-/// theme puts it inside a `<script>` element.
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    let text = serde_json::to_string(value).unwrap_or_default();
-    if !text.contains(['<', '>', '&']) {
-        return text;
-    }
-    text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }

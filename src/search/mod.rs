@@ -65,8 +65,11 @@ fn language_files(site: &Site, lang: LangId, sources: &mut [Source], i18n: &I18n
     let mut writer = files::Writer::new(sections);
     for (b, batch) in docs.chunks(BATCH).enumerate() {
         let texts: Vec<Source> = batch.iter().map(|(_, doc)| std::mem::take(&mut sources[doc.id])).collect();
-        let collected: Vec<collect::Collected> =
-            batch.par_iter().zip(&texts).map(|((_, doc), text)| collect::collect(site, doc, text, i18n)).collect();
+        let collected: Vec<collect::Collected> = batch
+            .par_iter()
+            .zip(&texts)
+            .map(|((section, doc), text)| collect::collect(doc, section, text, i18n))
+            .collect();
         postings.add((b * BATCH) as u32, &collected, &analyzer, average);
         writer.pages(collected.into_iter().map(|c| c.shown).collect());
     }

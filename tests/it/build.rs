@@ -42,7 +42,7 @@ fn a_job_is_shown_all_of_its_last_day_in_the_site_s_time_zone() {
     assert!(built_at("2026-12-31T22:59:59Z"), "23:59:59 in Oslo is still the last day");
     assert!(!built_at("2026-12-31T23:00:00Z"), "00:00 in Oslo on 1 January is past it");
     // Another zone, other midnights.
-    let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    let config = site.read("site.yaml");
     site.write("site.yaml", &format!("{config}time_zone: America/New_York\n"));
     assert!(built_at("2027-01-01T04:59:59Z"));
     assert!(!built_at("2027-01-01T05:00:00Z"));

@@ -202,7 +202,7 @@ fn nesting_too_deep_to_minify_is_written_unminified_with_a_warning() {
         ("stjerner", format!("{}ord{}", "*".repeat(50_000), "*".repeat(50_000))),
     ];
     let site = Site::named("sites", "serve");
-    let config = fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    let config = site.read("site.yaml");
     site.write("site.yaml", &format!("{config}minify: true\n"));
     for (name, body) in &pages {
         site.write(&format!("content/{name}.md"), &page(body));

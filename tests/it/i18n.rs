@@ -29,7 +29,7 @@ fn pages(site: &Site) -> Vec<String> {
 }
 
 fn fallback_mode(site: &Site) {
-    let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("config");
+    let config = site.read("site.yaml");
     site.write("site.yaml", &config.replace("missing: skip", "missing: fallback"));
 }
 
@@ -220,7 +220,7 @@ fn coverage_report_as_text_and_json() {
 #[test]
 fn a_default_language_under_its_own_path_gets_a_chooser_at_the_root() {
     let site = built(|site| {
-        let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("config");
+        let config = site.read("site.yaml");
         site.write("site.yaml", &config.replace("nb: { name: Norsk }", "nb: { name: Norsk, path: nb }"));
     });
     let root = read(&site, "index.html");
@@ -242,7 +242,7 @@ fn a_default_language_under_its_own_path_gets_a_chooser_at_the_root() {
 #[test]
 fn with_relative_urls_the_chooser_sends_visitors_on_from_wherever_it_is_served() {
     let site = built(|site| {
-        let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("config");
+        let config = site.read("site.yaml");
         let config = config.replace("nb: { name: Norsk }", "nb: { name: Norsk, path: nb }");
         site.write("site.yaml", &format!("{config}\nrelative_urls: true\n"));
     });

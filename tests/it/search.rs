@@ -118,7 +118,7 @@ fn the_index_holds_each_language_s_published_pages_and_nothing_else() {
 #[test]
 fn a_fallback_page_is_not_in_the_index_of_the_language_it_stands_in() {
     let site = Site::named("sites", "i18n");
-    let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    let config = site.read("site.yaml");
     site.write("site.yaml", &config.replace("missing: skip", "missing: fallback"));
     site.write("content/jobb/snekker.md", &page("Snekker", "", "Vi søker en snekker."));
     build(&site);
@@ -188,7 +188,7 @@ fn markup_in_the_index_stays_text() {
 #[test]
 fn search_false_writes_no_index_and_no_search_page() {
     let site = region_site();
-    let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    let config = site.read("site.yaml");
     site.write("site.yaml", &format!("{config}search: false\n"));
     build(&site);
     assert!(!site.public().join("search-index").exists());
@@ -200,7 +200,7 @@ fn search_false_writes_no_index_and_no_search_page() {
 #[test]
 fn a_search_language_without_a_stemmer_is_an_error_at_its_line() {
     let site = Site::named("sites", "i18n");
-    let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    let config = site.read("site.yaml");
     site.write("site.yaml", &config.replace("nb: { name: Norsk }", "nb: { name: Norsk, search: norsk }"));
     let output = site.command().arg("build").output().expect("run");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -214,7 +214,7 @@ fn a_search_language_without_a_stemmer_is_an_error_at_its_line() {
 fn region_site() -> Site {
     let site = Site::named("sites", "i18n");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/region"), &site.root.join("themes/region"));
-    let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    let config = site.read("site.yaml");
     site.write("site.yaml", &config.replace("theme: plain", "theme: region\nminify: false"));
     site
 }

@@ -394,7 +394,7 @@ fn incremental_site() -> Site {
 
 /// The theme's page template with a mark, as a site template over it.
 fn marked_page_template(site: &Site) -> String {
-    let theme = std::fs::read_to_string(site.root.join("themes/plain/templates/page.html")).expect("theme template");
+    let theme = site.read("themes/plain/templates/page.html");
     theme.replace("<h1>", "<h1 class=\"marked\">")
 }
 

@@ -165,7 +165,7 @@ fn every_chart_has_a_title_a_description_and_its_numbers_as_a_table() {
 #[test]
 fn check_warns_about_data_older_than_its_max_age() {
     let site = Site::named("sites", "statistics");
-    let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("config");
+    let config = site.read("site.yaml");
     site.write("site.yaml", &config.replace("    unit: personer\n", "    unit: personer\n    max_age_days: 400\n"));
     let out = site.command().args(["check", "--now", "2014-06-01"]).output().expect("run");
     assert_eq!(out.status.code(), Some(0));
