@@ -12,22 +12,78 @@ pub fn escape(text: &str) -> String {
 /// line separators U+2028 and U+2029 are written as `\u` escapes.
 pub fn script_safe<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let text = serde_json::to_string(value).unwrap_or_default();
-    // 0xE2 starts U+2028 and U+2029 in UTF-8.
-    if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
-        return text;
-    }
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, &text, false);
     out
+}
+
+/// [`script_safe`] of a string, appended to `out` without serde's copies (the search index
+/// writes megabytes of them).
+pub fn push_script_safe(out: &mut String, text: &str) {
+    out.push('"');
+    push_escaped(out, text, true);
+    out.push('"');
+}
+
+/// Bytes that may need escaping: in a `<script>` (bit 1: `<`, `>`, `&`, and 0xE2, which
+/// starts U+2028 and U+2029), and inside a JSON string (bit 2: also quotes, backslashes
+/// and control characters).
+const SPECIAL: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut byte = 0;
+    while byte < 32 {
+        table[byte] = 2;
+        byte += 1;
+    }
+    table[b'"' as usize] = 2;
+    table[b'\\' as usize] = 2;
+    table[b'<' as usize] = 3;
+    table[b'>' as usize] = 3;
+    table[b'&' as usize] = 3;
+    table[0xE2] = 3;
+    table
+};
+
+/// Appends `text` with what a `<script>` must not hold escaped, and, for the inside of a
+/// JSON string (`in_string`), also quotes, backslashes and control characters.
+fn push_escaped(out: &mut String, text: &str, in_string: bool) {
+    let bytes = text.as_bytes();
+    let mask = if in_string { 2 } else { 1 };
+    // Written up to `clean`; looked at up to `from`.
+    let (mut clean, mut from) = (0, 0);
+    while let Some(found) = bytes[from..].iter().position(|&b| SPECIAL[b as usize] & mask != 0) {
+        let at = from + found;
+        from = at + 1;
+        let byte = bytes[at];
+        let escaped = match byte {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8; other characters that
+            // start with E2 stay as they are.
+            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA8]) => "\\u2028",
+            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA9]) => "\\u2029",
+            0xE2 => continue,
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            b'\x08' => "\\b",
+            b'\x0c' => "\\f",
+            _ => "",
+        };
+        out.push_str(&text[clean..at]);
+        if escaped.is_empty() {
+            // Other control characters, as JSON requires.
+            let _ = std::fmt::Write::write_fmt(out, format_args!("\\u{byte:04x}"));
+        } else {
+            out.push_str(escaped);
+        }
+        clean = at + if byte == 0xE2 { 3 } else { 1 };
+        from = clean;
+    }
+    out.push_str(&text[clean..]);
 }
 
 /// Removes tags from an HTML fragment, leaving its text (entities kept as written).
@@ -48,6 +104,22 @@ pub fn strip_tags(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_string_pushed_is_the_string_serialized() {
+        for text in [
+            "",
+            "plain",
+            "«Øyer» \"sitat\" \\ </script> & a\u{2028}b\u{2029}",
+            "\u{1}\n\t\r\u{8}\u{c}\u{1f}x",
+            "\u{2027}€",
+        ] {
+            let mut pushed = String::new();
+            push_script_safe(&mut pushed, text);
+            assert_eq!(pushed, script_safe(text));
+            assert_eq!(serde_json::from_str::<String>(&pushed).expect("JSON"), text);
+        }
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {

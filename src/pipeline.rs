@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! site folder ─source─▶ SourceTree ─config/content/data/i18n─▶ validated parts ─site─▶ Site
-//!   ─render─▶ Output (files in memory, minified) ─output::write─▶ public/
+//!   ─render─▶ Output (files in memory, minified; the search index deferred)
+//!   ─output::write (the index made while the files are written)─▶ public/
 //! ```
 //!
 //! Each stage reports every problem it finds and goes on with what it could use, so one
@@ -148,7 +149,7 @@ pub fn build(
     out_dir: &Path,
 ) -> Result<(Generated, output::write::WriteReport, Diagnostics), Diagnostics> {
     let (mut generated, diags) = generate(options)?;
-    let report = output::write::write(out_dir, &options.root, &generated.output)?;
+    let report = output::write::write(out_dir, &options.root, &mut generated.output)?;
     generated.timings.lap("write");
     Ok((generated, report, diags))
 }

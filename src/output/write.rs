@@ -20,7 +20,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::output::{CopySource, Output};
+use crate::render::output::{CopyFile, CopySource, Output, OutputFile};
 
 /// The file that marks a folder as made by regionprofil, so it may replace it.
 pub const MARKER: &str = ".regionprofil";
@@ -35,8 +35,8 @@ pub struct WriteReport {
 }
 
 /// Writes `output` to the folder `out_dir` (as the user named it) of the site at
-/// `site_root`.
-pub fn write(out_dir: &Path, site_root: &Path, output: &Output) -> Result<WriteReport, Diagnostics> {
+/// `site_root`, making its deferred files meanwhile (they are in `output` after).
+pub fn write(out_dir: &Path, site_root: &Path, output: &mut Output) -> Result<WriteReport, Diagnostics> {
     let target = resolve(out_dir)
         .map_err(|e| Diagnostic::error(format!("cannot find where the output {} would be: {e}", out_dir.display())))?;
     check_target(&target, out_dir, site_root).map_err(Diagnostics::from)?;
@@ -174,37 +174,45 @@ fn remove_ours(dir: &Path) -> Result<(), Diagnostic> {
     Err(Diagnostic::error(format!("{} is in the way and was not made by regionprofil", dir.display())))
 }
 
-fn fill(dir: &Path, output: &Output) -> Result<WriteReport, Diagnostic> {
-    let io = |path: &Path, e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", path.display()));
-    fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-    fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io(dir, e))?;
+fn fill(dir: &Path, output: &mut Output) -> Result<WriteReport, Diagnostic> {
+    fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error(dir, e))?;
+    let (written, made) = output.finish_beside(|output| write_files(dir, &output.files, &output.copies));
+    written?;
+    write_files(dir, &made, &[])?;
+    let bytes = output.files.iter().map(|f| f.bytes.len() as u64).sum();
+    Ok(WriteReport { files: output.files.len() + output.copies.len(), bytes, warnings: Diagnostics::new() })
+}
 
-    let folders: BTreeSet<&Path> = output
-        .files
+fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write {}: {e}", path.display()))
+}
+
+/// Writes `files` and `copies` into `dir`, making the folders they need.
+fn write_files(dir: &Path, files: &[OutputFile], copies: &[CopyFile]) -> Result<(), Diagnostic> {
+    let folders: BTreeSet<&Path> = files
         .iter()
         .map(|f| f.rel.as_str())
-        .chain(output.copies.iter().map(|c| c.rel.as_str()))
+        .chain(copies.iter().map(|c| c.rel.as_str()))
         .filter_map(|rel| Path::new(rel).parent())
         .collect();
     // Folders in parallel: create_dir_all makes missing parents and accepts ones that exist.
     let folders: Vec<&Path> = folders.into_iter().collect();
     folders
         .par_iter()
-        .try_for_each(|folder| fs::create_dir_all(dir.join(folder)).map_err(|e| io(&dir.join(folder), e)))?;
-    output.files.par_iter().try_for_each(|file| {
+        .try_for_each(|folder| fs::create_dir_all(dir.join(folder)).map_err(|e| io_error(&dir.join(folder), e)))?;
+    files.par_iter().try_for_each(|file| {
         let path = dir.join(&file.rel);
-        fs::write(&path, &file.bytes).map_err(|e| io(&path, e))
+        fs::write(&path, &file.bytes).map_err(|e| io_error(&path, e))
     })?;
-    output.copies.par_iter().try_for_each(|copy| {
+    copies.par_iter().try_for_each(|copy| {
         let path = dir.join(&copy.rel);
         match &copy.from {
             CopySource::Disk(from) => fs::copy(from, &path).map(|_| ()),
             CopySource::Embedded(bytes) => fs::write(&path, bytes),
         }
-        .map_err(|e| io(&path, e))
-    })?;
-    let bytes = output.files.iter().map(|f| f.bytes.len() as u64).sum();
-    Ok(WriteReport { files: output.files.len() + output.copies.len(), bytes, warnings: Diagnostics::new() })
+        .map_err(|e| io_error(&path, e))
+    })
 }
 
 /// Puts `fresh` in place of `target`. An error means `target` is as it was; the old output

@@ -119,16 +119,10 @@ pub fn render(
     let renderer = PageRenderer { world: &world, tera: &tera, templates: &templates, tree, recall: memo.files(&world) };
     timings.lap("document values");
     let plan = plan::plan(&site, &templates, has_code, &unrenderable);
-    // The search index is made while the pages are: its one-core parts use the time the
-    // pages leave.
-    let (search_files, results): (_, Vec<Result<Got<OutputFile>, Diagnostic>>) = rayon::join(
-        || search::index_files(&site, search_sources, &parts.i18n),
-        || {
-            plan.par_iter()
-                .map(|job| Diagnostic::catch(|| format!("making {}", job.describe(&site)), || renderer.render(job)))
-                .collect()
-        },
-    );
+    let results: Vec<Result<Got<OutputFile>, Diagnostic>> = plan
+        .par_iter()
+        .map(|job| Diagnostic::catch(|| format!("making {}", job.describe(&site)), || renderer.render(job)))
+        .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut entries = Vec::new();
     let mut files_rendered = 0;
@@ -151,9 +145,9 @@ pub fn render(
     timings.lap("templates");
     let copies = output::copies(&site, tree);
     output::check_collisions(&files, &copies, &mut diags);
-    files.extend(search_files);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok((Output { files, copies, external_links }, diags))
+    let deferred = search::deferred_index(&site, search_sources, &parts.i18n).into_iter().collect();
+    Ok((Output { files, copies, external_links, deferred }, diags))
 }
 
 fn fingerprints(tree: &SourceTree) -> BTreeMap<String, String> {

@@ -45,6 +45,41 @@ pub struct Output {
     pub copies: Vec<CopyFile>,
     /// Links to other sites written in the content, for `check --external`.
     pub external_links: Vec<ExternalLink>,
+    /// Files still to make, while the others are written: see [`Output::finish_beside`].
+    pub deferred: Vec<Deferred>,
+}
+
+/// Files made from what rendering leaves (the search index, from the pages' text). They
+/// are made while the rendered files are written, as writing leaves a core idle; made
+/// beside the pages, their work would hold the pages up. Nothing reports an error from
+/// them, so `check`, which writes nothing, does not make them.
+pub struct Deferred(Box<dyn FnOnce() -> Vec<OutputFile> + Send + Sync>);
+
+impl Deferred {
+    pub fn new(make: impl FnOnce() -> Vec<OutputFile> + Send + Sync + 'static) -> Deferred {
+        Deferred(Box::new(make))
+    }
+}
+
+impl fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Deferred")
+    }
+}
+
+impl Output {
+    /// Makes the deferred files while `meanwhile` works on the files made so far, and adds
+    /// them. Returns what `meanwhile` returned, and the files it did not see.
+    pub fn finish_beside<T: Send>(&mut self, meanwhile: impl FnOnce(&Output) -> T + Send) -> (T, Vec<OutputFile>) {
+        let deferred = std::mem::take(&mut self.deferred);
+        let (made, result) = rayon::join(
+            || deferred.into_iter().flat_map(|Deferred(make)| make()).collect::<Vec<_>>(),
+            || meanwhile(self),
+        );
+        self.files.extend(made.iter().cloned());
+        self.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        (result, made)
+    }
 }
 
 /// What made an output file, for messages.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tera::Value;
 
-use super::output::{Origin, OutputFile};
+use super::output::{Deferred, Origin, OutputFile};
 use super::values::view;
 use crate::i18n::I18n;
 use crate::markdown::Rendered;
@@ -52,13 +52,22 @@ pub fn sources(site: &Site, rendered: &mut [Arc<Rendered>]) -> Vec<Source> {
         .collect()
 }
 
-/// The index files of every language, when the site has search.
-pub fn index_files(site: &Site, sources: Vec<Source>, i18n: &I18n) -> Vec<OutputFile> {
+/// The index files of every language, made while the pages are written; none when the
+/// site has no search.
+pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) -> Option<Deferred> {
     if !site.config.search {
-        return Vec::new();
+        return None;
     }
-    crate::search::index_files(site, sources, i18n)
-        .into_iter()
-        .map(|(rel, bytes)| OutputFile { rel, bytes: bytes.into(), origin: Origin::SearchIndex, warnings: Vec::new() })
-        .collect()
+    let (site, i18n) = (site.clone(), i18n.clone());
+    Some(Deferred::new(move || {
+        crate::search::index_files(&site, sources, &i18n)
+            .into_iter()
+            .map(|(rel, bytes)| OutputFile {
+                rel,
+                bytes: bytes.into(),
+                origin: Origin::SearchIndex,
+                warnings: Vec::new(),
+            })
+            .collect()
+    }))
 }

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use super::collect::Shown;
 use super::postings::{Posting, Postings};
-use crate::html::script_safe as json;
+use crate::html::{push_script_safe as push_json, script_safe as json};
 
 /// About how many bytes of JSON a term file holds before the next one starts.
 const CHUNK_BYTES: usize = 12 * 1024;
@@ -67,15 +67,15 @@ impl Writer {
                 text.push('[');
                 for (i, r) in group.iter().enumerate() {
                     text.push_str(if i == 0 { "{\"u\":" } else { ",{\"u\":" });
-                    text.push_str(&json(&r.path));
+                    push_json(&mut text, &r.path);
                     text.push_str(",\"t\":");
-                    text.push_str(&json(&r.title));
+                    push_json(&mut text, &r.title);
                     text.push_str(",\"s\":");
                     text.push_str(itoa::Buffer::new().format(section(&r.section)));
                     text.push_str(",\"d\":");
-                    text.push_str(&json(&r.description));
+                    push_json(&mut text, &r.description);
                     text.push_str(",\"x\":");
-                    text.push_str(&json(&r.excerpt));
+                    push_json(&mut text, &r.excerpt);
                     text.push('}');
                 }
                 text.push(']');
@@ -133,7 +133,8 @@ fn forward_texts(terms: &[(&str, &[Posting])], forms: &BTreeMap<String, &str>) -
         let (terms, form_entries) = chunks.start(key);
         match list {
             Some(list) => {
-                let _ = write!(terms, "{}:[", json(key));
+                push_json(terms, key);
+                terms.push_str(":[");
                 let mut numbers = itoa::Buffer::new();
                 let mut previous = 0;
                 for &(page, score) in list {
@@ -149,7 +150,10 @@ fn forward_texts(terms: &[(&str, &[Posting])], forms: &BTreeMap<String, &str>) -
                 terms.push_str("],");
             }
             None => {
-                let _ = write!(form_entries, "{}:{},", json(key), json(forms[key]));
+                push_json(form_entries, key);
+                form_entries.push(':');
+                push_json(form_entries, forms[key]);
+                form_entries.push(',');
             }
         }
     }
@@ -168,7 +172,8 @@ fn reverse_texts(terms: &[(&str, &[Posting])]) -> Vec<(String, Text)> {
     let mut chunks = Chunks::default();
     for (key, count) in &reversed {
         let (entries, _) = chunks.start(key);
-        let _ = write!(entries, "{}:{count},", json(key));
+        push_json(entries, key);
+        let _ = write!(entries, ":{count},");
     }
     chunks.finish("rv", |entries, _| format!("{{\"r\":{{{entries}}}}}"))
 }
@@ -258,7 +263,8 @@ fn deltas(pages: &[usize]) -> String {
 /// A file's text gzipped, named by its kind and a hash of the bytes.
 fn named(kind: &str, text: &str) -> (String, Vec<u8>) {
     // No file name and no time in the header: the same text gives the same bytes.
-    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::fast());
+    let mut gz =
+        flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(text.len() / 3 + 64), flate2::Compression::fast());
     let bytes = gz.write_all(text.as_bytes()).and_then(|()| gz.finish()).unwrap_or_default();
     (format!("{kind}-{:012x}.json.gz", xxhash_rust::xxh3::xxh3_64(&bytes) >> 16), bytes)
 }

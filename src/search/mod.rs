@@ -34,42 +34,48 @@ const BATCH: usize = 256;
 
 /// Every file of every language's index: (output path, bytes). `sources` is indexed by
 /// document id; each is let go of once its document is in the index.
-pub fn index_files(site: &Site, mut sources: Vec<Source>, i18n: &I18n) -> Vec<(String, Vec<u8>)> {
-    // One language after the other: each is parallel inside, and only one language's words
-    // are held at a time.
-    let languages = &site.config.languages;
-    let mut files = Vec::new();
-    for (lang, language) in languages.iter().enumerate() {
-        let folder = format!("{INDEX_FOLDER}{}/", language.key);
-        let made = language_files(site, lang, &mut sources, i18n);
-        files.extend(made.into_iter().map(|(name, bytes)| (format!("{folder}{name}"), bytes)));
+pub fn index_files(site: &Site, sources: Vec<Source>, i18n: &I18n) -> Vec<(String, Vec<u8>)> {
+    // Each language's documents, with what the index reads of them; the languages are
+    // indexed side by side.
+    let mut by_language: Vec<Vec<(&Doc, Source)>> = site.config.languages.iter().map(|_| Vec::new()).collect();
+    for (doc, source) in site.docs.iter().zip(sources) {
+        if !doc.is_fallback() && !doc.meta.hidden_from_search {
+            by_language[doc.lang].push((doc, source));
+        }
     }
-    files
+    let made: Vec<Vec<(String, Vec<u8>)>> = by_language
+        .into_par_iter()
+        .enumerate()
+        .map(|(lang, docs)| {
+            let folder = format!("{INDEX_FOLDER}{}/", site.config.languages[lang].key);
+            let files = language_files(site, lang, docs, i18n);
+            files.into_iter().map(|(name, bytes)| (format!("{folder}{name}"), bytes)).collect()
+        })
+        .collect();
+    made.into_iter().flatten().collect()
 }
 
-fn language_files(site: &Site, lang: LangId, sources: &mut [Source], i18n: &I18n) -> Vec<(String, Vec<u8>)> {
+fn language_files(site: &Site, lang: LangId, docs: Vec<(&Doc, Source)>, i18n: &I18n) -> Vec<(String, Vec<u8>)> {
     // Pages are numbered by section, so that a section's pages are one run of numbers.
-    let mut docs: Vec<(String, &Doc)> = site
-        .docs
-        .iter()
-        .filter(|doc| doc.lang == lang && !doc.is_fallback() && !doc.meta.hidden_from_search)
-        .map(|doc| (collect::section_name(site, doc), doc))
-        .collect();
+    let mut docs: Vec<(String, &Doc, Source)> =
+        docs.into_iter().map(|(doc, source)| (collect::section_name(site, doc), doc, source)).collect();
     docs.sort_by(|a, b| (&a.0, &a.1.rel).cmp(&(&b.0, &b.1.rel)));
-    let mut sections: Vec<String> = docs.iter().map(|(section, _)| section.clone()).collect();
+    let mut sections: Vec<String> = docs.iter().map(|(section, _, _)| section.clone()).collect();
     sections.dedup();
-    let average = docs.iter().map(|(_, d)| sources[d.id].words).sum::<usize>() as f32 / docs.len().max(1) as f32;
+    let average = docs.iter().map(|(_, _, source)| source.words).sum::<usize>() as f32 / docs.len().max(1) as f32;
     let search = &site.config.languages[lang].search;
     let analyzer = analyze::Analyzer::new(search);
     let mut postings = postings::Postings::default();
     let mut writer = files::Writer::new(sections);
-    for (b, batch) in docs.chunks(BATCH).enumerate() {
-        let texts: Vec<Source> = batch.iter().map(|(_, doc)| std::mem::take(&mut sources[doc.id])).collect();
-        let collected: Vec<collect::Collected> = batch
-            .par_iter()
-            .zip(&texts)
-            .map(|((section, doc), text)| collect::collect(doc, section, text, i18n))
-            .collect();
+    let mut docs = docs.into_iter();
+    for b in 0.. {
+        // Each batch's texts are let go of once it is in the index.
+        let batch: Vec<(String, &Doc, Source)> = docs.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let collected: Vec<collect::Collected> =
+            batch.par_iter().map(|(section, doc, source)| collect::collect(doc, section, source, i18n)).collect();
         postings.add((b * BATCH) as u32, &collected, &analyzer, average);
         writer.pages(collected.into_iter().map(|c| c.shown).collect());
     }

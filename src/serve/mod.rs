@@ -183,10 +183,13 @@ fn build(options: &ServeOptions, previous: &Snapshot, memory: &mut Memory) -> (S
     }
     let attempt = |memory: &mut Memory| {
         crate::pipeline::generate_with(&build, Some(memory)).and_then(|(mut generated, warnings)| {
-            let (files, copied) = snapshot::files_of(&generated.output, previous)?;
+            // The search index is made while the static files are read.
+            let (snapshot, made) = generated.output.finish_beside(|output| snapshot::files_of(output, previous));
+            let (mut files, copied) = snapshot?;
+            files.extend(made.into_iter().map(|file| (file.rel, file.bytes)));
             generated.timings.lap("static files");
             if let Some(out) = &options.output {
-                crate::output::write::write(out, &build.root, &generated.output)?;
+                crate::output::write::write(out, &build.root, &mut generated.output)?;
                 generated.timings.lap("write");
             }
             let pages = generated.summary.languages.iter().map(|(_, pages, sections)| pages + sections).sum();
