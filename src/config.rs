@@ -47,6 +47,8 @@ struct RawConfig {
     #[serde(default = "yes")]
     search: bool,
     #[serde(default)]
+    images: crate::images::Settings,
+    #[serde(default)]
     data: BTreeMap<String, DataOptions>,
     #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -243,6 +245,7 @@ pub struct Config {
     pub feed_limit: usize,
     /// A search index per language, and the theme's search page.
     pub search: bool,
+    pub images: crate::images::Settings,
     /// The site's days are this zone's days (`time_zone`, an IANA name).
     pub time_zone: TimeZone,
     pub time_zone_name: String,
@@ -341,6 +344,24 @@ fn validate(raw: RawConfig, text: &str, overrides: &Overrides) -> Result<Config,
         );
     }
 
+    if raw.images.widths.is_empty() || raw.images.widths.iter().any(|w| !crate::images::WIDTHS.contains(w)) {
+        diags.push(
+            Diagnostic::error(format!(
+                "images.widths must list widths from {} to {} pixels",
+                crate::images::WIDTHS.start(),
+                crate::images::WIDTHS.end()
+            ))
+            .at(at(&["images", "widths"]))
+            .hint("for example: widths: [480, 800, 1200, 1600]"),
+        );
+    }
+    if !(1..=100).contains(&raw.images.quality) {
+        diags.push(
+            Diagnostic::error(format!("images.quality is {}; it goes from 1 to 100", raw.images.quality))
+                .at(at(&["images", "quality"]))
+                .hint("80 keeps photos sharp at a fifth of the bytes"),
+        );
+    }
     let time_zone = crate::dates::time_zone(&raw.time_zone).unwrap_or_else(|d| {
         diags.push(d.at(at(&["time_zone"])));
         TimeZone::UTC
@@ -364,6 +385,7 @@ fn validate(raw: RawConfig, text: &str, overrides: &Overrides) -> Result<Config,
         feeds: raw.feeds,
         feed_limit: raw.feed_limit,
         search: raw.search,
+        images: raw.images,
         time_zone,
         time_zone_name: raw.time_zone,
         data: raw.data,

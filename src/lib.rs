@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod html;
 pub mod i18n;
 pub mod ids;
+pub mod images;
 pub mod links;
 pub mod locale;
 pub mod markdown;

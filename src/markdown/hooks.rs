@@ -6,7 +6,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::events::{heading_number, matching_end, to_html};
-use super::host::{Hook, Host};
+use super::host::{Hook, Host, ImageLookup};
 use super::placeholders::plain_text;
 use crate::diag::{Diagnostic, Location};
 use crate::ids::DocId;
@@ -36,7 +36,12 @@ pub fn apply<'s>(
             continue;
         };
         let at = starts.get(element).cloned();
-        let hook = hook_for(&events, i, end);
+        let mut hook = hook_for(&events, i, end);
+        if let Hook::Image { src, image, .. } = &mut hook
+            && let ImageLookup::Picture(picture) = host.image(src, doc)
+        {
+            *image = Some(*picture);
+        }
         match host.hook(&hook, doc) {
             None => {
                 out.push(events[i].clone());
@@ -98,7 +103,7 @@ fn hook_for(events: &[Event], start: usize, end: usize) -> Hook {
     let inner = &events[start + 1..end];
     match &events[start] {
         Event::Start(Tag::Image { dest_url, title, .. }) => {
-            Hook::Image { src: dest_url.to_string(), alt: plain_text(inner), title: title.to_string() }
+            Hook::Image { src: dest_url.to_string(), alt: plain_text(inner), title: title.to_string(), image: None }
         }
         Event::Start(Tag::Link { dest_url, title, link_type, .. }) => Hook::Link {
             url: dest_url.to_string(),

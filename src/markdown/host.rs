@@ -10,6 +10,7 @@ use super::shortcode::Call;
 use crate::diag::{Diagnostic, LineIndex, Location};
 use crate::highlight::Highlighter;
 use crate::ids::{DocId, LangId};
+use crate::images::Picture;
 
 pub trait Host: Sync {
     /// Resolves the path of an `@/` link (without `@/` and `#anchor`) for a page in `lang`.
@@ -29,6 +30,29 @@ pub trait Host: Sync {
     fn base_path(&self) -> &str {
         "/"
     }
+    /// Whether the site renders images with its own hook (`markdown/image.html`).
+    fn has_image_hook(&self) -> bool {
+        false
+    }
+    /// What the `src` of a Markdown image in document `doc` shows (after `/` paths got
+    /// the base URL's path).
+    fn image(&self, _src: &str, _doc: DocId) -> ImageLookup {
+        ImageLookup::NotLocal
+    }
+}
+
+/// What a Markdown image's `src` names.
+pub enum ImageLookup {
+    /// Another site's image, or no path at all: left as written.
+    NotLocal,
+    /// A file of the site that is published as it is (SVG, GIF).
+    AsIs,
+    /// A photo, published in several widths and formats.
+    Picture(Box<Picture>),
+    /// No file of the site: `hint` names the nearest one, or says where images go.
+    Missing { hint: String },
+    /// A photo that cannot be used (not the format it claims, unreadable, too large).
+    Broken(String),
 }
 
 /// A shortcode call where it is: in which document, which call of its name it is, and
@@ -84,16 +108,35 @@ pub enum Resolved {
 #[derive(Debug, Serialize)]
 #[serde(tag = "element", rename_all = "lowercase")]
 pub enum Hook {
-    Image { src: String, alt: String, title: String },
-    Link { url: String, text: String, title: String, external: bool },
-    Heading { level: u8, id: String, text: String },
-    Table { html: String },
+    Image {
+        src: String,
+        alt: String,
+        title: String,
+        /// The published versions of a photo (see [`Picture`]); none for other images.
+        image: Option<Picture>,
+    },
+    Link {
+        url: String,
+        text: String,
+        title: String,
+        external: bool,
+    },
+    Heading {
+        level: u8,
+        id: String,
+        text: String,
+    },
+    Table {
+        html: String,
+    },
 }
 
 impl Hook {
+    pub const IMAGE_TEMPLATE: &'static str = "markdown/image.html";
+
     pub fn template_name(&self) -> &'static str {
         match self {
-            Hook::Image { .. } => "markdown/image.html",
+            Hook::Image { .. } => Hook::IMAGE_TEMPLATE,
             Hook::Link { .. } => "markdown/link.html",
             Hook::Heading { .. } => "markdown/heading.html",
             Hook::Table { .. } => "markdown/table.html",

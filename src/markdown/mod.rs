@@ -28,10 +28,11 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, LineIndex, Location};
 use crate::ids::{DocId, LangId};
+use crate::images::Picture;
 use crate::slug::slugify;
 pub use events::options;
 use events::{heading_number, html_ids, to_html};
-pub use host::{CallSite, Hook, Host, Resolved};
+pub use host::{CallSite, Hook, Host, ImageLookup, Resolved};
 use placeholders::{PLACEHOLDER_START, plain_text};
 pub use shortcode::{Arg, ArgValue, Call};
 
@@ -73,6 +74,9 @@ pub struct Rendered {
     pub has_code: bool,
     /// The text a reader reads, without markup (for the search index).
     pub text: String,
+    /// The `src` of each image shown as a photo's `<picture>`, so that a rendering kept
+    /// for the next build can ask for the photos' versions again.
+    pub photos: Vec<String>,
 }
 
 /// The Markdown of one document: `text` is the whole file, `body` the Markdown in it.
@@ -82,6 +86,35 @@ pub struct DocInput<'a> {
     pub file: &'a str,
     pub text: &'a str,
     pub body: Range<usize>,
+}
+
+/// A photo as `<picture>`: a `<source>` for each other format, then the `<img>` in the
+/// original's format, with its size (so the page does not jump as it loads) and loaded
+/// only when it nears the screen.
+pub fn picture_html(picture: &Picture, alt: &str, title: &str) -> String {
+    use crate::html::escape;
+    let sizes = escape(&picture.sizes);
+    let mut html = String::from("<picture>");
+    for source in &picture.sources {
+        html.push_str(&format!(
+            "<source type=\"{}\" srcset=\"{}\" sizes=\"{sizes}\">",
+            escape(&source.mime),
+            escape(&source.srcset)
+        ));
+    }
+    html.push_str(&format!(
+        "<img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"{}\"",
+        escape(&picture.src),
+        escape(&picture.srcset),
+        picture.width,
+        picture.height,
+        escape(alt)
+    ));
+    if !title.is_empty() {
+        html.push_str(&format!(" title=\"{}\"", escape(title)));
+    }
+    html.push_str(" loading=\"lazy\" decoding=\"async\"></picture>");
+    html
 }
 
 pub fn render(input: &DocInput<'_>, host: &dyn Host) -> (Rendered, Vec<Diagnostic>) {
@@ -214,6 +247,7 @@ impl<'a> Renderer<'a> {
         }
         self.heading_ids(&mut events, depth == 0);
         self.links(&mut events, &mut ranges);
+        self.pictures(&mut events, &mut ranges);
         let starts = hooks::element_starts(&events, &ranges);
         let (events, has_code) = events::code_blocks(events, self.host.highlighter());
         self.out.has_code |= has_code;
@@ -309,6 +343,44 @@ impl<'a> Renderer<'a> {
             .unwrap_or((*next, base));
         *next = n + 1;
         id
+    }
+
+    /// Photos become `<picture>`s (unless the site's image hook renders them); a local
+    /// image that is not in the site, or a photo that cannot be used, is an error at it.
+    fn pictures(&mut self, events: &mut Vec<Event<'_>>, ranges: &mut Vec<Range<usize>>) {
+        let hooked = self.host.has_image_hook();
+        let mut i = 0;
+        while i < events.len() {
+            let Event::Start(Tag::Image { dest_url, title, .. }) = &events[i] else {
+                i += 1;
+                continue;
+            };
+            let (src, title) = (dest_url.to_string(), title.to_string());
+            let end = events::matching_end(events, i, |e| matches!(e, TagEnd::Image)).unwrap_or(i);
+            match self.host.image(&src, self.input.doc) {
+                ImageLookup::NotLocal | ImageLookup::AsIs => {}
+                ImageLookup::Missing { hint } => self.diags.push(
+                    Diagnostic::error(format!("the image `{src}` is not in the site"))
+                        .at(self.location(ranges[i].clone()))
+                        .hint(hint),
+                ),
+                ImageLookup::Broken(message) => self.diags.push(
+                    Diagnostic::error(message)
+                        .at(self.location(ranges[i].clone()))
+                        .hint("save it again from an image editor as JPEG, PNG or WebP, under its own name"),
+                ),
+                ImageLookup::Picture(_) if hooked => self.out.photos.push(src),
+                ImageLookup::Picture(picture) => {
+                    self.out.photos.push(src);
+                    let alt = plain_text(&events[i + 1..end]);
+                    let html = picture_html(&picture, &alt, &title);
+                    let range = ranges[i].start..ranges[end].end;
+                    events.splice(i..=end, [Event::InlineHtml(CowStr::from(html))]);
+                    ranges.splice(i..=end, [range]);
+                }
+            }
+            i += 1;
+        }
     }
 
     /// Resolves `@/page.md#anchor` links; a link to a page left out of this build becomes

@@ -64,9 +64,9 @@ pub fn write(out_dir: &Path, site_root: &Path, output: &mut Output) -> Result<Wr
             }
             Ok(report)
         }
-        Err(d) => {
+        Err(diags) => {
             let _ = fs::remove_dir_all(&fresh);
-            Err(d.into())
+            Err(diags)
         }
     }
 }
@@ -174,10 +174,11 @@ fn remove_ours(dir: &Path) -> Result<(), Diagnostic> {
     Err(Diagnostic::error(format!("{} is in the way and was not made by regionprofil", dir.display())))
 }
 
-fn fill(dir: &Path, output: &mut Output) -> Result<WriteReport, Diagnostic> {
+fn fill(dir: &Path, output: &mut Output) -> Result<WriteReport, Diagnostics> {
     fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error(dir, e))?;
     let (written, made) = output.finish_beside(|output| write_files(dir, &output.files, &output.copies));
+    let made = made?;
     written?;
     write_files(dir, &made, &[])?;
     let bytes = output.files.iter().map(|f| f.bytes.len() as u64).sum();

@@ -55,7 +55,13 @@ pub fn render_all(
     let mut rendered = Vec::with_capacity(results.len());
     let mut entries = Vec::with_capacity(results.len());
     let mut documents_rendered = 0;
-    for (key, got) in results {
+    for ((key, got), doc) in results.into_iter().zip(&site.docs) {
+        if !got.rendered {
+            // Kept from the last build: its photos' versions are wanted all the same.
+            for src in &got.value.rendered.photos {
+                world.photos.lookup(site, doc, src);
+            }
+        }
         diags.extend(got.value.warnings.iter().cloned());
         rendered.push(got.value.relinked(site));
         documents_rendered += usize::from(got.rendered);

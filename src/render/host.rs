@@ -4,13 +4,14 @@
 
 use tera::{Tera, Value};
 
+use super::photos::Photos;
 use super::templates::Templates;
 use super::trace::{Read, TRACE_KEY, TraceId, doc_ref};
 use super::world::World;
 use crate::diag::{Diagnostic, suggest};
 use crate::highlight::Highlighter;
 use crate::ids::{DocId, LangId};
-use crate::markdown::{ArgValue, CallSite, Hook, Host, Resolved};
+use crate::markdown::{ArgValue, CallSite, Hook, Host, ImageLookup, Resolved};
 use crate::stats::{self, StatsContext};
 
 pub struct DocHost<'a> {
@@ -124,6 +125,19 @@ impl Host for DocHost<'_> {
 
     fn base_path(&self) -> &str {
         &self.world.site.config.base_url.prefix
+    }
+
+    fn has_image_hook(&self) -> bool {
+        self.templates.has(Hook::IMAGE_TEMPLATE)
+    }
+
+    fn image(&self, src: &str, doc: DocId) -> ImageLookup {
+        let (site, photos) = (&self.world.site, &self.world.photos);
+        let doc = site.doc(doc);
+        if let Some(rel) = Photos::output_path(site, doc, src) {
+            self.record(|| Read::Image(rel));
+        }
+        photos.lookup(site, doc, src)
     }
 }
 

@@ -34,6 +34,7 @@ fn current(world: &World, read: &Read) -> Option<Digest> {
         Read::Resolve(path, lang) => Some(resolved_digest(world, path, *lang)),
         Read::Data(name) => digests.data.get(name).copied(),
         Read::Asset(path) => world.fingerprints.get(path).map(digest::of),
+        Read::Image(rel) => world.photos.digest(rel).map(digest::of),
     }
 }
 

@@ -26,6 +26,7 @@ pub mod memo;
 mod minify;
 pub mod output;
 mod pages;
+mod photos;
 mod plan;
 pub mod relative;
 mod search;
@@ -77,6 +78,8 @@ pub fn render(
     let unrenderable = plan::check_templates(&site, &templates, tree, &mut diags);
     let search = search::search_values(&site, &i18n, templates.has(search::SEARCH_TEMPLATE));
     let site = Arc::new(site);
+    let copies = output::copies(&site, tree);
+    let photos = Arc::new(photos::Photos::new(&site, &copies, &tree.root));
     let parts = Parts {
         digests: memo.is_some().then(|| SiteDigests::new(&site, &templates, tree)),
         site: site.clone(),
@@ -86,6 +89,7 @@ pub fn render(
         highlighter: Arc::new(Highlighter::new()),
         fingerprints: Arc::new(fingerprints(tree)),
         search: Arc::new(search),
+        photos: photos.clone(),
     };
     let mut no_memo = Memo::default();
     let memo = memo.unwrap_or(&mut no_memo);
@@ -143,10 +147,10 @@ pub fn render(
     diags.extend(files.iter().flat_map(|f| f.warnings.iter().cloned()));
     diags.extend(merge_repeated(failures));
     timings.lap("templates");
-    let copies = output::copies(&site, tree);
     output::check_collisions(&files, &copies, &mut diags);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let deferred = search::deferred_index(&site, search_sources, &parts.i18n).into_iter().collect();
+    let deferred =
+        search::deferred_index(&site, search_sources, &parts.i18n).into_iter().chain(photos.deferred()).collect();
     Ok((Output { files, copies, external_links, deferred }, diags))
 }
 

@@ -6,6 +6,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::markdown::ExternalLink;
 use crate::site::Site;
@@ -49,14 +51,17 @@ pub struct Output {
     pub deferred: Vec<Deferred>,
 }
 
-/// Files made from what rendering leaves (the search index, from the pages' text). They
-/// are made while the rendered files are written, as writing leaves a core idle; made
-/// beside the pages, their work would hold the pages up. Nothing reports an error from
-/// them, so `check`, which writes nothing, does not make them.
-pub struct Deferred(Box<dyn FnOnce() -> Vec<OutputFile> + Send + Sync>);
+/// Files made from what rendering leaves: the search index (from the pages' text), the
+/// photos' versions (those the pages show). They are made while the rendered files are
+/// written, as writing leaves a core idle; made beside the pages, their work would hold
+/// the pages up. `check`, which writes nothing, does not make them.
+pub struct Deferred(Box<dyn FnOnce() -> Made + Send + Sync>);
+
+/// What a deferred job made, or why it could not.
+pub type Made = Result<Vec<OutputFile>, Vec<Diagnostic>>;
 
 impl Deferred {
-    pub fn new(make: impl FnOnce() -> Vec<OutputFile> + Send + Sync + 'static) -> Deferred {
+    pub fn new(make: impl FnOnce() -> Made + Send + Sync + 'static) -> Deferred {
         Deferred(Box::new(make))
     }
 }
@@ -69,16 +74,31 @@ impl fmt::Debug for Deferred {
 
 impl Output {
     /// Makes the deferred files while `meanwhile` works on the files made so far, and adds
-    /// them. Returns what `meanwhile` returned, and the files it did not see.
-    pub fn finish_beside<T: Send>(&mut self, meanwhile: impl FnOnce(&Output) -> T + Send) -> (T, Vec<OutputFile>) {
+    /// them. Returns what `meanwhile` returned, and the files it did not see (or every
+    /// error of the deferred jobs).
+    pub fn finish_beside<T: Send>(
+        &mut self,
+        meanwhile: impl FnOnce(&Output) -> T + Send,
+    ) -> (T, Result<Vec<OutputFile>, Diagnostics>) {
         let deferred = std::mem::take(&mut self.deferred);
         let (made, result) = rayon::join(
-            || deferred.into_iter().flat_map(|Deferred(make)| make()).collect::<Vec<_>>(),
+            || deferred.into_par_iter().map(|Deferred(make)| make()).collect::<Vec<Made>>(),
             || meanwhile(self),
         );
-        self.files.extend(made.iter().cloned());
+        let mut files = Vec::new();
+        let mut errors = Diagnostics::new();
+        for made in made {
+            match made {
+                Ok(made) => files.extend(made),
+                Err(diags) => errors.extend(diags),
+            }
+        }
+        if errors.has_errors() {
+            return (result, Err(errors));
+        }
+        self.files.extend(files.iter().cloned());
         self.files.sort_by(|a, b| a.rel.cmp(&b.rel));
-        (result, made)
+        (result, Ok(files))
     }
 }
 
@@ -109,6 +129,8 @@ pub enum Origin {
     NotFoundPage,
     SearchIndex,
     SearchPage,
+    /// A published version of a photo.
+    Image,
     Feed,
     Sitemap,
     Robots,
@@ -140,6 +162,7 @@ impl fmt::Display for Origin {
             Origin::NotFoundPage => f.write_str("the 404 page"),
             Origin::SearchIndex => f.write_str("the search index"),
             Origin::SearchPage => f.write_str("the search page"),
+            Origin::Image => f.write_str("a photo's published version"),
             Origin::Feed => f.write_str("the Atom feed"),
             Origin::Sitemap => f.write_str("the sitemap"),
             Origin::Robots => f.write_str("robots.txt"),

@@ -60,7 +60,7 @@ pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) 
     }
     let (site, i18n) = (site.clone(), i18n.clone());
     Some(Deferred::new(move || {
-        crate::search::index_files(&site, sources, &i18n)
+        Ok(crate::search::index_files(&site, sources, &i18n)
             .into_iter()
             .map(|(rel, bytes)| OutputFile {
                 rel,
@@ -68,6 +68,6 @@ pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) 
                 origin: Origin::SearchIndex,
                 warnings: Vec::new(),
             })
-            .collect()
+            .collect())
     }))
 }

@@ -44,6 +44,8 @@ pub enum Read {
     Data(String),
     /// A static file's content hash, for `asset()`.
     Asset(String),
+    /// An image by its output path: whether it is there, and a photo's content.
+    Image(String),
 }
 
 /// The trace of one piece being rendered.

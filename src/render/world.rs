@@ -10,6 +10,7 @@ use tera::{Context, Error, Kwargs, State, TeraResult, Value};
 use rayon::prelude::*;
 
 use super::digest::{self, Digest, KnownValues};
+use super::photos::Photos;
 use super::templates::Templates;
 use super::trace::{Read, TraceId, Tracer};
 use super::views;
@@ -41,6 +42,8 @@ pub struct World {
     pub languages: Vec<Value>,
     /// `search` of each language.
     pub search: Arc<Vec<Value>>,
+    /// The site's images, and the photos' versions pages ask for.
+    pub photos: Arc<Photos>,
     /// What reads find here, when results are remembered for the next build.
     pub digests: Option<Digests>,
     /// What each piece rendered in this world looks up.
@@ -126,6 +129,7 @@ pub struct Parts {
     pub highlighter: Arc<Highlighter>,
     pub fingerprints: Arc<BTreeMap<String, String>>,
     pub search: Arc<Vec<Value>>,
+    pub photos: Arc<Photos>,
     /// When results are remembered: the digests of what every piece depends on.
     pub digests: Option<SiteDigests>,
 }
@@ -145,6 +149,7 @@ impl Parts {
             highlighter: self.highlighter.clone(),
             fingerprints: self.fingerprints.clone(),
             search: self.search.clone(),
+            photos: self.photos.clone(),
             config: views::config_value(&self.site.config, languages.clone()),
             languages,
             docs,

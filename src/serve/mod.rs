@@ -183,9 +183,11 @@ fn build(options: &ServeOptions, previous: &Snapshot, memory: &mut Memory) -> (S
     }
     let attempt = |memory: &mut Memory| {
         crate::pipeline::generate_with(&build, Some(memory)).and_then(|(mut generated, warnings)| {
-            // The search index is made while the static files are read.
+            // The search index and the photos' versions are made while the static files are
+            // read.
             let (snapshot, made) = generated.output.finish_beside(|output| snapshot::files_of(output, previous));
             let (mut files, copied) = snapshot?;
+            let made = made?;
             files.extend(made.into_iter().map(|file| (file.rel, file.bytes)));
             generated.timings.lap("static files");
             if let Some(out) = &options.output {

@@ -9,6 +9,7 @@ mod determinism;
 mod errors;
 mod hostile;
 mod i18n;
+mod images;
 mod properties;
 mod safety;
 mod search;

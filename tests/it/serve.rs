@@ -209,6 +209,44 @@ fn an_edit_reaches_the_search_index() {
 }
 
 #[test]
+fn a_photo_s_versions_are_served_after_edits_to_its_page_and_to_others() {
+    let site = serve_site();
+    let photo = image::RgbImage::from_fn(900, 600, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    photo.write_to(&mut jpeg, image::ImageFormat::Jpeg).expect("encode");
+    std::fs::create_dir_all(site.root.join("content/hytta")).expect("folder");
+    std::fs::write(site.root.join("content/hytta/hytte.jpg"), jpeg.into_inner()).expect("photo");
+    site.write("content/hytta/index.md", "---\ntitle: Hytta\n---\n![Hytta ved vannet](hytte.jpg)\n");
+    let server = Server::start(&site, &[]);
+    let versions = |server: &Server| {
+        let page = server.get("/hytta/").body;
+        let at = page.find("srcset=\"").expect("a srcset") + "srcset=\"".len();
+        let urls: Vec<String> = page[at..page[at..].find('"').expect("end") + at]
+            .split(", ")
+            .map(|candidate| candidate.split(' ').next().unwrap_or_default().to_string())
+            .collect();
+        for url in &urls {
+            let response = server.get(url);
+            assert_eq!(response.status, 200, "{url}");
+            assert!(image::load_from_memory(&response.bytes).is_ok(), "{url} is not an image");
+        }
+        urls
+    };
+    let first = versions(&server);
+    assert_eq!(first.len(), 3, "{first:?}");
+    let events = server.events();
+    events.next();
+    // Another page changes: the photo's page is kept from the last build, its photo too.
+    site.write("content/side.md", "---\ntitle: Side\n---\nEn annen tekst.\n");
+    assert_eq!(events.next().0, "reload");
+    assert_eq!(versions(&server), first);
+    // Its own page changes.
+    site.write("content/hytta/index.md", "---\ntitle: Hytta\n---\nNy tekst.\n\n![Hytta ved vannet](hytte.jpg)\n");
+    assert_eq!(events.next().0, "reload");
+    assert_eq!(versions(&server), first);
+}
+
+#[test]
 fn a_data_file_edit_reloads_the_pages_that_show_it() {
     let site = serve_site();
     let server = Server::start(&site, &[]);
