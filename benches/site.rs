@@ -6,12 +6,15 @@
 //! cargo bench --bench site -- [--pages N]... [--runs R] [--no-hugo] [--keep]
 //! cargo bench --bench site -- --reload [--pages N]... [--runs R]
 //! cargo bench --bench site -- --search [--pages N]... [--runs R]
+//! cargo bench --bench site -- --images [--pages N] [--photos P] [--runs R]
 //! ```
 //!
 //! `--reload` measures `regionprofil serve` instead: the time from saving a file to the
 //! live-reload event, for a one-page edit and for an edit of the data file every page uses.
 //!
 //! `--search` measures the search index next to Pagefind's (see `search/bench.rs`).
+//!
+//! `--images` measures resizing photos next to Hugo's (see `images/bench.rs`).
 //!
 //! `--pages` is pages per language (default 5000; repeat it for a scale series). Output goes
 //! to tmpfs (`/dev/shm`) when there is one. Wall time, CPU time (user + system) and peak
@@ -25,6 +28,8 @@ use std::process::Command;
 const TAGS: usize = 50;
 const SECTIONS: usize = 10;
 
+#[path = "images/bench.rs"]
+mod images;
 #[path = "search/bench.rs"]
 mod search;
 
@@ -35,6 +40,8 @@ struct Options {
     keep: bool,
     reload: bool,
     search: bool,
+    /// `--images`: how many photos.
+    photos: Option<usize>,
 }
 
 fn main() {
@@ -48,7 +55,8 @@ fn main() {
         floor(Path::new(&content), Path::new(&out));
         return;
     }
-    let mut options = Options { pages: Vec::new(), runs: 5, hugo: true, keep: false, reload: false, search: false };
+    let mut options =
+        Options { pages: Vec::new(), runs: 5, hugo: true, keep: false, reload: false, search: false, photos: None };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--pages" => options.pages.push(args.next().and_then(|n| n.parse().ok()).expect("--pages N")),
@@ -57,12 +65,14 @@ fn main() {
             "--keep" => options.keep = true,
             "--reload" => options.reload = true,
             "--search" => options.search = true,
+            "--images" => options.photos = Some(options.photos.unwrap_or(100)),
+            "--photos" => options.photos = Some(args.next().and_then(|n| n.parse().ok()).expect("--photos P")),
             "--bench" => {}
             other => panic!("unknown argument {other}"),
         }
     }
     if options.pages.is_empty() {
-        options.pages.push(5000);
+        options.pages.push(if options.photos.is_some() { 1000 } else { 5000 });
     }
     let hugo = options.hugo && Command::new("hugo").arg("version").output().is_ok_and(|o| o.status.success());
     let base = if Path::new("/dev/shm").is_dir() {
@@ -79,6 +89,10 @@ fn main() {
     }
     if options.search {
         search::benchmark(&regionprofil, &base, &options);
+        return;
+    }
+    if let Some(photos) = options.photos {
+        images::benchmark(&regionprofil, &base, &options, photos);
         return;
     }
 

@@ -124,7 +124,14 @@ type Probe = Arc<OnceLock<Result<Probed, String>>>;
 struct Probed {
     header: decode::Header,
     hash: u64,
+    /// The file's size in bytes.
+    bytes: u64,
 }
+
+/// Originals larger than this, in bytes or pixels a side, are worth a warning: phones get
+/// the small versions, but the repository, every clone and every cold build carry them.
+const LARGE_BYTES: u64 = 8_000_000;
+const LARGE_SIDE: u32 = 6_000;
 
 /// The site's photos, read as pages ask for them, and the versions they asked for.
 pub struct Catalog {
@@ -215,6 +222,16 @@ impl Catalog {
         Ok(picture)
     }
 
+    /// A warning about a photo that a page shows, when its original is larger than a site
+    /// needs (`display` is its path as the author knows it).
+    pub fn oversized(&self, source: &Path, display: &str) -> Option<String> {
+        let probed = self.probe(source, Format::of_path(display)?).ok()?;
+        let (width, height, bytes) = (probed.header.width, probed.header.height, probed.bytes);
+        (bytes > LARGE_BYTES || width.max(height) > LARGE_SIDE).then(|| {
+            format!("`{display}` is {:.1} MB and {width} × {height} pixels, more than a site needs", bytes as f64 / 1e6)
+        })
+    }
+
     /// A hash of the photo at `source` (read now if no page has asked for it yet), or of
     /// what is wrong with it: what a page showing it depends on, for `serve`'s memo.
     pub fn digest(&self, source: &Path, format: Format) -> u64 {
@@ -232,7 +249,7 @@ impl Catalog {
         cell.get_or_init(|| {
             let bytes = std::fs::read(source).map_err(|e| format!("cannot be read: {e}"))?;
             let header = decode::header(&bytes, format)?;
-            Ok(Probed { header, hash: xxhash_rust::xxh3::xxh3_64(&bytes) })
+            Ok(Probed { header, hash: xxhash_rust::xxh3::xxh3_64(&bytes), bytes: bytes.len() as u64 })
         })
         .clone()
     }

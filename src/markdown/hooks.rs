@@ -38,7 +38,7 @@ pub fn apply<'s>(
         let at = starts.get(element).cloned();
         let mut hook = hook_for(&events, i, end);
         if let Hook::Image { src, image, .. } = &mut hook
-            && let ImageLookup::Picture(picture) = host.image(src, doc)
+            && let ImageLookup::Picture { picture, .. } = host.image(src, doc)
         {
             *image = Some(*picture);
         }

@@ -47,8 +47,9 @@ pub enum ImageLookup {
     NotLocal,
     /// A file of the site that is published as it is (SVG, GIF).
     AsIs,
-    /// A photo, published in several widths and formats.
-    Picture(Box<Picture>),
+    /// A photo, published in several widths and formats; `warning` when its original is
+    /// larger than a site needs.
+    Picture { picture: Box<Picture>, warning: Option<String> },
     /// No file of the site: `hint` names the nearest one, or says where images go.
     Missing { hint: String },
     /// A photo that cannot be used (not the format it claims, unreadable, too large).

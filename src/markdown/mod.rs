@@ -369,14 +369,23 @@ impl<'a> Renderer<'a> {
                         .at(self.location(ranges[i].clone()))
                         .hint("save it again from an image editor as JPEG, PNG or WebP, under its own name"),
                 ),
-                ImageLookup::Picture(_) if hooked => self.out.photos.push(src),
-                ImageLookup::Picture(picture) => {
+                ImageLookup::Picture { picture, warning } => {
+                    if let Some(warning) = warning {
+                        self.diags.push(
+                            Diagnostic::warning(warning)
+                                .at(self.location(ranges[i].clone()))
+                                .hint("save it at most 6,000 pixels wide and under 8 MB: the site publishes it at most 1,600 wide by default"),
+                        );
+                    }
                     self.out.photos.push(src);
-                    let alt = plain_text(&events[i + 1..end]);
-                    let html = picture_html(&picture, &alt, &title);
-                    let range = ranges[i].start..ranges[end].end;
-                    events.splice(i..=end, [Event::InlineHtml(CowStr::from(html))]);
-                    ranges.splice(i..=end, [range]);
+                    // With a hook, the hook writes it (see `hooks::apply`).
+                    if !hooked {
+                        let alt = plain_text(&events[i + 1..end]);
+                        let html = picture_html(&picture, &alt, &title);
+                        let range = ranges[i].start..ranges[end].end;
+                        events.splice(i..=end, [Event::InlineHtml(CowStr::from(html))]);
+                        ranges.splice(i..=end, [range]);
+                    }
                 }
             }
             i += 1;

@@ -75,7 +75,9 @@ impl Photos {
         };
         let (Some(path), Some(_)) = (path, Format::of_path(&rel)) else { return ImageLookup::AsIs };
         match self.catalog.picture(path, display, &rel, |rel| site.path_of(rel)) {
-            Ok(picture) => ImageLookup::Picture(Box::new(picture)),
+            Ok(picture) => {
+                ImageLookup::Picture { picture: Box::new(picture), warning: self.catalog.oversized(path, display) }
+            }
             Err(message) => ImageLookup::Broken(message),
         }
     }

@@ -260,6 +260,22 @@ fn crc32(bytes: &[u8]) -> u32 {
 }
 
 #[test]
+fn an_original_larger_than_a_site_needs_is_a_warning_and_an_error_under_strict() {
+    let site = photo_site("![Panorama](panorama.jpg)");
+    write_bytes(&site, "content/bo/hytta/panorama.jpg", &jpeg(6100, 40));
+    let output = site.command().arg("build").output().expect("run");
+    assert!(output.status.success());
+    let warnings = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(
+        warnings.contains("`content/bo/hytta/panorama.jpg` is 0.0 MB and 6100 × 40 pixels, more than a site needs"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("content/bo/hytta/index.md:4:1"), "{warnings}");
+    let strict = site.command().args(["check", "--strict"]).output().expect("run");
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
 fn svg_and_gif_pass_through_untouched() {
     let site = photo_site("![Kart](kart.svg)");
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>";
