@@ -99,7 +99,6 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
                 let names: Vec<String> = trigger.iter().map(|(rel, _)| rel.clone()).collect();
                 let previous = site_tx.borrow().clone();
                 let (next, outcome) = build(&options, &previous, &mut memory);
-                outcome.report(&*report, &names);
                 let notice = match &next.errors {
                     Some(errors) => Some(Notice::Errors(errors.clone())),
                     None if previous.errors.is_some() => Some(Notice::Reload),
@@ -110,6 +109,9 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
                     None => Some(Notice::Reload),
                 };
                 site_tx.send_replace(next);
+                // Said once the new pages are served: whoever reads the line and asks for a
+                // page gets the new one.
+                outcome.report(&*report, &names);
                 if let Some(notice) = notice {
                     let _ = notices.send(notice);
                 }
