@@ -49,6 +49,8 @@ struct RawConfig {
     #[serde(default)]
     images: crate::images::Settings,
     #[serde(default)]
+    image: Option<String>,
+    #[serde(default)]
     data: BTreeMap<String, DataOptions>,
     #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -246,6 +248,9 @@ pub struct Config {
     /// A search index per language, and the theme's search page.
     pub search: bool,
     pub images: crate::images::Settings,
+    /// The link-preview image of pages that have none, nor a section with one: a file in
+    /// `static/`.
+    pub image: Option<String>,
     /// The site's days are this zone's days (`time_zone`, an IANA name).
     pub time_zone: TimeZone,
     pub time_zone_name: String,
@@ -386,6 +391,7 @@ fn validate(raw: RawConfig, text: &str, overrides: &Overrides) -> Result<Config,
         feed_limit: raw.feed_limit,
         search: raw.search,
         images: raw.images,
+        image: raw.image,
         time_zone,
         time_zone_name: raw.time_zone,
         data: raw.data,

@@ -223,6 +223,9 @@ pub struct SectionMeta {
     pub slug: Option<String>,
     #[serde(default)]
     pub pages_from: Option<PagesFrom>,
+    /// The link-preview image of the section, and of its pages that have none.
+    #[serde(default)]
+    pub image: Option<String>,
     /// `search: false` leaves the section's page out of the search index.
     #[serde(default)]
     pub search: Option<bool>,

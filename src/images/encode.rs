@@ -6,19 +6,27 @@ use image::DynamicImage;
 
 use super::format::Format;
 
-/// `image` resized to `width` (the height keeping its proportions), Lanczos-filtered.
-pub fn resize(image: &DynamicImage, width: u32, resizer: &mut Resizer) -> Result<DynamicImage, String> {
-    if width == image.width() {
+/// `image` resized to `width` × `height`, Lanczos-filtered: scaled when those are its
+/// proportions, else cut from its middle (`crop`).
+pub fn resize(
+    image: &DynamicImage,
+    (width, height): (u32, u32),
+    crop: bool,
+    resizer: &mut Resizer,
+) -> Result<DynamicImage, String> {
+    if (width, height) == (image.width(), image.height()) {
         return Ok(image.clone());
     }
-    let height = scaled_height(image.width(), image.height(), width);
     let mut resized = match image {
         DynamicImage::ImageRgba8(_) => DynamicImage::new_rgba8(width, height),
         _ => DynamicImage::new_rgb8(width, height),
     };
     // Transparent pixels' colours do not bleed into their neighbours (alpha is multiplied
     // in before filtering and divided out after, the default).
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    let mut options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    if crop {
+        options = options.fit_into_destination(Some((0.5, 0.5)));
+    }
     resizer.resize(image, &mut resized, &options).map_err(|e| format!("cannot be resized: {e}"))?;
     Ok(resized)
 }
@@ -82,7 +90,7 @@ mod tests {
         let mut image = image::RgbaImage::new(64, 32);
         image.put_pixel(0, 0, image::Rgba([255, 0, 0, 255]));
         let image = DynamicImage::ImageRgba8(image);
-        let small = resize(&image, 16, &mut Resizer::new()).expect("resized");
+        let small = resize(&image, (16, 8), false, &mut Resizer::new()).expect("resized");
         assert_eq!((small.width(), small.height()), (16, 8));
         let png = encode(&small, Format::Png, 80).expect("png");
         let back = image::load_from_memory(&png).expect("decoded");

@@ -97,6 +97,46 @@ pub struct PictureSource {
     pub srcset: String,
 }
 
+/// How a version is cut from its photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Shape {
+    /// The whole photo, this many pixels wide (never wider than the original).
+    Width(u32),
+    /// The middle of the photo in these proportions, this size (smaller when the original
+    /// is too small to fill it).
+    Crop(u32, u32),
+}
+
+/// The link-preview card: what Facebook, LinkedIn and others show best.
+pub const CARD: Shape = Shape::Crop(1200, 630);
+
+impl Shape {
+    /// The size of this version of a photo `width` × `height`.
+    fn size(self, width: u32, height: u32) -> (u32, u32) {
+        match self {
+            Shape::Width(w) => {
+                let w = w.min(width);
+                (w, encode::scaled_height(width, height, w))
+            }
+            Shape::Crop(w, h) => {
+                let scale = (f64::from(width) / f64::from(w)).min(f64::from(height) / f64::from(h)).min(1.0);
+                let side = |n: u32| ((f64::from(n) * scale).round() as u32).max(1);
+                (side(w), side(h))
+            }
+        }
+    }
+}
+
+/// One version of a photo, for templates: `{url, width, height, type}`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Version {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    #[serde(rename = "type")]
+    pub mime: String,
+}
+
 /// One published version of a photo.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Variant {
@@ -104,9 +144,14 @@ pub struct Variant {
     pub source: PathBuf,
     /// Its path as the author knows it (`content/bo/hytte/hytte.jpg`), for messages.
     pub display: String,
+    /// The photo's format.
+    source_format: Format,
     /// The output path of this version.
     pub rel: String,
+    /// Its size in pixels, and whether it is cut to it rather than scaled.
     pub width: u32,
+    pub height: u32,
+    crop: bool,
     pub format: Format,
     pub quality: u8,
     /// The file's name in the cache: the photo's content hash and the settings.
@@ -162,9 +207,8 @@ impl Catalog {
         rel: &str,
         path_of: impl Fn(&str) -> String,
     ) -> Result<Picture, String> {
-        let format = Format::of_path(rel).ok_or_else(|| format!("`{display}` is not a JPEG, PNG or WebP file"))?;
-        let probed = self.probe(source, format).map_err(|e| format!("`{display}` {e}"))?;
-        let (width, height) = (probed.header.width, probed.header.height);
+        let probed = self.probe_named(source, display, rel)?;
+        let (width, height, format) = (probed.header.width, probed.header.height, probed.header.format);
         let mut widths: Vec<u32> = self.settings.widths.iter().copied().filter(|w| *w < width).collect();
         let widest = self.settings.widths.iter().copied().max().unwrap_or(width);
         if width <= widest || widths.is_empty() {
@@ -173,24 +217,12 @@ impl Catalog {
         widths.sort_unstable();
         widths.dedup();
         let formats: Vec<Format> = if format == Format::Webp { vec![format] } else { vec![format, Format::Webp] };
-        let stem = rel.rsplit_once('.').map_or(rel, |(stem, _)| stem);
         let mut wanted = Vec::new();
         let mut srcsets: Vec<(Format, String)> = Vec::new();
         for &format in &formats {
             let mut srcset = String::new();
             for &w in &widths {
-                let tag = xxhash_rust::xxh3::xxh3_64(
-                    format!("{:x}/{w}/{format:?}/{}/{PIPELINE_VERSION}", probed.hash, self.settings.quality).as_bytes(),
-                );
-                let variant = Variant {
-                    source: source.to_path_buf(),
-                    display: display.to_string(),
-                    rel: format!("{stem}-{w}w-{:08x}.{}", tag >> 32, format.extension()),
-                    width: w,
-                    format,
-                    quality: self.settings.quality,
-                    cache_name: format!("{tag:016x}.{}", format.extension()),
-                };
+                let variant = self.variant(source, display, rel, &probed, Shape::Width(w), format);
                 if !srcset.is_empty() {
                     srcset.push_str(", ");
                 }
@@ -215,11 +247,78 @@ impl Catalog {
                 .collect(),
             original: path_of(rel),
         };
+        self.want(wanted);
+        Ok(picture)
+    }
+
+    /// One version of the photo at `source` (see [`Catalog::picture`]): `shape`, in
+    /// `format` (the original's when none); `url_of` turns its output path into its URL.
+    pub fn version(
+        &self,
+        source: &Path,
+        display: &str,
+        rel: &str,
+        shape: Shape,
+        format: Option<Format>,
+        url_of: impl Fn(&str) -> String,
+    ) -> Result<Version, String> {
+        let probed = self.probe_named(source, display, rel)?;
+        let format = format.unwrap_or(probed.header.format);
+        let variant = self.variant(source, display, rel, &probed, shape, format);
+        let version = Version {
+            url: url_of(&variant.rel),
+            width: variant.width,
+            height: variant.height,
+            mime: format.mime().into(),
+        };
+        self.want(vec![variant]);
+        Ok(version)
+    }
+
+    /// The photo at `source`, read if no page has asked for it yet, after checking its
+    /// name says it is a photo.
+    fn probe_named(&self, source: &Path, display: &str, rel: &str) -> Result<Probed, String> {
+        let format = Format::of_path(rel).ok_or_else(|| format!("`{display}` is not a JPEG, PNG or WebP file"))?;
+        self.probe(source, format).map_err(|e| format!("`{display}` {e}"))
+    }
+
+    /// The version `shape` in `format` of a photo, named by its content and the settings.
+    fn variant(
+        &self,
+        source: &Path,
+        display: &str,
+        rel: &str,
+        probed: &Probed,
+        shape: Shape,
+        format: Format,
+    ) -> Variant {
+        let (width, height) = shape.size(probed.header.width, probed.header.height);
+        let crop = matches!(shape, Shape::Crop(..));
+        let quality = self.settings.quality;
+        let tag = xxhash_rust::xxh3::xxh3_64(
+            format!("{:x}/{width}x{height}/{crop}/{format:?}/{quality}/{PIPELINE_VERSION}", probed.hash).as_bytes(),
+        );
+        let stem = rel.rsplit_once('.').map_or(rel, |(stem, _)| stem);
+        let size = if crop { format!("{width}x{height}") } else { format!("{width}w") };
+        Variant {
+            source: source.to_path_buf(),
+            display: display.to_string(),
+            source_format: probed.header.format,
+            rel: format!("{stem}-{size}-{:08x}.{}", tag >> 32, format.extension()),
+            width,
+            height,
+            crop,
+            format,
+            quality,
+            cache_name: format!("{tag:016x}.{}", format.extension()),
+        }
+    }
+
+    fn want(&self, variants: Vec<Variant>) {
         let mut table = self.wanted.lock().unwrap_or_else(|e| e.into_inner());
-        for variant in wanted {
+        for variant in variants {
             table.insert(variant.rel.clone(), variant);
         }
-        Ok(picture)
     }
 
     /// A warning about a photo that a page shows, when its original is larger than a site
@@ -252,6 +351,12 @@ impl Catalog {
             Ok(Probed { header, hash: xxhash_rust::xxh3::xxh3_64(&bytes), bytes: bytes.len() as u64 })
         })
         .clone()
+    }
+
+    /// The photos a page asked for a version of.
+    pub fn shown(&self) -> std::collections::HashSet<PathBuf> {
+        let wanted = self.wanted.lock().unwrap_or_else(|e| e.into_inner());
+        wanted.values().map(|v| v.source.clone()).collect()
     }
 
     /// Every version a page asked for, by output path.
@@ -302,14 +407,13 @@ fn make_one(source: &Path, variants: &[&Variant], cache: &Path) -> Result<Vec<Ma
         return Ok(out);
     }
     let bytes = std::fs::read(source).map_err(|e| format!("`{display}` cannot be read: {e}"))?;
-    let format = Format::of_path(&source.to_string_lossy()).unwrap_or(Format::Jpeg);
-    let pixels = decode::pixels(&bytes, format).map_err(|e| format!("`{display}` {e}"))?;
+    let pixels = decode::pixels(&bytes, missing[0].source_format).map_err(|e| format!("`{display}` {e}"))?;
     drop(bytes);
     std::fs::create_dir_all(cache).map_err(|e| format!("cannot create the image cache {}: {e}", cache.display()))?;
-    missing.sort_by_key(|v| std::cmp::Reverse(v.width));
     let mut resizer = fast_image_resize::Resizer::new();
     for variant in missing {
-        let resized = encode::resize(&pixels, variant.width, &mut resizer).map_err(|e| format!("`{display}` {e}"))?;
+        let resized = encode::resize(&pixels, (variant.width, variant.height), variant.crop, &mut resizer)
+            .map_err(|e| format!("`{display}` {e}"))?;
         let bytes =
             encode::encode(&resized, variant.format, variant.quality).map_err(|e| format!("`{display}` {e}"))?;
         store(&cache.join(&variant.cache_name), &bytes)?;

@@ -4,21 +4,25 @@
 //!
 //! `url(path, lang?, absolute?)`, `get_page(path, lang?)`,
 //! `get_section(path, lang?, metadata_only?)`, `asset(path)`, `t(key, lang?, count?, …)`,
-//! `data(name)`, `stat(table, row, col)`.
+//! `data(name)`, `stat(table, row, col)`, `image(path)`, `resize(path, width, height?,
+//! format?)`.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
+use super::photos::Found;
 use super::trace::{Read, TraceId, doc_ref};
 use super::world::{World, tera_error};
 use crate::diag::suggest;
 use crate::i18n::Arg;
 use crate::ids::{DocId, LangId};
+use crate::images::{Format, Shape, WIDTHS};
 
 type Function = fn(&World, &Kwargs, &State) -> TeraResult<Value>;
 
-const FUNCTIONS: [(&str, Function); 7] = [
+const FUNCTIONS: [(&str, Function); 9] = [
     ("url", url),
     ("get_page", |world, kwargs, state| get_doc(world, kwargs, state, false)),
     ("get_section", |world, kwargs, state| get_doc(world, kwargs, state, true)),
@@ -26,6 +30,8 @@ const FUNCTIONS: [(&str, Function); 7] = [
     ("t", translate),
     ("data", data),
     ("stat", stat),
+    ("image", image),
+    ("resize", resize),
 ];
 
 pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
@@ -130,4 +136,54 @@ fn translate(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value>
         .collect();
     let text = world.i18n.format(key, lang, world.locales.get(lang), &args).map_err(|d| tera_error([&d]))?;
     Ok(Value::from(text))
+}
+
+/// The versions of a photo, as the Markdown image hook gets them.
+fn image(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
+    let (rel, path, display) = photo_at(world, kwargs, state)?;
+    let picture = world.photos.catalog.picture(path, display, &rel, |rel| world.site.path_of(rel));
+    picture.map(|p| Value::from_serializable(&p)).map_err(Error::message)
+}
+
+/// One version of a photo: `width` wide, or cut to `width` × `height` from its middle;
+/// in `format` (`jpeg`, `png`, `webp`; the photo's own by default).
+fn resize(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
+    let (rel, path, display) = photo_at(world, kwargs, state)?;
+    let size = |name: &str, value: Option<u32>| match value {
+        Some(n) if !WIDTHS.contains(&n) => Err(Error::message(format!(
+            "`{name}={n}` is not a size regionprofil makes; give {} to {} pixels",
+            WIDTHS.start(),
+            WIDTHS.end()
+        ))),
+        _ => Ok(value),
+    };
+    let width = size("width", Some(kwargs.must_get::<u32>("width")?))?.unwrap_or_default();
+    let shape = match size("height", kwargs.get::<u32>("height")?)? {
+        Some(height) => Shape::Crop(width, height),
+        None => Shape::Width(width),
+    };
+    let format = match kwargs.get::<&str>("format")? {
+        None => None,
+        Some(name) => Some(Format::of_path(&format!(".{name}")).ok_or_else(|| {
+            Error::message(format!("`format={name}` is not a format regionprofil writes; give jpeg, png or webp"))
+        })?),
+    };
+    let version = world.photos.catalog.version(path, display, &rel, shape, format, |rel| world.site.path_of(rel));
+    version.map(|v| Value::from_serializable(&v)).map_err(Error::message)
+}
+
+/// The photo `path=` names, from the site's root as `asset()` takes it: its output path,
+/// file and path as the author knows it.
+fn photo_at<'w>(world: &'w World, kwargs: &Kwargs, state: &State) -> TeraResult<(String, &'w Path, &'w str)> {
+    let rel = kwargs.must_get::<&str>("path")?.trim_start_matches('/').to_string();
+    world.record(TraceId::in_context(state), || Read::Image(rel.clone()));
+    match world.photos.find(&rel) {
+        Found::Photo { path, display, .. } => Ok((rel, path, display)),
+        Found::Missing { hint } => {
+            Err(Error::message(format!("no image `{rel}` in static/ or in a page's folder; {hint}")))
+        }
+        Found::Other => Err(Error::message(format!(
+            "`{rel}` is not a JPEG, PNG or WebP file; only those are published in other sizes"
+        ))),
+    }
 }

@@ -99,7 +99,9 @@ pub fn render(
     };
 
     // Markdown, with documents as they are before rendering.
-    let docs = views::doc_values(&site, tree, &parts.data);
+    let covers = photos.covers(&site, tree, &mut diags);
+    let docs = views::doc_values(&site, tree, &parts.data, &covers);
+    drop(covers);
     let markdown_world = Arc::new(parts.world(docs.clone()));
     let markdown_tera =
         engine::compile(&templates, markdown_world.clone(), Phase::Markdown).map_err(|e| failed(&mut diags, e))?;
@@ -148,6 +150,8 @@ pub fn render(
     diags.extend(merge_repeated(failures));
     timings.lap("templates");
     output::check_collisions(&files, &copies, &mut diags);
+    let mut copies = copies;
+    photos.drop_unasked_originals(&files, &mut copies);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let deferred =
         search::deferred_index(&site, search_sources, &parts.i18n).into_iter().chain(photos.deferred()).collect();

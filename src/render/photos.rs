@@ -2,15 +2,45 @@
 //! and a photo's published versions from [`crate::images`], made once rendering knows
 //! which are shown.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::output::{CopyFile, CopySource, Deferred, Origin, OutputFile};
-use crate::diag::{Diagnostic, suggest};
-use crate::images::{Catalog, Format};
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
+use crate::images::{CARD, Catalog, Format, Picture, Version};
 use crate::markdown::ImageLookup;
 use crate::site::{Doc, Site};
+use crate::source::SourceTree;
+
+/// What the site publishes at an output path.
+pub enum Found<'a> {
+    /// Nothing; the hint names the nearest file.
+    Missing { hint: String },
+    /// A file published as it is (an SVG, a GIF, a PDF).
+    Other,
+    /// A JPEG, PNG or WebP, published in versions: its file, and its path as the author
+    /// knows it.
+    Photo { path: &'a Path, display: &'a str, format: Format },
+}
+
+/// A document's link-preview image, and the versions of a photo given as its `image:`.
+#[derive(Clone, Debug)]
+pub struct Cover {
+    /// The absolute URL of the link-preview image: the card cut from a photo, else the
+    /// file as it is.
+    pub url: String,
+    /// The 1200 × 630 card cut from a photo, with its size for `og:image:width`.
+    pub card: Option<Version>,
+    /// The photo's versions, to show it in the page.
+    pub picture: Option<Picture>,
+}
+
+/// What a link's path percent-encodes: all but letters, digits and `-._~`.
+const URL_PATH: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 pub struct Photos {
     pub catalog: Catalog,
@@ -41,6 +71,11 @@ impl Photos {
     /// The output path a Markdown image's `src` in `doc` names, when it names one in this
     /// site: `/images/a.jpg` (after the base URL's path) and `a.jpg` beside the page.
     pub fn output_path(site: &Site, doc: &Doc, src: &str) -> Option<String> {
+        Photos::output_path_from(site, &doc.rel, src)
+    }
+
+    /// The output path `src` names, relative to the output folder `base` (`bo/hytte/`).
+    fn output_path_from(site: &Site, base: &str, src: &str) -> Option<String> {
         let scheme = src.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/'));
         if src.is_empty() || scheme || src.starts_with("//") || src.starts_with('#') {
             return None;
@@ -52,7 +87,7 @@ impl Photos {
                 let prefix = site.config.base_url.prefix.trim_start_matches('/');
                 rooted.strip_prefix(prefix).unwrap_or(rooted).to_string()
             }
-            None => format!("{}{path}", doc.rel),
+            None => format!("{base}{path}"),
         };
         let mut parts: Vec<&str> = Vec::new();
         for part in joined.split('/') {
@@ -70,16 +105,106 @@ impl Photos {
     /// What a Markdown image's `src` in `doc` shows.
     pub fn lookup(&self, site: &Site, doc: &Doc, src: &str) -> ImageLookup {
         let Some(rel) = Photos::output_path(site, doc, src) else { return ImageLookup::NotLocal };
-        let Some((path, display)) = self.files.get(&rel) else {
-            return ImageLookup::Missing { hint: self.missing_hint(&rel) };
+        let (path, display) = match self.find(&rel) {
+            Found::Missing { hint } => return ImageLookup::Missing { hint },
+            Found::Other => return ImageLookup::AsIs,
+            Found::Photo { path, display, .. } => (path, display),
         };
-        let (Some(path), Some(_)) = (path, Format::of_path(&rel)) else { return ImageLookup::AsIs };
         match self.catalog.picture(path, display, &rel, |rel| site.path_of(rel)) {
             Ok(picture) => {
                 ImageLookup::Picture { picture: Box::new(picture), warning: self.catalog.oversized(path, display) }
             }
             Err(message) => ImageLookup::Broken(message),
         }
+    }
+
+    /// The file published at the output path `rel`.
+    pub fn find(&self, rel: &str) -> Found<'_> {
+        match self.files.get(rel) {
+            None => Found::Missing { hint: self.missing_hint(rel) },
+            Some((Some(path), display)) => match Format::of_path(rel) {
+                Some(format) => Found::Photo { path, display, format },
+                None => Found::Other,
+            },
+            Some((None, _)) => Found::Other,
+        }
+    }
+
+    /// Each document's link-preview image (by `DocId`): from its own `image:`, else its
+    /// nearest section's, else the site's. A missing or broken image is an error at the
+    /// `image:` that names it.
+    pub fn covers(&self, site: &Site, tree: &SourceTree, diags: &mut Diagnostics) -> Vec<Option<Arc<Cover>>> {
+        let own: Vec<Option<Result<Cover, Diagnostic>>> = site
+            .docs
+            .par_iter()
+            .map(|doc| doc.meta.image.as_deref().map(|src| self.cover(site, &doc.rel, src, true)))
+            .collect();
+        let site_cover = site.config.image.as_deref().and_then(|src| {
+            let src = format!("/{}", src.trim_start_matches('/'));
+            match self.cover(site, "", &src, false) {
+                Ok(cover) => Some(Arc::new(cover)),
+                Err(d) => {
+                    diags.push(d.at(site.config.locate(&["image"])));
+                    None
+                }
+            }
+        });
+        let own: Vec<Option<Arc<Cover>>> = own
+            .into_iter()
+            .zip(&site.docs)
+            .map(|(cover, doc)| match cover? {
+                Ok(cover) => Some(Arc::new(cover)),
+                Err(d) => {
+                    if let (Some(source), false) = (doc.source, doc.is_fallback()) {
+                        let file = tree.file(source);
+                        let range = crate::yaml::locate_key(file.text(), &["image"]).unwrap_or(0..0);
+                        diags.push(d.at(Location::in_text(&file.display, file.text(), range)));
+                    }
+                    None
+                }
+            })
+            .collect();
+        site.docs
+            .iter()
+            .map(|doc| {
+                let mut at = Some(doc);
+                while let Some(doc) = at {
+                    if let Some(cover) = &own[doc.id] {
+                        return Some(cover.clone());
+                    }
+                    at = doc.parent.map(|id| site.doc(id));
+                }
+                site_cover.clone()
+            })
+            .collect()
+    }
+
+    /// The link-preview image `src` (an `image:` relative to the output folder `base`),
+    /// and for a page's own, the photo's versions to show it.
+    fn cover(&self, site: &Site, base: &str, src: &str, with_picture: bool) -> Result<Cover, Diagnostic> {
+        let Some(rel) = Photos::output_path_from(site, base, src) else {
+            return Ok(Cover { url: src.to_string(), card: None, picture: None });
+        };
+        let (path, display, format) = match self.find(&rel) {
+            Found::Missing { hint } => {
+                return Err(Diagnostic::error(format!("the image `{src}` is not in the site")).hint(hint));
+            }
+            Found::Other => return Ok(Cover { url: site.url_of(&rel), card: None, picture: None }),
+            Found::Photo { path, display, format } => (path, display, format),
+        };
+        // JPEG is what every site that shows link previews reads; PNG keeps transparency.
+        let card_format = if format == Format::Png { Format::Png } else { Format::Jpeg };
+        let card = self
+            .catalog
+            .version(path, display, &rel, CARD, Some(card_format), |rel| site.url_of(rel))
+            .map_err(Diagnostic::error)?;
+        let picture = match with_picture {
+            true => {
+                Some(self.catalog.picture(path, display, &rel, |rel| site.path_of(rel)).map_err(Diagnostic::error)?)
+            }
+            false => None,
+        };
+        Ok(Cover { url: card.url.clone(), card: Some(card), picture })
     }
 
     /// What the image at output path `rel` is, for `serve`'s memo: whether it is there, and
@@ -103,6 +228,33 @@ impl Photos {
             "put the image beside the page in its own folder (a page bundle: the page as index.md) or in static/"
                 .to_string()
         })
+    }
+
+    /// Leaves out of `copies` the originals of photos shown in versions that no file of
+    /// `files` names: a phone never downloads them, and a host need not serve them. A page
+    /// that links to the original, or a template that writes `image.original`, names it
+    /// (by its file name, so a relative link counts too), and it is published.
+    pub fn drop_unasked_originals(&self, files: &[OutputFile], copies: &mut Vec<CopyFile>) {
+        let shown = self.catalog.shown();
+        if shown.is_empty() {
+            return;
+        }
+        let is_shown = |copy: &CopyFile| matches!(&copy.from, CopySource::Disk(path) if shown.contains(path));
+        let file_name = |copy: &CopyFile| copy.rel.rsplit('/').next().unwrap_or(&copy.rel).to_string();
+        let names: Vec<String> =
+            copies.iter().filter(|c| is_shown(c)).map(file_name).collect::<BTreeSet<_>>().into_iter().collect();
+        // Each name as it is and percent-encoded, as a link may write it.
+        let patterns = names.iter().flat_map(|name| {
+            let encoded = percent_encoding::utf8_percent_encode(name, URL_PATH).to_string();
+            [name.clone(), encoded]
+        });
+        let Ok(finder) = aho_corasick::AhoCorasick::new(patterns) else { return };
+        let named: BTreeSet<usize> = files
+            .par_iter()
+            .flat_map_iter(|file| finder.find_overlapping_iter(&file.bytes[..]).map(|m| m.pattern().as_usize() / 2))
+            .collect();
+        let named: BTreeSet<&str> = named.into_iter().map(|i| names[i].as_str()).collect();
+        copies.retain(|copy| !is_shown(copy) || named.contains(file_name(copy).as_str()));
     }
 
     /// The versions of photos the pages show, made while the pages are written; none when

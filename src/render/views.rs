@@ -6,10 +6,12 @@
 //! values are reference counted), so a listing page costs its own items, not the site.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use tera::{Map, Value};
 
 use super::json_ld;
+use super::photos::Cover;
 use super::values::{serialized, view, with};
 use crate::config::Config;
 use crate::data::DataSet;
@@ -42,7 +44,13 @@ view! {
         pub date: Option<&'a str>,
         pub updated: Option<&'a str>,
         pub weight: Option<i64>,
+        /// The absolute URL of the link-preview image: the page's own `image:`, else its
+        /// section's, else the site's; for a photo, the card cut from it.
         pub image: Option<String>,
+        /// The card's `{url, width, height, type}`, when the image is a photo.
+        pub card: Option<Value>,
+        /// The versions of the photo the page's own `image:` names ([`crate::images::Picture`]).
+        pub picture: Option<Value>,
         pub extra: Value,
         pub file: Option<&'a str>,
         pub job: Option<Value>,
@@ -304,7 +312,14 @@ impl SharedValues {
 }
 
 /// The value of one document before its Markdown is rendered.
-fn doc_value(site: &Site, tree: &SourceTree, data: &DataSet, shared: &SharedValues, doc: &Doc) -> Value {
+fn doc_value(
+    site: &Site,
+    tree: &SourceTree,
+    data: &DataSet,
+    shared: &SharedValues,
+    doc: &Doc,
+    cover: Option<&Cover>,
+) -> Value {
     let config = &site.config;
     let row = doc.row.as_ref().and_then(|r| data.tables.get(&r.table).map(|t| serialized(&t.row_json(r.row))));
     Value::from(DocView {
@@ -322,7 +337,9 @@ fn doc_value(site: &Site, tree: &SourceTree, data: &DataSet, shared: &SharedValu
         date: doc.meta.date.as_ref().map(|d| d.as_str()),
         updated: doc.meta.updated.as_ref().map(|d| d.as_str()),
         weight: doc.meta.weight,
-        image: doc.meta.image.as_deref().map(|image| image_url(site, doc, image)),
+        image: cover.map(|c| c.url.clone()),
+        card: cover.and_then(|c| c.card.as_ref()).map(serialized),
+        picture: cover.and_then(|c| c.picture.as_ref()).filter(|_| doc.meta.image.is_some()).map(serialized),
         extra: serialized(&doc.meta.extra),
         file: doc.source.map(|s| tree.file(s).display.as_str()),
         job: doc.meta.job.as_ref().map(serialized),
@@ -340,10 +357,11 @@ fn doc_value(site: &Site, tree: &SourceTree, data: &DataSet, shared: &SharedValu
 }
 
 /// Values of every document, in `DocId` order, before their Markdown is rendered.
-pub fn doc_values(site: &Site, tree: &SourceTree, data: &DataSet) -> Vec<Value> {
+/// `covers` are the documents' link-preview images, by `DocId`.
+pub fn doc_values(site: &Site, tree: &SourceTree, data: &DataSet, covers: &[Option<Arc<Cover>>]) -> Vec<Value> {
     use rayon::prelude::*;
     let shared = SharedValues::new(site);
-    site.docs.par_iter().map(|doc| doc_value(site, tree, data, &shared, doc)).collect()
+    site.docs.par_iter().map(|doc| doc_value(site, tree, data, &shared, doc, covers[doc.id].as_deref())).collect()
 }
 
 /// A document's value with its rendered Markdown.
@@ -487,16 +505,6 @@ fn canonical(site: &Site, doc: &Doc) -> String {
         return site.url_of(&original.rel);
     }
     site.url_of(&doc.rel)
-}
-
-fn image_url(site: &Site, doc: &Doc, image: &str) -> String {
-    if image.starts_with("http://") || image.starts_with("https://") {
-        image.to_string()
-    } else if let Some(rooted) = image.strip_prefix('/') {
-        site.url_of(rooted)
-    } else {
-        site.url_of(&format!("{}{image}", doc.rel))
-    }
 }
 
 fn switcher<'a>(site: &'a Site, doc: &Doc) -> Vec<SwitcherEntry<'a>> {

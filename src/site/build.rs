@@ -158,6 +158,7 @@ fn doc_from_file(id: DocId, key: &str, lang: LangId, file: &ContentFile, config:
                     description,
                     weight: section.weight,
                     template: section.template.clone(),
+                    image: section.image.clone(),
                     extra: section.extra.clone(),
                     hidden_from_search: section.search == Some(false),
                     ..Meta::default()

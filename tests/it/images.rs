@@ -286,3 +286,128 @@ fn svg_and_gif_pass_through_untouched() {
     assert_eq!(site.read("public/bo/hytta/kart.svg"), svg);
     assert!(!Path::new(&site.root.join(".regionprofil-cache")).exists());
 }
+
+/// A site whose pages print their link-preview image and photo, as a theme would use them.
+fn cover_site() -> Site {
+    let site = Site::named("sites", "minimal");
+    site.write(
+        "templates/page.html",
+        "image={{ page.image }}\ncard={% if page.card %}{{ page.card.url }} {{ page.card.width }}x{{ page.card.height }} {{ page.card.type }}{% endif %}\npicture={% if page.picture %}{{ page.picture.srcset }}{% endif %}\n",
+    );
+    site.write("content/bo/_index.md", "---\ntitle: Bo\n---\n");
+    site
+}
+
+#[test]
+fn a_front_matter_photo_gives_a_link_preview_card_and_its_versions() {
+    let site = cover_site();
+    site.write("content/bo/hytta/index.md", "---\ntitle: Hytta\nimage: hytte.jpg\n---\nTekst.\n");
+    write_bytes(&site, "content/bo/hytta/hytte.jpg", &jpeg(2000, 1500));
+    let page = build(&site);
+    let card_url = page.lines().find_map(|l| l.strip_prefix("card=")).expect("card line");
+    assert!(card_url.starts_with("https://example.org/bo/hytta/hytte-1200x630-"), "{page}");
+    assert!(card_url.ends_with(".jpg 1200x630 image/jpeg"), "{page}");
+    assert!(page.contains(&format!("image={}", card_url.split(' ').next().expect("url"))), "{page}");
+    assert!(page.contains("picture=/bo/hytta/hytte-480w-"), "{page}");
+    let card = versions(&site, "hytte").into_iter().find(|(n, _)| n.contains("1200x630")).expect("the card file");
+    let image = image::load_from_memory(&card.1).expect("a real image");
+    assert_eq!((image.width(), image.height()), (1200, 630));
+}
+
+#[test]
+fn a_page_without_an_image_takes_its_section_s_then_the_site_s() {
+    let site = cover_site();
+    site.write("content/bo/_index.md", "---\ntitle: Bo\nimage: /images/bo.png\n---\n");
+    site.write("content/bo/hytta/index.md", "---\ntitle: Hytta\n---\nTekst.\n");
+    site.write("content/jobb/_index.md", "---\ntitle: Jobb\n---\n");
+    site.write("content/jobb/lege.md", "---\ntitle: Lege\n---\nTekst.\n");
+    // A small original gives a smaller card in the same proportions, never an enlarged one.
+    write_bytes(
+        &site,
+        "static/images/bo.png",
+        &encode(&DynamicImage::ImageRgb8(RgbImage::new(600, 600)), ImageFormat::Png),
+    );
+    write_bytes(&site, "static/images/regionen.jpg", &jpeg(1600, 900));
+    site.write("site.yaml", &format!("{}image: images/regionen.jpg\n", site.read("site.yaml")));
+    let page = build(&site);
+    assert!(page.contains("card=https://example.org/images/bo-600x315-"), "{page}");
+    assert!(page.contains(".png 600x315 image/png"), "{page}");
+    assert!(page.contains("picture=\n"), "an inherited image is no photo of the page's own: {page}");
+    let job = site.read("public/jobb/lege/index.html");
+    assert!(job.contains("card=https://example.org/images/regionen-1200x630-"), "{job}");
+}
+
+#[test]
+fn a_missing_front_matter_image_is_an_error_at_its_key() {
+    let site = cover_site();
+    site.write("content/bo/hytta/index.md", "---\ntitle: Hytta\nimage: hyte.jpg\n---\nTekst.\n");
+    write_bytes(&site, "content/bo/hytta/hytte.jpg", &jpeg(100, 100));
+    let errors = failure(&site);
+    assert!(errors.contains("content/bo/hytta/index.md:3:1"), "{errors}");
+    assert!(errors.contains("the image `hyte.jpg` is not in the site"), "{errors}");
+    assert!(errors.contains("hytte.jpg"), "{errors}");
+}
+
+#[test]
+fn templates_resize_any_photo_of_the_site() {
+    let site = cover_site();
+    site.write(
+        "templates/page.html",
+        "{% set thumb = resize(path='images/torget.jpg', width=300) %}{{ thumb.url }} {{ thumb.width }}x{{ thumb.height }}\n\
+         {% set square = resize(path='/images/torget.jpg', width=200, height=200, format='webp') %}{{ square.url }} {{ square.width }}x{{ square.height }} {{ square.type }}\n\
+         {% set photo = image(path='images/torget.jpg') %}{{ photo.srcset }}\n",
+    );
+    site.write("content/bo/hytta/index.md", "---\ntitle: Hytta\n---\nTekst.\n");
+    write_bytes(&site, "static/images/torget.jpg", &jpeg(1000, 500));
+    let page = build(&site);
+    let lines: Vec<&str> = page.lines().collect();
+    assert!(lines[0].starts_with("/images/torget-300w-") && lines[0].ends_with(".jpg 300x150"), "{page}");
+    assert!(
+        lines[1].starts_with("/images/torget-200x200-") && lines[1].ends_with(".webp 200x200 image/webp"),
+        "{page}"
+    );
+    assert!(lines[2].starts_with("/images/torget-480w-"), "{page}");
+    let square = std::fs::read(site.public().join(lines[1].split(' ').next().expect("url").trim_start_matches('/')))
+        .expect("the cut version is published");
+    let square = image::load_from_memory(&square).expect("a real image");
+    assert_eq!((square.width(), square.height()), (200, 200));
+}
+
+#[test]
+fn a_template_asking_for_a_missing_photo_or_size_is_an_error() {
+    let site = cover_site();
+    site.write(
+        "templates/page.html",
+        "{% set small = resize(path='images/torget.jpeg', width=300) %}{{ small.url }}\n",
+    );
+    site.write("content/bo/hytta/index.md", "---\ntitle: Hytta\n---\nTekst.\n");
+    write_bytes(&site, "static/images/torget.jpg", &jpeg(100, 100));
+    let errors = failure(&site);
+    assert!(errors.contains("no image `images/torget.jpeg`"), "{errors}");
+    assert!(errors.contains("torget.jpg"), "{errors}");
+    assert!(errors.contains("templates/page.html:1"), "{errors}");
+    site.write(
+        "templates/page.html",
+        "{% set small = resize(path='images/torget.jpg', width=100000) %}{{ small.url }}\n",
+    );
+    let errors = failure(&site);
+    assert!(errors.contains("`width=100000` is not a size regionprofil makes"), "{errors}");
+}
+
+#[test]
+fn an_original_is_published_only_when_a_page_names_it() {
+    let site = photo_site("![Hytta](hytte.jpg)\n\n![Brygga](brygge%20ved%20vannet.jpg)");
+    write_bytes(&site, "content/bo/hytta/hytte.jpg", &jpeg(900, 600));
+    write_bytes(&site, "content/bo/hytta/brygge ved vannet.jpg", &jpeg(900, 600));
+    build(&site);
+    assert!(!site.public().join("bo/hytta/hytte.jpg").exists(), "a photo only shown is published as its versions");
+    assert!(!site.public().join("bo/hytta/brygge ved vannet.jpg").exists());
+    // A link to the full photo asks for it.
+    site.write(
+        "content/bo/hytta/index.md",
+        "---\ntitle: Hytta\n---\n![Hytta](hytte.jpg)\n\n![Brygga](brygge%20ved%20vannet.jpg)\n\n[Hele bildet](brygge%20ved%20vannet.jpg)\n",
+    );
+    build(&site);
+    assert!(!site.public().join("bo/hytta/hytte.jpg").exists());
+    assert!(site.public().join("bo/hytta/brygge ved vannet.jpg").exists());
+}
