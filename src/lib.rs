@@ -27,6 +27,7 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod stamp;
 pub mod stats;
 pub mod timings;
 pub mod yaml;

@@ -14,7 +14,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
+
+use crate::stamp::Stamp;
 
 use include_dir::{Dir, include_dir};
 
@@ -93,29 +95,6 @@ pub struct SourceFile {
     pub fingerprint: Option<String>,
     /// Size and last change of a file on disk.
     pub stamp: Option<Stamp>,
-}
-
-/// A file's size and last change, as the file system tells them: enough to know that a
-/// file is unchanged since an earlier look at it, unless it changed too close to that look
-/// for the file system's clock to tell (see [`Stamp::settled_before`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Stamp {
-    len: u64,
-    modified: SystemTime,
-}
-
-impl Stamp {
-    fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
-        Some(Stamp { len: metadata.len(), modified: metadata.modified().ok()? })
-    }
-
-    /// Whether the file had settled when it was looked at, at `seen`: some file systems
-    /// keep times to a second or two, and within that a file can change again without its
-    /// stamp changing.
-    pub fn settled_before(&self, seen: SystemTime) -> bool {
-        const CLOCK_RESOLUTION: Duration = Duration::from_secs(2);
-        self.modified + CLOCK_RESOLUTION < seen
-    }
 }
 
 /// Static files' content hashes from an earlier build, so `serve` need not read every
@@ -460,7 +439,7 @@ fn walk(
             continue;
         }
         let contents = Contents::OnDisk(entry.path().to_path_buf());
-        let stamp = entry.metadata().ok().as_ref().and_then(Stamp::of);
+        let stamp = entry.metadata().ok().as_ref().and_then(Stamp::of_metadata);
         files.push(SourceFile { area, origin, rel, display, contents, fingerprint: None, stamp });
     }
 }

@@ -11,6 +11,7 @@
 mod decode;
 mod encode;
 mod format;
+mod known;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -158,8 +159,8 @@ pub struct Variant {
     cache_name: String,
 }
 
-/// A published file: its output path and bytes.
-pub type Made = (String, Vec<u8>);
+/// A published version: its output path, and its file in the cache folder.
+pub type Made = (String, PathBuf);
 
 /// A photo read once by whichever page asks first: its header and hash, or what is wrong.
 type Probe = Arc<OnceLock<Result<Probed, String>>>;
@@ -184,14 +185,17 @@ pub struct Catalog {
     cache: PathBuf,
     probed: Mutex<HashMap<PathBuf, Probe>>,
     wanted: Mutex<BTreeMap<String, Variant>>,
+    known: known::Known,
 }
 
 impl Catalog {
     /// A catalog for a site whose folder is `root`.
     pub fn new(settings: &Settings, root: &Path) -> Catalog {
+        let cache = root.join(CACHE_FOLDER).join("images");
         Catalog {
             settings: settings.clone(),
-            cache: root.join(CACHE_FOLDER).join("images"),
+            known: known::Known::load(&cache, root),
+            cache,
             probed: Mutex::new(HashMap::new()),
             wanted: Mutex::new(BTreeMap::new()),
         }
@@ -346,9 +350,21 @@ impl Catalog {
             probed.entry(source.to_path_buf()).or_default().clone()
         };
         cell.get_or_init(|| {
+            // Stamped before it is read: a change while it is read gives a new stamp.
+            let stamp = crate::stamp::Stamp::of_path(source);
+            if let Some(stamp) = stamp
+                && let Some(facts) = self.known.get(source, stamp).filter(|f| f.header.format == format)
+            {
+                return Ok(Probed { header: facts.header, hash: facts.hash, bytes: stamp.size() });
+            }
+            let seen = std::time::SystemTime::now();
             let bytes = std::fs::read(source).map_err(|e| format!("cannot be read: {e}"))?;
             let header = decode::header(&bytes, format)?;
-            Ok(Probed { header, hash: xxhash_rust::xxh3::xxh3_64(&bytes), bytes: bytes.len() as u64 })
+            let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+            if let Some(stamp) = stamp {
+                self.known.learn(source, stamp, seen, known::Facts { hash, header });
+            }
+            Ok(Probed { header, hash, bytes: bytes.len() as u64 })
         })
         .clone()
     }
@@ -369,17 +385,30 @@ impl Catalog {
     pub fn cache(&self) -> &Path {
         &self.cache
     }
+
+    /// What this build learnt of photos it had not seen, to keep in the cache folder for
+    /// the next: (file name, contents).
+    pub fn record(&self) -> Option<(String, String)> {
+        self.known.record()
+    }
 }
 
 /// Makes `variants` (those missing from the cache folder `cache`), photo by photo in
-/// parallel: (output path, bytes) of each. An error names the photo and what is wrong.
+/// parallel: (output path, file in the cache) of each. An error names the photo and what is wrong.
 pub fn make(variants: &[Variant], cache: &Path) -> Result<Vec<Made>, Vec<String>> {
     let mut by_source: BTreeMap<&Path, Vec<&Variant>> = BTreeMap::new();
     for variant in variants {
         by_source.entry(&variant.source).or_default().push(variant);
     }
-    let results: Vec<Result<Vec<Made>, String>> =
-        by_source.into_par_iter().map(|(source, variants)| make_one(source, &variants, cache)).collect();
+    let progress = Progress::new(by_source.len());
+    let results: Vec<Result<Vec<Made>, String>> = by_source
+        .into_par_iter()
+        .map(|(source, variants)| {
+            let made = make_one(source, &variants, cache);
+            progress.one_done();
+            made
+        })
+        .collect();
     let mut made = Vec::new();
     let mut errors = Vec::new();
     for result in results {
@@ -391,6 +420,37 @@ pub fn make(variants: &[Variant], cache: &Path) -> Result<Vec<Made>, Vec<String>
     if errors.is_empty() { Ok(made) } else { Err(errors) }
 }
 
+/// A line on stderr every few seconds while photos are made, so a first build that resizes
+/// hundreds of photos does not look stuck; a quick one says nothing.
+struct Progress {
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+    started: std::time::Instant,
+    said: Mutex<std::time::Instant>,
+}
+
+impl Progress {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(3);
+
+    fn new(total: usize) -> Progress {
+        let now = std::time::Instant::now();
+        Progress { total, done: 0.into(), started: now, said: Mutex::new(now) }
+    }
+
+    fn one_done(&self) {
+        let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let mut said = self.said.lock().unwrap_or_else(|e| e.into_inner());
+        if said.elapsed() >= Progress::EVERY && done < self.total {
+            *said = std::time::Instant::now();
+            eprintln!(
+                "photos: {done} of {} done in {} s (kept in {CACHE_FOLDER}/ for the next build)",
+                self.total,
+                self.started.elapsed().as_secs()
+            );
+        }
+    }
+}
+
 /// The versions of one photo, from the cache or made (widest first, each from the full
 /// picture) and put in the cache.
 fn make_one(source: &Path, variants: &[&Variant], cache: &Path) -> Result<Vec<Made>, String> {
@@ -398,9 +458,10 @@ fn make_one(source: &Path, variants: &[&Variant], cache: &Path) -> Result<Vec<Ma
     let mut out: Vec<Made> = Vec::with_capacity(variants.len());
     let mut missing: Vec<&Variant> = Vec::new();
     for variant in variants {
-        match std::fs::read(cache.join(&variant.cache_name)) {
-            Ok(bytes) => out.push((variant.rel.clone(), bytes)),
-            Err(_) => missing.push(variant),
+        let cached = cache.join(&variant.cache_name);
+        match cached.is_file() {
+            true => out.push((variant.rel.clone(), cached)),
+            false => missing.push(variant),
         }
     }
     if missing.is_empty() {
@@ -416,10 +477,17 @@ fn make_one(source: &Path, variants: &[&Variant], cache: &Path) -> Result<Vec<Ma
             .map_err(|e| format!("`{display}` {e}"))?;
         let bytes =
             encode::encode(&resized, variant.format, variant.quality).map_err(|e| format!("`{display}` {e}"))?;
-        store(&cache.join(&variant.cache_name), &bytes)?;
-        out.push((variant.rel.clone(), bytes));
+        let cached = cache.join(&variant.cache_name);
+        store(&cached, &bytes)?;
+        out.push((variant.rel.clone(), cached));
     }
     Ok(out)
+}
+
+/// Keeps `contents` as the file `name` in the cache folder `cache`.
+pub fn keep(cache: &Path, name: &str, contents: &str) -> Result<(), String> {
+    std::fs::create_dir_all(cache).map_err(|e| format!("cannot create the image cache {}: {e}", cache.display()))?;
+    store(&cache.join(name), contents.as_bytes())
 }
 
 /// Writes a cached file whole or not at all: a build stopped half-way leaves no half file

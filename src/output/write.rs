@@ -180,8 +180,12 @@ fn fill(dir: &Path, output: &mut Output) -> Result<WriteReport, Diagnostics> {
     let (written, made) = output.finish_beside(|output| write_files(dir, &output.files, &output.copies));
     let made = made?;
     written?;
-    write_files(dir, &made, &[])?;
-    let bytes = output.files.iter().map(|f| f.bytes.len() as u64).sum();
+    write_files(dir, &made.files, &made.copies)?;
+    let copied = output.copies.iter().filter_map(|c| match &c.from {
+        CopySource::Embedded(bytes) => Some(bytes.len() as u64),
+        _ => c.stamp.map(|stamp| stamp.size()),
+    });
+    let bytes = output.files.iter().map(|f| f.bytes.len() as u64).chain(copied).sum();
     Ok(WriteReport { files: output.files.len() + output.copies.len(), bytes, warnings: Diagnostics::new() })
 }
 
@@ -210,6 +214,9 @@ fn write_files(dir: &Path, files: &[OutputFile], copies: &[CopyFile]) -> Result<
         let path = dir.join(&copy.rel);
         match &copy.from {
             CopySource::Disk(from) => fs::copy(from, &path).map(|_| ()),
+            // A hard link where the file system allows one: photos' versions are most of a
+            // site's bytes, and copying them was most of what a warm image cache cost.
+            CopySource::Cached(from) => fs::hard_link(from, &path).or_else(|_| fs::copy(from, &path).map(|_| ())),
             CopySource::Embedded(bytes) => fs::write(&path, bytes),
         }
         .map_err(|e| io_error(&path, e))

@@ -11,7 +11,8 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::markdown::ExternalLink;
 use crate::site::Site;
-use crate::source::{Area, Contents, SourceTree, Stamp};
+use crate::source::{Area, Contents, SourceTree};
+use crate::stamp::Stamp;
 
 /// A file made by the build.
 #[derive(Clone, Debug)]
@@ -37,6 +38,9 @@ pub struct CopyFile {
 #[derive(Clone, Debug)]
 pub enum CopySource {
     Disk(PathBuf),
+    /// A file in regionprofil's cache folder (a photo's version), which is only ever
+    /// replaced, never changed: the output may share it (a hard link) rather than copy it.
+    Cached(PathBuf),
     Embedded(&'static [u8]),
 }
 
@@ -55,13 +59,18 @@ pub struct Output {
 /// photos' versions (those the pages show). They are made while the rendered files are
 /// written, as writing leaves a core idle; made beside the pages, their work would hold
 /// the pages up. `check`, which writes nothing, does not make them.
-pub struct Deferred(Box<dyn FnOnce() -> Made + Send + Sync>);
+pub struct Deferred(Box<dyn FnOnce() -> Result<Made, Vec<Diagnostic>> + Send + Sync>);
 
-/// What a deferred job made, or why it could not.
-pub type Made = Result<Vec<OutputFile>, Vec<Diagnostic>>;
+/// What deferred jobs made: files in memory, and files to copy (photos' versions, from the
+/// image cache).
+#[derive(Debug, Default)]
+pub struct Made {
+    pub files: Vec<OutputFile>,
+    pub copies: Vec<CopyFile>,
+}
 
 impl Deferred {
-    pub fn new(make: impl FnOnce() -> Made + Send + Sync + 'static) -> Deferred {
+    pub fn new(make: impl FnOnce() -> Result<Made, Vec<Diagnostic>> + Send + Sync + 'static) -> Deferred {
         Deferred(Box::new(make))
     }
 }
@@ -79,26 +88,31 @@ impl Output {
     pub fn finish_beside<T: Send>(
         &mut self,
         meanwhile: impl FnOnce(&Output) -> T + Send,
-    ) -> (T, Result<Vec<OutputFile>, Diagnostics>) {
+    ) -> (T, Result<Made, Diagnostics>) {
         let deferred = std::mem::take(&mut self.deferred);
         let (made, result) = rayon::join(
-            || deferred.into_par_iter().map(|Deferred(make)| make()).collect::<Vec<Made>>(),
+            || deferred.into_par_iter().map(|Deferred(make)| make()).collect::<Vec<_>>(),
             || meanwhile(self),
         );
-        let mut files = Vec::new();
+        let mut all = Made::default();
         let mut errors = Diagnostics::new();
         for made in made {
             match made {
-                Ok(made) => files.extend(made),
+                Ok(made) => {
+                    all.files.extend(made.files);
+                    all.copies.extend(made.copies);
+                }
                 Err(diags) => errors.extend(diags),
             }
         }
         if errors.has_errors() {
             return (result, Err(errors));
         }
-        self.files.extend(files.iter().cloned());
+        self.files.extend(all.files.iter().cloned());
         self.files.sort_by(|a, b| a.rel.cmp(&b.rel));
-        (result, Ok(files))
+        self.copies.extend(all.copies.iter().cloned());
+        self.copies.sort_by(|a, b| a.rel.cmp(&b.rel));
+        (result, Ok(all))
     }
 }
 

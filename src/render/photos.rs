@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::output::{CopyFile, CopySource, Deferred, Origin, OutputFile};
+use super::output::{CopyFile, CopySource, Deferred, Made, Origin, OutputFile};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
@@ -14,6 +14,7 @@ use crate::images::{CARD, Catalog, Format, Picture, Version};
 use crate::markdown::ImageLookup;
 use crate::site::{Doc, Site};
 use crate::source::SourceTree;
+use crate::stamp::Stamp;
 
 /// What the site publishes at an output path.
 pub enum Found<'a> {
@@ -56,7 +57,7 @@ impl Photos {
             .map(|copy| {
                 let path = match &copy.from {
                     CopySource::Disk(path) => Some(path.clone()),
-                    CopySource::Embedded(_) => None,
+                    CopySource::Cached(_) | CopySource::Embedded(_) => None,
                 };
                 let display = match &copy.origin {
                     Origin::File(display) => display.clone(),
@@ -265,17 +266,25 @@ impl Photos {
             return None;
         }
         let cache = self.catalog.cache().to_path_buf();
-        Some(Deferred::new(move || match crate::images::make(&wanted, &cache) {
-            Ok(made) => Ok(made
+        let record = self.catalog.record();
+        Some(Deferred::new(move || {
+            let made = crate::images::make(&wanted, &cache).and_then(|made| match &record {
+                Some((name, contents)) => {
+                    crate::images::keep(&cache, name, contents).map(|()| made).map_err(|e| vec![e])
+                }
+                None => Ok(made),
+            });
+            let copies = made.map_err(|errors| errors.into_iter().map(Diagnostic::error).collect::<Vec<_>>())?;
+            let copies = copies
                 .into_iter()
-                .map(|(rel, bytes)| OutputFile {
+                .map(|(rel, path)| CopyFile {
                     rel,
-                    bytes: bytes.into(),
+                    stamp: Stamp::of_path(&path),
+                    from: CopySource::Cached(path),
                     origin: Origin::Image,
-                    warnings: Vec::new(),
                 })
-                .collect()),
-            Err(errors) => Err(errors.into_iter().map(Diagnostic::error).collect()),
+                .collect();
+            Ok(Made { files: Vec::new(), copies })
         }))
     }
 }

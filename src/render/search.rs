@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tera::Value;
 
-use super::output::{Deferred, Origin, OutputFile};
+use super::output::{Deferred, Made, Origin, OutputFile};
 use super::values::view;
 use crate::i18n::I18n;
 use crate::markdown::Rendered;
@@ -60,7 +60,7 @@ pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) 
     }
     let (site, i18n) = (site.clone(), i18n.clone());
     Some(Deferred::new(move || {
-        Ok(crate::search::index_files(&site, sources, &i18n)
+        let files = crate::search::index_files(&site, sources, &i18n)
             .into_iter()
             .map(|(rel, bytes)| OutputFile {
                 rel,
@@ -68,6 +68,7 @@ pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) 
                 origin: Origin::SearchIndex,
                 warnings: Vec::new(),
             })
-            .collect())
+            .collect();
+        Ok(Made { files, copies: Vec::new() })
     }))
 }

@@ -188,9 +188,10 @@ fn build(options: &ServeOptions, previous: &Snapshot, memory: &mut Memory) -> (S
             // The search index and the photos' versions are made while the static files are
             // read.
             let (snapshot, made) = generated.output.finish_beside(|output| snapshot::files_of(output, previous));
-            let (mut files, copied) = snapshot?;
+            let (mut files, mut copied) = snapshot?;
             let made = made?;
-            files.extend(made.into_iter().map(|file| (file.rel, file.bytes)));
+            files.extend(made.files.into_iter().map(|file| (file.rel, file.bytes)));
+            snapshot::read_copies(&made.copies, previous, &mut files, &mut copied)?;
             generated.timings.lap("static files");
             if let Some(out) = &options.output {
                 crate::output::write::write(out, &build.root, &mut generated.output)?;

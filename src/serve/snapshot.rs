@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::output::{CopySource, Output};
-use crate::source::Stamp;
+use crate::render::output::{CopyFile, CopySource, Output};
+use crate::stamp::Stamp;
 
 /// Output path → bytes.
 pub type Files = BTreeMap<String, Arc<[u8]>>;
@@ -38,18 +38,29 @@ pub struct Copied {
 /// a file that has not changed since `previous` read it is taken from there, so photos are
 /// not read again on every save.
 pub fn files_of(output: &Output, previous: &Snapshot) -> Result<(Files, Copied), Diagnostics> {
-    let read_at = SystemTime::now();
     let mut files: Files = output.files.iter().map(|f| (f.rel.clone(), f.bytes.clone())).collect();
-    let mut stamps = HashMap::new();
+    let mut copied = Copied::default();
+    read_copies(&output.copies, previous, &mut files, &mut copied)?;
+    Ok((files, copied))
+}
+
+/// Reads `copies` into `files` (see [`files_of`]), noting their stamps in `copied`.
+pub fn read_copies(
+    copies: &[CopyFile],
+    previous: &Snapshot,
+    files: &mut Files,
+    copied: &mut Copied,
+) -> Result<(), Diagnostics> {
+    let read_at = SystemTime::now();
     let mut diags = Diagnostics::new();
-    for copy in &output.copies {
+    for copy in copies {
         let bytes = match &copy.from {
             CopySource::Embedded(bytes) => Arc::from(*bytes),
-            CopySource::Disk(path) => {
+            CopySource::Disk(path) | CopySource::Cached(path) => {
                 let stamped = copy.stamp.map(|stamp| (path.clone(), stamp));
                 let unchanged = stamped.is_some() && previous.copied.stamps.get(&copy.rel) == stamped.as_ref();
                 if let Some(stamped) = stamped.filter(|(_, stamp)| stamp.settled_before(read_at)) {
-                    stamps.insert(copy.rel.clone(), stamped);
+                    copied.stamps.insert(copy.rel.clone(), stamped);
                 }
                 match previous.files.get(&copy.rel).filter(|_| unchanged) {
                     Some(bytes) => bytes.clone(),
@@ -65,7 +76,7 @@ pub fn files_of(output: &Output, previous: &Snapshot) -> Result<(Files, Copied),
         };
         files.insert(copy.rel.clone(), bytes);
     }
-    if diags.has_errors() { Err(diags) } else { Ok((files, Copied { stamps })) }
+    if diags.has_errors() { Err(diags) } else { Ok(()) }
 }
 
 /// The output paths whose bytes differ between two builds (added, changed or gone).

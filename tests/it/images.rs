@@ -411,3 +411,34 @@ fn an_original_is_published_only_when_a_page_names_it() {
     assert!(!site.public().join("bo/hytta/hytte.jpg").exists());
     assert!(site.public().join("bo/hytta/brygge ved vannet.jpg").exists());
 }
+
+/// Sets a file's time of last change to `ago` before now.
+fn touch_back(path: &Path, ago: std::time::Duration) {
+    let file = std::fs::File::options().write(true).open(path).expect("open");
+    file.set_modified(std::time::SystemTime::now() - ago).expect("set the time");
+}
+
+#[test]
+fn a_warm_build_knows_a_photo_by_its_size_and_time_and_sees_it_change() {
+    let site = photo_site("![Hytta](hytte.jpg)");
+    let photo = site.root.join("content/bo/hytta/hytte.jpg");
+    write_bytes(&site, "content/bo/hytta/hytte.jpg", &jpeg(900, 600));
+    touch_back(&photo, std::time::Duration::from_secs(3600));
+    let first = build(&site);
+    let record = site.read(".regionprofil-cache/images/photos.tsv");
+    assert!(record.contains("\t900\t600\tjpg\tcontent/bo/hytta/hytte.jpg\n"), "{record}");
+    // The record is what a warm build goes by: a file of the same size and time is taken
+    // for the same photo, unread (bytes that are no JPEG at all would be an error).
+    let modified = std::fs::metadata(&photo).expect("stat").modified().expect("time");
+    let size = std::fs::metadata(&photo).expect("stat").len() as usize;
+    std::fs::write(&photo, vec![b'x'; size]).expect("write");
+    std::fs::File::options().write(true).open(&photo).expect("open").set_modified(modified).expect("time");
+    assert_eq!(build(&site), first);
+    // A photo changed the usual way (a new time) gets new versions.
+    write_bytes(&site, "content/bo/hytta/hytte.jpg", &jpeg(600, 900));
+    touch_back(&photo, std::time::Duration::from_secs(1800));
+    let second = build(&site);
+    assert_ne!(first, second);
+    assert!(second.contains("width=\"600\" height=\"900\""), "{second}");
+    assert!(site.read(".regionprofil-cache/images/photos.tsv").contains("\t600\t900\tjpg\t"));
+}
