@@ -420,6 +420,21 @@ pub fn make(variants: &[Variant], cache: &Path) -> Result<Vec<Made>, Vec<String>
     if errors.is_empty() { Ok(made) } else { Err(errors) }
 }
 
+/// The versions of `variants` that are in the cache folder `cache`, and the others, by
+/// photo: what `serve` can publish at once, and what it makes when a page asks for it.
+pub fn in_cache(variants: &[Variant], cache: &Path) -> (Vec<Made>, Vec<Vec<Variant>>) {
+    let mut found = Vec::new();
+    let mut missing: BTreeMap<&Path, Vec<Variant>> = BTreeMap::new();
+    for variant in variants {
+        let cached = cache.join(&variant.cache_name);
+        match cached.is_file() {
+            true => found.push((variant.rel.clone(), cached)),
+            false => missing.entry(&variant.source).or_default().push(variant.clone()),
+        }
+    }
+    (found, missing.into_values().collect())
+}
+
 /// A line on stderr every few seconds while photos are made, so a first build that resizes
 /// hundreds of photos does not look stuck; a quick one says nothing.
 struct Progress {

@@ -20,7 +20,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::output::{CopyFile, CopySource, Output, OutputFile};
+use crate::render::output::{CopyFile, CopySource, Finish, Output, OutputFile};
 
 /// The file that marks a folder as made by regionprofil, so it may replace it.
 pub const MARKER: &str = ".regionprofil";
@@ -177,7 +177,8 @@ fn remove_ours(dir: &Path) -> Result<(), Diagnostic> {
 fn fill(dir: &Path, output: &mut Output) -> Result<WriteReport, Diagnostics> {
     fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error(dir, e))?;
-    let (written, made) = output.finish_beside(|output| write_files(dir, &output.files, &output.copies));
+    let (written, made) =
+        output.finish_beside(Finish::Everything, |output| write_files(dir, &output.files, &output.copies));
     let made = made?;
     written?;
     write_files(dir, &made.files, &made.copies)?;

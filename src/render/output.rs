@@ -59,7 +59,42 @@ pub struct Output {
 /// photos' versions (those the pages show). They are made while the rendered files are
 /// written, as writing leaves a core idle; made beside the pages, their work would hold
 /// the pages up. `check`, which writes nothing, does not make them.
-pub struct Deferred(Box<dyn FnOnce() -> Result<Made, Vec<Diagnostic>> + Send + Sync>);
+pub struct Deferred(Box<dyn FnOnce(Finish) -> Result<Made, Vec<Diagnostic>> + Send + Sync>);
+
+/// How much a deferred job does now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finish {
+    /// Every file (`build`).
+    Everything,
+    /// What is quick; the rest is left [`OnRequest`] (`serve`, which makes a photo's
+    /// versions when a page that shows it is viewed, not all of them before the first page).
+    QuickNowRestOnRequest,
+}
+
+/// Files a deferred job left to make when one of them is asked for.
+#[derive(Clone)]
+pub struct OnRequest {
+    /// The output paths it makes.
+    pub rels: Vec<String>,
+    make: Arc<dyn Fn() -> Result<Vec<CopyFile>, String> + Send + Sync>,
+}
+
+impl OnRequest {
+    pub fn new(rels: Vec<String>, make: impl Fn() -> Result<Vec<CopyFile>, String> + Send + Sync + 'static) -> Self {
+        OnRequest { rels, make: Arc::new(make) }
+    }
+
+    /// Makes the files (again, if they were made before: the job may take them from a cache).
+    pub fn make(&self) -> Result<Vec<CopyFile>, String> {
+        (self.make)()
+    }
+}
+
+impl fmt::Debug for OnRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OnRequest").field("rels", &self.rels).finish_non_exhaustive()
+    }
+}
 
 /// What deferred jobs made: files in memory, and files to copy (photos' versions, from the
 /// image cache).
@@ -67,10 +102,12 @@ pub struct Deferred(Box<dyn FnOnce() -> Result<Made, Vec<Diagnostic>> + Send + S
 pub struct Made {
     pub files: Vec<OutputFile>,
     pub copies: Vec<CopyFile>,
+    /// With [`Finish::QuickNowRestOnRequest`]: what is left to make.
+    pub on_request: Vec<OnRequest>,
 }
 
 impl Deferred {
-    pub fn new(make: impl FnOnce() -> Result<Made, Vec<Diagnostic>> + Send + Sync + 'static) -> Deferred {
+    pub fn new(make: impl FnOnce(Finish) -> Result<Made, Vec<Diagnostic>> + Send + Sync + 'static) -> Deferred {
         Deferred(Box::new(make))
     }
 }
@@ -87,11 +124,12 @@ impl Output {
     /// error of the deferred jobs).
     pub fn finish_beside<T: Send>(
         &mut self,
+        finish: Finish,
         meanwhile: impl FnOnce(&Output) -> T + Send,
     ) -> (T, Result<Made, Diagnostics>) {
         let deferred = std::mem::take(&mut self.deferred);
         let (made, result) = rayon::join(
-            || deferred.into_par_iter().map(|Deferred(make)| make()).collect::<Vec<_>>(),
+            || deferred.into_par_iter().map(|Deferred(make)| make(finish)).collect::<Vec<_>>(),
             || meanwhile(self),
         );
         let mut all = Made::default();
@@ -101,6 +139,7 @@ impl Output {
                 Ok(made) => {
                     all.files.extend(made.files);
                     all.copies.extend(made.copies);
+                    all.on_request.extend(made.on_request);
                 }
                 Err(diags) => errors.extend(diags),
             }

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::output::{CopyFile, CopySource, Deferred, Made, Origin, OutputFile};
+use super::output::{CopyFile, CopySource, Deferred, Finish, Made, OnRequest, Origin, OutputFile};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
@@ -267,24 +267,41 @@ impl Photos {
         }
         let cache = self.catalog.cache().to_path_buf();
         let record = self.catalog.record();
-        Some(Deferred::new(move || {
-            let made = crate::images::make(&wanted, &cache).and_then(|made| match &record {
-                Some((name, contents)) => {
-                    crate::images::keep(&cache, name, contents).map(|()| made).map_err(|e| vec![e])
+        Some(Deferred::new(move |finish| {
+            if let Some((name, contents)) = &record {
+                crate::images::keep(&cache, name, contents).map_err(|e| vec![Diagnostic::error(e)])?;
+            }
+            let (ready, later) = match finish {
+                Finish::Everything => (crate::images::make(&wanted, &cache), Vec::new()),
+                Finish::QuickNowRestOnRequest => {
+                    let (found, missing) = crate::images::in_cache(&wanted, &cache);
+                    (Ok(found), missing)
                 }
-                None => Ok(made),
-            });
-            let copies = made.map_err(|errors| errors.into_iter().map(Diagnostic::error).collect::<Vec<_>>())?;
-            let copies = copies
+            };
+            let ready = ready.map_err(|errors| errors.into_iter().map(Diagnostic::error).collect::<Vec<_>>())?;
+            let on_request = later
                 .into_iter()
-                .map(|(rel, path)| CopyFile {
-                    rel,
-                    stamp: Stamp::of_path(&path),
-                    from: CopySource::Cached(path),
-                    origin: Origin::Image,
+                .map(|photo| {
+                    let rels = photo.iter().map(|v| v.rel.clone()).collect();
+                    let cache = cache.clone();
+                    OnRequest::new(rels, move || {
+                        crate::images::make(&photo, &cache).map(cached_copies).map_err(|e| e.join("; "))
+                    })
                 })
                 .collect();
-            Ok(Made { files: Vec::new(), copies })
+            Ok(Made { copies: cached_copies(ready), on_request, ..Made::default() })
         }))
     }
+}
+
+/// Versions in the image cache, as files to copy.
+fn cached_copies(made: Vec<(String, PathBuf)>) -> Vec<CopyFile> {
+    made.into_iter()
+        .map(|(rel, path)| CopyFile {
+            rel,
+            stamp: Stamp::of_path(&path),
+            from: CopySource::Cached(path),
+            origin: Origin::Image,
+        })
+        .collect()
 }

@@ -59,7 +59,7 @@ pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) 
         return None;
     }
     let (site, i18n) = (site.clone(), i18n.clone());
-    Some(Deferred::new(move || {
+    Some(Deferred::new(move |_| {
         let files = crate::search::index_files(&site, sources, &i18n)
             .into_iter()
             .map(|(rel, bytes)| OutputFile {
@@ -69,6 +69,6 @@ pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) 
                 warnings: Vec::new(),
             })
             .collect();
-        Ok(Made { files, copies: Vec::new() })
+        Ok(Made { files, ..Made::default() })
     }))
 }

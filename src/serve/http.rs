@@ -20,6 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::paths::{self, Wanted};
 use super::snapshot::Snapshot;
+use crate::render::output::CopySource;
 
 const LIVE_SCRIPT: &str = include_str!("live.js");
 const LIVE_PATH: &str = "/__regionprofil/live.js";
@@ -99,8 +100,12 @@ async fn file(State(shared): State<Shared>, uri: Uri) -> Response {
     };
     let snapshot = shared.site.borrow().clone();
     let files = &snapshot.files;
-    match paths::resolve(&rel, |path| files.contains_key(path)) {
-        Some(Wanted::File(path)) => respond(StatusCode::OK, &path, &files[&path], &snapshot),
+    let exists = |path: &str| files.contains_key(path) || snapshot.on_request.contains_key(path);
+    match paths::resolve(&rel, exists) {
+        Some(Wanted::File(path)) => match files.get(&path) {
+            Some(bytes) => respond(StatusCode::OK, &path, bytes, &snapshot),
+            None => made_on_request(&path, &snapshot).await,
+        },
         Some(Wanted::Folder(location)) => {
             let location = match uri.query() {
                 Some(query) => format!("{location}?{query}"),
@@ -117,6 +122,29 @@ async fn file(State(shared): State<Shared>, uri: Uri) -> Response {
                 &snapshot,
             ),
         },
+    }
+}
+
+/// A file made now because it was asked for: a photo's version that was not in the image
+/// cache when the site was built (made there, so the next build publishes it).
+async fn made_on_request(path: &str, snapshot: &Snapshot) -> Response {
+    let Some(job) = snapshot.on_request.get(path).cloned() else {
+        return (StatusCode::NOT_FOUND, "Not found").into_response();
+    };
+    let wanted = path.to_string();
+    let made = tokio::task::spawn_blocking(move || {
+        let copies = job.make()?;
+        let copy = copies.into_iter().find(|c| c.rel == wanted).ok_or("it was not made")?;
+        match &copy.from {
+            CopySource::Disk(from) | CopySource::Cached(from) => std::fs::read(from).map_err(|e| e.to_string()),
+            CopySource::Embedded(bytes) => Ok(bytes.to_vec()),
+        }
+    })
+    .await;
+    match made {
+        Ok(Ok(bytes)) => respond(StatusCode::OK, path, &bytes, snapshot),
+        Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{path} could not be made: {e}")).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{path} could not be made: {e}")).into_response(),
     }
 }
 

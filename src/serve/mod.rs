@@ -13,6 +13,7 @@ mod paths;
 mod snapshot;
 mod watch;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use tokio::sync::{broadcast, watch as channel};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::pipeline::{BuildOptions, Memory};
 use crate::render::memo::Reuse;
+use crate::render::output::{Finish, OnRequest};
 use http::Notice;
 use snapshot::Snapshot;
 use watch::Change;
@@ -186,19 +188,30 @@ fn build(options: &ServeOptions, previous: &Snapshot, memory: &mut Memory) -> (S
     let attempt = |memory: &mut Memory| {
         crate::pipeline::generate_with(&build, Some(memory)).and_then(|(mut generated, warnings)| {
             // The search index and the photos' versions are made while the static files are
-            // read.
-            let (snapshot, made) = generated.output.finish_beside(|output| snapshot::files_of(output, previous));
+            // read; photos not yet in the image cache only when a page shows them (unless
+            // every build is written out too).
+            let finish = match options.output {
+                Some(_) => Finish::Everything,
+                None => Finish::QuickNowRestOnRequest,
+            };
+            let (snapshot, made) =
+                generated.output.finish_beside(finish, |output| snapshot::files_of(output, previous));
             let (mut files, mut copied) = snapshot?;
             let made = made?;
             files.extend(made.files.into_iter().map(|file| (file.rel, file.bytes)));
             snapshot::read_copies(&made.copies, previous, &mut files, &mut copied)?;
+            let on_request: HashMap<String, OnRequest> = made
+                .on_request
+                .into_iter()
+                .flat_map(|job| job.rels.clone().into_iter().map(move |rel| (rel, job.clone())))
+                .collect();
             generated.timings.lap("static files");
             if let Some(out) = &options.output {
                 crate::output::write::write(out, &build.root, &mut generated.output)?;
                 generated.timings.lap("write");
             }
             let pages = generated.summary.languages.iter().map(|(_, pages, sections)| pages + sections).sum();
-            Ok((files, copied, pages, generated.timings, warnings))
+            Ok((files, copied, on_request, pages, generated.timings, warnings))
         })
     };
     // A bug that panics must not stop the preview: it is an error like any other, and the
@@ -208,11 +221,20 @@ fn build(options: &ServeOptions, previous: &Snapshot, memory: &mut Memory) -> (S
         Err(d.into())
     });
     match result {
-        Ok((files, copied, pages, mut timings, warnings)) => {
-            let changed = snapshot::changed(&previous.files, &files);
+        Ok((files, copied, on_request, pages, mut timings, warnings)) => {
+            // A photo's version made on request and now published is what it was: its
+            // name says what is in it.
+            let mut changed = snapshot::changed(&previous.files, &files);
+            changed.retain(|rel| !previous.on_request.contains_key(rel));
             timings.lap("compare");
             let version = if changed.is_empty() { previous.version } else { previous.version + 1 };
-            let next = Snapshot { files: Arc::new(files), errors: None, version, copied: Arc::new(copied) };
+            let next = Snapshot {
+                files: Arc::new(files),
+                errors: None,
+                version,
+                copied: Arc::new(copied),
+                on_request: Arc::new(on_request),
+            };
             let took = started.elapsed();
             (next, Outcome::Built { took, changed, pages, reuse: memory.render.reuse, timings, warnings })
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::output::{CopyFile, CopySource, Output};
+use crate::render::output::{CopyFile, CopySource, OnRequest, Output};
 use crate::stamp::Stamp;
 
 /// Output path → bytes.
@@ -24,6 +24,9 @@ pub struct Snapshot {
     pub version: u64,
     /// The stamps of the copied files held in `files`.
     pub copied: Arc<Copied>,
+    /// Files made when they are asked for (photos' versions not yet in the image cache),
+    /// by output path.
+    pub on_request: Arc<HashMap<String, OnRequest>>,
 }
 
 /// Copied files (static files, page assets) by output path, with their stamps; as with

@@ -247,6 +247,34 @@ fn a_photo_s_versions_are_served_after_edits_to_its_page_and_to_others() {
 }
 
 #[test]
+fn serve_makes_a_photo_s_versions_only_when_they_are_asked_for() {
+    let site = serve_site();
+    for name in ["hytte", "brygge"] {
+        let photo = image::RgbImage::from_fn(900, 600, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let mut jpeg = std::io::Cursor::new(Vec::new());
+        photo.write_to(&mut jpeg, image::ImageFormat::Jpeg).expect("encode");
+        std::fs::create_dir_all(site.root.join(format!("content/{name}"))).expect("folder");
+        std::fs::write(site.root.join(format!("content/{name}/{name}.jpg")), jpeg.into_inner()).expect("photo");
+        site.write(&format!("content/{name}/index.md"), &format!("---\ntitle: {name}\n---\n![Et bilde]({name}.jpg)\n"));
+    }
+    let server = Server::start(&site, &[]);
+    let cache = site.root.join(".regionprofil-cache/images");
+    let cached = || {
+        std::fs::read_dir(&cache)
+            .map_or(0, |d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x != "tsv")).count())
+    };
+    assert_eq!(cached(), 0, "no photo was asked for yet");
+    let page = server.get("/hytte/").body;
+    let at = page.find("src=\"/hytte/hytte-").expect("a version") + "src=\"".len();
+    let url = &page[at..page[at..].find('"').expect("end") + at];
+    let response = server.get(url);
+    assert_eq!(response.status, 200, "{url}");
+    assert!(image::load_from_memory(&response.bytes).is_ok(), "{url} is not an image");
+    // The versions of the photo asked for are made (and kept), the other photo's are not.
+    assert_eq!(cached(), 6, "three widths (480, 800, its own 900) in two formats of one photo");
+}
+
+#[test]
 fn a_data_file_edit_reloads_the_pages_that_show_it() {
     let site = serve_site();
     let server = Server::start(&site, &[]);
