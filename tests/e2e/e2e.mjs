@@ -101,6 +101,50 @@ for (const missing of ['finnes-ikke/', 'en/does-not-exist/']) {
   await page.close();
 }
 
+// Photos on a phone with a 2x screen: every <picture> loads, and the browser takes a WebP
+// version no wider than the screen needs (375 CSS px at 2x: the 800-pixel one), not the
+// original. Every page's link-preview card is there, as large as og:image:width says.
+console.log('Checking photos at 375 px, 2x');
+const retina = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
+let pictures = 0;
+for (const rel of pages) {
+  const html = fs.readFileSync(path.join(siteDir, rel, 'index.html'), 'utf8');
+  const hasPicture = html.includes('<picture');
+  if (!hasPicture && rel !== '') continue;
+  const { page, problems } = await visit(retina, base + rel);
+  if (hasPicture) {
+    for (const img of await page.locator('picture img').all()) {
+      await img.scrollIntoViewIfNeeded();
+      await page.waitForFunction((el) => el.complete, await img.elementHandle());
+      const shown = await img.evaluate((el) => ({ src: el.currentSrc, natural: el.naturalWidth, width: el.getAttribute('width') }));
+      pictures += 1;
+      console.log(`  ${rel}: took ${shown.src.split('/').pop()}`);
+      if (!(shown.natural > 0)) problems.push(`${shown.src} did not load`);
+      if (!/\.webp$/.test(shown.src)) problems.push(`the phone took ${shown.src}, not a WebP version`);
+      const width = Number(/-(\d+)w-[0-9a-f]+\.webp$/.exec(shown.src)?.[1]);
+      if (!(width <= 800)) problems.push(`the phone took ${shown.src}, wider than its 750 device pixels need`);
+    }
+  }
+  const card = await page.evaluate(() => ({
+    url: document.querySelector('meta[property="og:image"]')?.content,
+    width: Number(document.querySelector('meta[property="og:image:width"]')?.content),
+    height: Number(document.querySelector('meta[property="og:image:height"]')?.content),
+  }));
+  if (card.url && rel === '') {
+    const response = await page.request.get(card.url);
+    if (response.status() !== 200) problems.push(`og:image ${card.url} answered ${response.status()}`);
+    const size = await page.evaluate(async (url) => {
+      const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+      return [bitmap.width, bitmap.height];
+    }, card.url);
+    if (size[0] !== card.width || size[1] !== card.height) problems.push(`og:image is ${size.join(' × ')}, not ${card.width} × ${card.height}`);
+  }
+  for (const p of problems) fail(`${base + rel}: ${p}`);
+  await page.close();
+}
+if (pictures === 0) fail('no page of the site shows a photo in a <picture>');
+console.log(`  ${pictures} photos on ${pages.length} pages`);
+
 // 2. The language switcher lands on the same page in the other language.
 console.log('Following the language switcher');
 const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
