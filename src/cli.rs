@@ -25,6 +25,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new bilingual site that builds at once
     Init(InitArgs),
+    /// Download the data files site.yaml fetches (`fetch:` or `ssb:`) that are due, and say what changed
+    Fetch(FetchArgs),
     /// List the coming publish and expiry moments, the next one first
     Schedule(ScheduleArgs),
     /// Build the site into memory, serve it, and rebuild and reload the browser on every change
@@ -106,6 +108,28 @@ pub struct ServeArgs {
 pub struct InitArgs {
     /// The folder to create the site in (must not exist, or be empty)
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// The site folder (where site.yaml is)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Fetch every entry, due or not
+    #[arg(long)]
+    pub force: bool,
+    /// How to print what changed; `json` for scripts
+    #[arg(long, value_enum, default_value_t = FetchFormat::Text)]
+    pub format: FetchFormat,
+    /// Fetch only these data entries (each one, due or not)
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FetchFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

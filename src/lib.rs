@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod data;
 pub mod dates;
 pub mod diag;
+pub mod fetch;
 pub mod highlight;
 pub mod html;
 pub mod i18n;

@@ -40,6 +40,11 @@ pub fn from_str_seed<'de, S: DeserializeSeed<'de>>(
     seed.deserialize(serde_yaml::Deserializer::from_str(yaml)).map_err(|e| to_diagnostic(&e, yaml, source))
 }
 
+/// `value` as YAML (for files regionprofil writes, such as data/fetch.lock).
+pub fn to_string<T: serde::Serialize>(value: &T) -> String {
+    serde_yaml::to_string(value).unwrap_or_default()
+}
+
 /// Parses any YAML into JSON-like data (for `extra`, data files and UI strings).
 pub fn to_json(yaml: &str, source: YamlSource<'_>) -> Result<serde_json::Value, Diagnostic> {
     from_str(yaml, source)

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod fetch;
 mod init;
 mod schedule;
 mod serve;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<(), Failed> {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Fetch(args) => fetch::run(args),
         Command::Init(args) => init::run(args),
         Command::Schedule(args) => schedule::run(args),
         Command::Serve(args) => serve::run(args),

@@ -1,6 +1,8 @@
 //! `site.yaml` → [`Config`]: parsed strictly (an unknown key is an error with the nearest
 //! valid key), then validated (base URL, languages and their four identifiers).
 
+pub mod fetch;
+
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
@@ -170,6 +172,12 @@ pub struct DataOptions {
     pub unit: Option<String>,
     #[serde(default)]
     pub max_age_days: Option<u32>,
+    /// Where `regionprofil fetch` downloads the file from.
+    #[serde(default)]
+    pub fetch: Option<fetch::FetchOptions>,
+    /// A Statistics Norway table to fetch: a short way to write `fetch`.
+    #[serde(default)]
+    pub ssb: Option<fetch::SsbOptions>,
     /// Row labels and column headers as shown in other languages: `{ en: { "Hele landet": "Norway" } }`.
     #[serde(default)]
     pub labels: BTreeMap<String, BTreeMap<String, String>>,
