@@ -36,6 +36,12 @@ pub struct FetchOptions {
     /// How old the file may get before `fetch` downloads it again, and `check` warns.
     #[serde(default)]
     pub every: Option<Every>,
+    /// Seconds the whole answer may take (default 60).
+    #[serde(default)]
+    pub timeout: Option<u64>,
+    /// Tries after the first, after a timeout, a lost connection, a 429 or a 5xx (default 3).
+    #[serde(default)]
+    pub retries: Option<u32>,
 }
 
 /// `ssb: { table, query, codelist?, lang?, every? }`: a Statistics Norway table through

@@ -70,6 +70,7 @@ struct Wanted<'a> {
     format: Format,
     every: Option<Every>,
     options: &'a DataOptions,
+    limits: Limits,
 }
 
 /// Fetches what is due. Entries that fail are reported, every one, and leave their file and
@@ -81,7 +82,6 @@ pub fn run(options: &Options) -> Result<Vec<Fetched>, Diagnostics> {
     let data_dir = options.root.join("data");
     let mut lock = Lock::read(&data_dir)?;
     let locale = LocaleFormat::new(&config.default_language().locale).map_err(Diagnostic::error)?;
-    let client = http::Client::new(options.limits.clone());
     let explicit = options.force || !options.names.is_empty();
     let due: Vec<&Wanted> =
         wanted.iter().filter(|w| explicit || is_due(lock.entries.get(w.name), w.every, options.now)).collect();
@@ -92,8 +92,8 @@ pub fn run(options: &Options) -> Result<Vec<Fetched>, Diagnostics> {
             let handles: Vec<_> = batch
                 .iter()
                 .map(|w| {
-                    let (client, lock, locale, data_dir) = (&client, &lock, &locale, &data_dir);
-                    scope.spawn(move || fetch_one(client, w, lock.entries.get(w.name), data_dir, locale, options.now))
+                    let (lock, locale, data_dir) = (&lock, &locale, &data_dir);
+                    scope.spawn(move || fetch_one(w, lock.entries.get(w.name), data_dir, locale, options.now))
                 })
                 .collect();
             results.extend(
@@ -153,8 +153,13 @@ fn wanted<'a>(config: &'a Config, options: &Options) -> Result<Vec<Wanted<'a>>, 
             (None, Some(ssb)) => (ssb.url(&options.ssb_api), Format::JsonStat, ssb.every),
             (None, None) => continue,
         };
+        let mut limits = options.limits.clone();
+        if let Some(fetch) = &data.fetch {
+            limits.timeout = fetch.timeout.map_or(limits.timeout, std::time::Duration::from_secs);
+            limits.retries = fetch.retries.unwrap_or(limits.retries);
+        }
         if options.names.is_empty() || options.names.iter().any(|n| n == name) {
-            wanted.push(Wanted { name, url, format, every, options: data });
+            wanted.push(Wanted { name, url, format, every, options: data, limits });
         }
     }
     let fetchable: Vec<&str> =
@@ -192,7 +197,6 @@ fn file_of(wanted: &Wanted, data_dir: &Path) -> String {
 }
 
 fn fetch_one(
-    client: &http::Client,
     wanted: &Wanted,
     known: Option<&Entry>,
     data_dir: &Path,
@@ -208,7 +212,7 @@ fn fetch_one(
         Diagnostic::error(format!("fetching `{}` from {} failed: {reason}", wanted.name, wanted.url))
             .hint("the old file and data/fetch.lock are as they were")
     };
-    let answer = client
+    let answer = http::Client::new(wanted.limits.clone())
         .get(&wanted.url, known.and_then(|k| k.etag.as_deref()), known.and_then(|k| k.last_modified.as_deref()))
         .map_err(|f| failed(f.to_string()))?;
     let fetched_at = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();

@@ -7,6 +7,7 @@ mod cli;
 mod data;
 mod determinism;
 mod errors;
+mod fetch;
 mod hostile;
 mod i18n;
 mod images;
