@@ -87,7 +87,7 @@ pub fn generate_with(
     timings.lap("front matter");
     let (data, data_diags) = data::load(&tree, &config);
     diags.extend(data_diags);
-    diags.extend(data::age_warnings(&data, options.now, &config.time_zone));
+    diags.extend(data::age_warnings(&data, &config, options.now));
     timings.lap("data files");
     let site_options = SiteOptions { now: options.now, drafts: options.drafts };
     let (site, site_diags) = site::build(config, content, &data, &tree, &locales, &site_options);

@@ -145,17 +145,23 @@ impl<'de> Deserialize<'de> for Every {
     }
 }
 
+/// As site.yaml writes it: `4w`, `7d`, `12h`.
+impl std::fmt::Display for Every {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hours = self.0.as_secs() / 3600;
+        if hours.is_multiple_of(24 * 7) {
+            write!(f, "{}w", hours / (24 * 7))
+        } else if hours.is_multiple_of(24) {
+            write!(f, "{}d", hours / 24)
+        } else {
+            write!(f, "{hours}h")
+        }
+    }
+}
+
 impl Serialize for Every {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let hours = self.0.as_secs() / 3600;
-        let text = if hours.is_multiple_of(24 * 7) {
-            format!("{}w", hours / (24 * 7))
-        } else if hours.is_multiple_of(24) {
-            format!("{}d", hours / 24)
-        } else {
-            format!("{hours}h")
-        };
-        serializer.serialize_str(&text)
+        serializer.serialize_str(&self.to_string())
     }
 }
 

@@ -10,6 +10,7 @@
 //! numbers come from.
 
 pub mod csv;
+pub mod fetched;
 pub mod jsonstat;
 pub mod records;
 pub mod table;
@@ -31,6 +32,8 @@ pub struct DataSet {
     pub tables: BTreeMap<String, Table>,
     /// Data that is not a table, for `data(name)` in templates.
     pub plain: BTreeMap<String, serde_json::Value>,
+    /// When each fetched entry was last fetched, from `data/fetch.lock`.
+    pub fetched: BTreeMap<String, Timestamp>,
 }
 
 impl DataSet {
@@ -62,8 +65,11 @@ enum Loaded {
 
 pub fn load(tree: &SourceTree, config: &Config) -> (DataSet, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let files: Vec<(String, &crate::source::SourceFile)> =
-        tree.area(Area::Data).map(|(_, f)| (name_of(&f.rel).to_string(), f)).collect();
+    let files: Vec<(String, &crate::source::SourceFile)> = tree
+        .area(Area::Data)
+        .filter(|(_, f)| f.rel != fetched::FILE)
+        .map(|(_, f)| (name_of(&f.rel).to_string(), f))
+        .collect();
     let mut claimed: BTreeMap<&str, &str> = BTreeMap::new();
     for (name, file) in &files {
         if let Some(first) = claimed.insert(name, &file.display) {
@@ -98,8 +104,29 @@ pub fn load(tree: &SourceTree, config: &Config) -> (DataSet, Diagnostics) {
             Err(d) => diags.push(d),
         }
     }
-    for name in config.data.keys() {
-        if !files.iter().any(|(n, _)| n == name) {
+    for (_, file) in tree.area(Area::Data).filter(|(_, f)| f.rel == fetched::FILE) {
+        match fetched::Lock::parse(&String::from_utf8_lossy(file.bytes().unwrap_or_default())) {
+            Ok(lock) => {
+                set.fetched = lock
+                    .entries
+                    .into_iter()
+                    .filter_map(|(name, entry)| Some((name, entry.fetched.parse().ok()?)))
+                    .collect();
+            }
+            Err(d) => diags.push(Diagnostic { severity: crate::diag::Severity::Warning, ..d }),
+        }
+    }
+    for (name, options) in &config.data {
+        if files.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        if options.fetch.is_some() || options.ssb.is_some() {
+            diags.push(
+                Diagnostic::warning(format!("the data entry `{name}` is fetched, but has not been yet"))
+                    .at(config.locate(&["data", name]))
+                    .hint(format!("run `regionprofil fetch {name}` and commit the file it writes")),
+            );
+        } else {
             diags.push(
                 Diagnostic::error(format!("site.yaml has options for the data file `{name}`, which does not exist"))
                     .at(config.locate(&["data", name]))
@@ -170,9 +197,27 @@ fn apply_provenance(table: &mut Table, options: &DataOptions) {
     p.labels = options.labels.clone();
 }
 
-/// Warnings for tables older than their `max_age_days`.
-pub fn age_warnings(set: &DataSet, now: Timestamp, zone: &jiff::tz::TimeZone) -> Diagnostics {
+/// Warnings for tables older than their `max_age_days`, and fetched files fetched longer
+/// ago than their `every`.
+pub fn age_warnings(set: &DataSet, config: &Config, now: Timestamp) -> Diagnostics {
+    let zone = &config.time_zone;
     let mut diags = Diagnostics::new();
+    for (name, options) in &config.data {
+        let every = options.fetch.as_ref().and_then(|f| f.every).or(options.ssb.as_ref().and_then(|s| s.every));
+        let (Some(every), Some(fetched)) = (every, set.fetched.get(name)) else { continue };
+        let age = now.duration_since(*fetched);
+        if age.as_secs() > every.0.as_secs() as i64 {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "`{name}` was fetched {} days ago; site.yaml fetches it every {}",
+                    age.as_secs() / 86_400,
+                    every
+                ))
+                .at(config.locate(&["data", name]))
+                .hint(format!("run `regionprofil fetch {name}`, or a scheduled CI job (docs/deploy.md)")),
+            );
+        }
+    }
     for table in set.tables.values() {
         let Some(max) = table.provenance.max_age_days else { continue };
         let at = Location::file(&table.file);

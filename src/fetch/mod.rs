@@ -6,7 +6,6 @@
 
 mod changes;
 mod http;
-pub mod lock;
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +18,8 @@ use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::locale::LocaleFormat;
 
 use crate::config::fetch::{Every, Format, SSB_API};
+use crate::data::fetched::{self as lock, Entry, Lock};
 pub use http::Limits;
-use lock::{Entry, Lock};
 
 /// What `regionprofil fetch` is asked to do.
 pub struct Options {

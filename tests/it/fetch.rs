@@ -24,11 +24,14 @@ fn revised() -> Vec<u8> {
     serde_json::to_vec(&dataset).expect("json")
 }
 
+/// The requests a server saw: the path, and the If-None-Match it was asked with.
+type Hits = Mutex<Vec<(String, Option<String>)>>;
+
 /// A server on loopback: a path → what it answers; counts the requests per path.
 struct Server {
     url: String,
     body: Arc<Mutex<Vec<u8>>>,
-    hits: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    hits: Arc<Hits>,
 }
 
 impl Server {
@@ -52,7 +55,7 @@ impl Server {
     }
 }
 
-fn answer(stream: TcpStream, body: &Mutex<Vec<u8>>, hits: &Mutex<Vec<(String, Option<String>)>>) {
+fn answer(stream: TcpStream, body: &Mutex<Vec<u8>>, hits: &Hits) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut request = String::new();
     let _ = reader.read_line(&mut request);
@@ -88,14 +91,23 @@ fn answer(stream: TcpStream, body: &Mutex<Vec<u8>>, hits: &Mutex<Vec<(String, Op
             ),
             &body,
         ),
-        "/fail" => send("HTTP/1.1 500 Internal Server Error\r\nRetry-After: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b""),
+        "/fail" => send(
+            "HTTP/1.1 500 Internal Server Error\r\nRetry-After: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            b"",
+        ),
         "/slow" => {
             std::thread::sleep(Duration::from_secs(3));
             send(&format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()), &body)
         }
         "/maintenance" => {
             let page = b"<!DOCTYPE html><html><body><h1>Vedlikehold</h1></body></html>";
-            send(&format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", page.len()), page)
+            send(
+                &format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    page.len()
+                ),
+                page,
+            )
         }
         "/truncated" => send(
             &format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()),
@@ -210,4 +222,21 @@ fn the_ssb_shorthand_asks_pxwebapi_v2_for_json_stat() {
     );
     assert!(errors.contains(&url), "{errors}");
     assert_eq!(server.hits("/tables/07459/data"), 1);
+}
+
+#[test]
+fn check_says_when_a_fetched_file_is_older_than_its_every_or_not_fetched_yet() {
+    let server = Server::start();
+    let site = fetching_site(&server, "/data");
+    let before = site.command().args(["check", "--strict"]).output().expect("run");
+    let said = String::from_utf8_lossy(&before.stderr);
+    assert!(said.contains("the data entry `boligpris` is fetched, but has not been yet"), "{said}");
+    assert!(said.contains("regionprofil fetch boligpris"), "{said}");
+    assert!(fetch(&site, &[]).status.success());
+    let fresh = site.command().args(["check", "--strict"]).output().expect("run");
+    assert!(fresh.status.success(), "{}", String::from_utf8_lossy(&fresh.stderr));
+    let later = site.command().args(["check", "--strict", "--now", "2099-01-01"]).output().expect("run");
+    let said = String::from_utf8_lossy(&later.stderr);
+    assert_eq!(later.status.code(), Some(1), "{said}");
+    assert!(said.contains("site.yaml fetches it every 1w"), "{said}");
 }

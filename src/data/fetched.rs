@@ -1,6 +1,7 @@
 //! `data/fetch.lock`: for each fetched data entry, what was fetched, from where and when,
-//! and what the server said about it, so the next fetch can ask "changed since?" and a
-//! person can see where a number came from.
+//! and what the server said about it, so the next fetch can ask "changed since?", `check`
+//! can say when a file is older than its `every`, and a person can see where a number came
+//! from. Written by `regionprofil fetch` (the `fetch` module).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -44,13 +45,17 @@ pub struct Entry {
 impl Lock {
     /// The lock file in `data_dir`, or an empty one when there is none.
     pub fn read(data_dir: &Path) -> Result<Lock, Diagnostic> {
-        let path = data_dir.join(FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => crate::yaml::from_str(&text, crate::yaml::YamlSource::whole_file("data/fetch.lock", &text))
-                .map_err(|d| d.hint("it is written by `regionprofil fetch`; delete it to fetch everything again")),
+        match std::fs::read_to_string(data_dir.join(FILE)) {
+            Ok(text) => Lock::parse(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
             Err(e) => Err(Diagnostic::error(format!("cannot read data/{FILE}: {e}"))),
         }
+    }
+
+    /// The lock file's entries from its text.
+    pub fn parse(text: &str) -> Result<Lock, Diagnostic> {
+        crate::yaml::from_str(text, crate::yaml::YamlSource::whole_file("data/fetch.lock", text))
+            .map_err(|d| d.hint("it is written by `regionprofil fetch`; delete it to fetch everything again"))
     }
 
     /// The lock file's text: the same entries give the same bytes.
