@@ -31,6 +31,7 @@ pub mod source;
 pub mod stamp;
 pub mod stats;
 pub mod timings;
+pub mod whole_file;
 pub mod yaml;
 
 pub use pipeline::{BuildOptions, Generated, Memory, Summary, build, generate, generate_with, load};

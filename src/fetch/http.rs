@@ -1,10 +1,12 @@
 //! One download: a GET with a User-Agent that names regionprofil, a conditional request
 //! when the last answer had an ETag or Last-Modified, timeouts, a bounded number of retries
 //! with backoff (honouring Retry-After), a redirect limit, and a size limit while the body
-//! streams in.
+//! streams to disk.
 
 use std::io::Read;
 use std::time::Duration;
+
+use crate::whole_file::Partial;
 
 /// What a fetch may take.
 #[derive(Clone, Debug)]
@@ -41,11 +43,8 @@ impl Default for Limits {
 pub enum Answer {
     /// 304: the file is as it was.
     Unchanged,
-    Body {
-        bytes: Vec<u8>,
-        etag: Option<String>,
-        last_modified: Option<String>,
-    },
+    /// The body is in the partial file it was streamed to.
+    Body { etag: Option<String>, last_modified: Option<String> },
 }
 
 /// Why a download failed: the status when there was one, and the reason.
@@ -82,16 +81,22 @@ impl Client {
         Client { agent, limits }
     }
 
-    /// GETs `url`, asking "changed since?" with `etag` and `last_modified` when given.
-    pub fn get(&self, url: &str, etag: Option<&str>, last_modified: Option<&str>) -> Result<Answer, Failure> {
+    /// GETs `url` into `body`, asking "changed since?" with `etag` and `last_modified`
+    /// when given.
+    pub fn get(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        body: &mut Partial,
+    ) -> Result<Answer, Failure> {
         let mut tries = 0;
         loop {
             tries += 1;
-            match self.try_once(url, etag, last_modified) {
+            match self.try_once(url, etag, last_modified, body) {
                 Ok(answer) => return Ok(answer),
                 Err(Attempt::Final(failure)) => return Err(failure),
-                Err(Attempt::Again { failure, wait }) if tries > self.limits.retries => {
-                    let _ = wait;
+                Err(Attempt::Again { failure, .. }) if tries > self.limits.retries => {
                     let reason = format!("{} (after {tries} tries)", failure.reason);
                     return Err(Failure { reason, ..failure });
                 }
@@ -103,7 +108,13 @@ impl Client {
         }
     }
 
-    fn try_once(&self, url: &str, etag: Option<&str>, last_modified: Option<&str>) -> Result<Answer, Attempt> {
+    fn try_once(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        body: &mut Partial,
+    ) -> Result<Answer, Attempt> {
         let mut request = self.agent.get(url);
         if let Some(etag) = etag {
             request = request.header("If-None-Match", etag);
@@ -132,20 +143,19 @@ impl Client {
             return Err(if retry { Attempt::Again { failure, wait } } else { Attempt::Final(failure) });
         }
         let (etag, last_modified) = (header("etag"), header("last-modified"));
-        let mut bytes = Vec::new();
         let limit = self.limits.max_bytes;
-        let read = response.body_mut().as_reader().take(limit + 1).read_to_end(&mut bytes);
-        if let Err(e) = read {
-            let failure = Failure { status: Some(status.as_u16()), reason: format!("the answer broke off: {e}") };
-            return Err(Attempt::Again { failure, wait: None });
-        }
-        if bytes.len() as u64 > limit {
+        let broke_off =
+            |e: std::io::Error| Failure { status: Some(status.as_u16()), reason: format!("the answer broke off: {e}") };
+        body.restart().map_err(|e| Attempt::Final(broke_off(e)))?;
+        let copied = std::io::copy(&mut response.body_mut().as_reader().take(limit + 1), body)
+            .map_err(|e| Attempt::Again { failure: broke_off(e), wait: None })?;
+        if copied > limit {
             return Err(Attempt::Final(Failure {
                 status: Some(status.as_u16()),
                 reason: format!("the answer is larger than {} MB, the most regionprofil reads", limit / 1024 / 1024),
             }));
         }
-        Ok(Answer::Body { bytes, etag, last_modified })
+        Ok(Answer::Body { etag, last_modified })
     }
 }
 

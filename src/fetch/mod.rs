@@ -16,6 +16,7 @@ use crate::config::{Config, DataOptions, Overrides};
 use crate::data::Table;
 use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::locale::LocaleFormat;
+use crate::whole_file::{self, Partial};
 
 use crate::config::fetch::{Every, Format, SSB_API};
 use crate::data::fetched::{self as lock, Entry, Lock};
@@ -127,7 +128,7 @@ pub fn run(options: &Options) -> Result<Vec<Fetched>, Diagnostics> {
         }
     }
     if lock != before {
-        write_whole(&data_dir.join(lock::FILE), lock.to_text().as_bytes())
+        whole_file::write(&data_dir.join(lock::FILE), lock.to_text().as_bytes())
             .map_err(|e| Diagnostic::error(format!("cannot write data/{}: {e}", lock::FILE)))?;
     }
     fetched.sort_by(|a, b| a.name.cmp(&b.name));
@@ -211,18 +212,27 @@ fn fetch_one(
         Diagnostic::error(format!("fetching `{}` from {} failed: {reason}", wanted.name, wanted.url))
             .hint("the old file and data/fetch.lock are as they were")
     };
+    // The answer streams into a file beside the old one, which it replaces only when it
+    // is whole, checked and different.
+    let mut body = Partial::create(&path).map_err(|e| failed(format!("cannot write beside {file}: {e}")))?;
     let answer = http::Client::new(wanted.limits.clone())
-        .get(&wanted.url, known.and_then(|k| k.etag.as_deref()), known.and_then(|k| k.last_modified.as_deref()))
+        .get(
+            &wanted.url,
+            known.and_then(|k| k.etag.as_deref()),
+            known.and_then(|k| k.last_modified.as_deref()),
+            &mut body,
+        )
         .map_err(|f| failed(f.to_string()))?;
     let fetched_at = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let done = |outcome| Fetched { name: wanted.name.into(), url: wanted.url.clone(), file: file.clone(), outcome };
-    let (bytes, etag, last_modified) = match answer {
+    let (etag, last_modified) = match answer {
         http::Answer::Unchanged => {
             let entry = known.map(|k| Entry { fetched: fetched_at, ..k.clone() });
             return Ok((done(Outcome::Unchanged), entry));
         }
-        http::Answer::Body { bytes, etag, last_modified } => (bytes, etag, last_modified),
+        http::Answer::Body { etag, last_modified } => (etag, last_modified),
     };
+    let bytes = std::fs::read(body.path()).map_err(|e| failed(format!("cannot read the answer back: {e}")))?;
     let new_table = check(&bytes, wanted, &file).map_err(failed)?;
     let entry = Entry {
         url: wanted.url.clone(),
@@ -246,7 +256,7 @@ fn fetch_one(
         None => Outcome::New,
     };
     if outcome != Outcome::Unchanged {
-        write_whole(&path, &bytes).map_err(|e| failed(format!("cannot write {file}: {e}")))?;
+        body.commit().map_err(|e| failed(format!("cannot write {file}: {e}")))?;
     }
     Ok((done(outcome), Some(entry)))
 }
@@ -285,13 +295,4 @@ fn check(bytes: &[u8], wanted: &Wanted, file: &str) -> Result<Option<Table>, Str
 
 fn sha256(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Writes `bytes` to `path` whole or not at all.
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let partial = path.with_extension(format!("part-{}", std::process::id()));
-    std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path))
 }

@@ -396,20 +396,16 @@ impl Catalog {
 /// Makes `variants` (those missing from the cache folder `cache`), photo by photo in
 /// parallel: (output path, file in the cache) of each. An error names the photo and what is wrong.
 pub fn make(variants: &[Variant], cache: &Path) -> Result<Vec<Made>, Vec<String>> {
-    let mut by_source: BTreeMap<&Path, Vec<&Variant>> = BTreeMap::new();
-    for variant in variants {
-        by_source.entry(&variant.source).or_default().push(variant);
-    }
-    let progress = Progress::new(by_source.len());
-    let results: Vec<Result<Vec<Made>, String>> = by_source
-        .into_par_iter()
-        .map(|(source, variants)| {
-            let made = make_one(source, &variants, cache);
+    let (mut made, missing) = in_cache(variants, cache);
+    let progress = Progress::new(missing.len());
+    let results: Vec<Result<Vec<Made>, String>> = missing
+        .par_iter()
+        .map(|photo| {
+            let made = make_one(photo, cache);
             progress.one_done();
             made
         })
         .collect();
-    let mut made = Vec::new();
     let mut errors = Vec::new();
     for result in results {
         match result {
@@ -466,28 +462,18 @@ impl Progress {
     }
 }
 
-/// The versions of one photo, from the cache or made (widest first, each from the full
-/// picture) and put in the cache.
-fn make_one(source: &Path, variants: &[&Variant], cache: &Path) -> Result<Vec<Made>, String> {
-    let display = variants.first().map_or("", |v| v.display.as_str());
+/// Makes the versions `variants` of one photo (widest first, each from the full picture)
+/// and puts them in the cache.
+fn make_one(variants: &[Variant], cache: &Path) -> Result<Vec<Made>, String> {
+    let Some(first) = variants.first() else { return Ok(Vec::new()) };
+    let display = first.display.as_str();
     let mut out: Vec<Made> = Vec::with_capacity(variants.len());
-    let mut missing: Vec<&Variant> = Vec::new();
-    for variant in variants {
-        let cached = cache.join(&variant.cache_name);
-        match cached.is_file() {
-            true => out.push((variant.rel.clone(), cached)),
-            false => missing.push(variant),
-        }
-    }
-    if missing.is_empty() {
-        return Ok(out);
-    }
-    let bytes = std::fs::read(source).map_err(|e| format!("`{display}` cannot be read: {e}"))?;
-    let pixels = decode::pixels(&bytes, missing[0].source_format).map_err(|e| format!("`{display}` {e}"))?;
+    let bytes = std::fs::read(&first.source).map_err(|e| format!("`{display}` cannot be read: {e}"))?;
+    let pixels = decode::pixels(&bytes, first.source_format).map_err(|e| format!("`{display}` {e}"))?;
     drop(bytes);
     std::fs::create_dir_all(cache).map_err(|e| format!("cannot create the image cache {}: {e}", cache.display()))?;
     let mut resizer = fast_image_resize::Resizer::new();
-    for variant in missing {
+    for variant in variants {
         let resized = encode::resize(&pixels, (variant.width, variant.height), variant.crop, &mut resizer)
             .map_err(|e| format!("`{display}` {e}"))?;
         let bytes =
@@ -508,8 +494,6 @@ pub fn keep(cache: &Path, name: &str, contents: &str) -> Result<(), String> {
 /// Writes a cached file whole or not at all: a build stopped half-way leaves no half file
 /// to be taken for a whole one.
 fn store(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let partial = path.with_extension(format!("part-{}", std::process::id()));
-    std::fs::write(&partial, bytes)
-        .and_then(|()| std::fs::rename(&partial, path))
+    crate::whole_file::write(path, bytes)
         .map_err(|e| format!("cannot write {} to the image cache: {e}", path.display()))
 }

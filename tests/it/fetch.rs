@@ -121,6 +121,16 @@ fn answer(stream: TcpStream, body: &Mutex<Vec<u8>>, hits: &Hits) {
             let bytes = serde_json::to_vec(&dataset).expect("json");
             send(&format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", bytes.len()), &bytes)
         }
+        "/runaway" => {
+            // No length, no end: 1 MB after 1 MB until the client hangs up.
+            send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n", b"[");
+            let chunk = vec![b'0'; 1024 * 1024];
+            for _ in 0..80 {
+                if stream.write_all(&chunk).is_err() {
+                    break;
+                }
+            }
+        }
         "/loop" => send("HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b""),
         _ => send("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b""),
     }
@@ -189,6 +199,7 @@ fn every_failure_names_the_url_and_reason_and_leaves_the_old_file_and_lock() {
         ("/no-values", "the dataset has no values"),
         ("/loop", "redirect"),
         ("/missing", "answered 404"),
+        ("/runaway", "larger than 50 MB"),
     ] {
         let site = fetching_site(&server, path);
         site.write("data/boligpris.json", "{\"old\": true}");
@@ -200,6 +211,9 @@ fn every_failure_names_the_url_and_reason_and_leaves_the_old_file_and_lock() {
         assert!(errors.to_lowercase().contains(&reason.to_lowercase()), "{path}: {errors}");
         assert_eq!(site.read("data/boligpris.json"), "{\"old\": true}", "{path}");
         assert_eq!(site.read("data/fetch.lock"), "entries: {}\n", "{path}");
+        let left: Vec<_> =
+            std::fs::read_dir(site.root.join("data")).expect("data").flatten().map(|e| e.file_name()).collect();
+        assert_eq!(left.len(), 2, "{path}: no partial file left behind: {left:?}");
     }
     assert_eq!(server.hits("/fail"), 2, "one try and one retry");
 }
