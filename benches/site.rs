@@ -106,84 +106,100 @@ fn main() {
     }
     println!("output on: {}\n", base.display());
     println!(
-        "| pages per language | tool | wall (s) | CPU (s) | peak memory (MB) | pages/s | wall / Hugo | memory / Hugo | wall / floor |"
+        "| pages per language | tool | wall (s) | CPU (s) | peak memory (MB) | pages/s | wall / Hugo | memory / Hugo | wall / floor | HTML (MB) |"
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &pages in &options.pages {
-        let site = base.join(format!("site-{pages}"));
-        let hugo_site = base.join(format!("hugo-{pages}"));
-        generate(&site, pages);
-        // The same site without minify-html, to show what minifying costs.
-        let unminified = base.join(format!("site-{pages}-unminified"));
-        generate(&unminified, pages);
-        let config = unminified.join("site.yaml");
-        fs::write(&config, fs::read_to_string(&config).expect("site.yaml").replace("minify: true", "minify: false"))
-            .expect("site.yaml");
-        if hugo {
-            generate_hugo(&site, &hugo_site, pages);
+        // Each variant: our site, and Hugo's site with the same content and theme.
+        let variants: [(&str, Style, bool); 3] = [
+            ("", Style::Linked, true),
+            (", inline style", Style::Inline, true),
+            (", minify: false", Style::Linked, false),
+        ];
+        let mut sites = Vec::new();
+        for (i, (name, style, minify)) in variants.iter().enumerate() {
+            let site = base.join(format!("site-{pages}-{i}"));
+            generate(&site, pages, *style);
+            if !minify {
+                let config = site.join("site.yaml");
+                let text = fs::read_to_string(&config).expect("site.yaml").replace("minify: true", "minify: false");
+                fs::write(&config, text).expect("site.yaml");
+            }
+            // Hugo has no variant without minifying: compare that one with the linked site.
+            let hugo_site = (hugo && *minify).then(|| {
+                let hugo_site = base.join(format!("hugo-{pages}-{i}"));
+                generate_hugo(&site, &hugo_site, pages, *style);
+                hugo_site
+            });
+            sites.push((*name, site, hugo_site));
         }
         let total = pages * 2;
-        let mut ours = Vec::new();
-        let mut ours_unminified = Vec::new();
-        let mut theirs = Vec::new();
+        let mut ours: Vec<Vec<Stats>> = vec![Vec::new(); sites.len()];
+        let mut theirs: Vec<Vec<Stats>> = vec![Vec::new(); sites.len()];
         let mut floors = Vec::new();
+        let mut bytes: Vec<(u64, u64)> = vec![(0, 0); sites.len()];
         for _ in 0..options.runs {
-            let out = base.join("out-regionprofil");
-            let _ = fs::remove_dir_all(&out);
-            ours.push(measure(&mut build(&regionprofil, &site, &out)));
-            let _ = fs::remove_dir_all(&out);
-            ours_unminified.push(measure(&mut build(&regionprofil, &unminified, &out)));
-            if hugo {
-                let out = base.join("out-hugo");
+            for (i, (_, site, hugo_site)) in sites.iter().enumerate() {
+                let out = base.join("out-regionprofil");
                 let _ = fs::remove_dir_all(&out);
-                theirs.push(measure(
-                    Command::new("hugo").arg("--quiet").arg("--source").arg(&hugo_site).arg("--destination").arg(&out),
-                ));
+                ours[i].push(measure(&mut build(&regionprofil, site, &out)));
+                bytes[i].0 = html_bytes(&out);
+                if let Some(hugo_site) = hugo_site {
+                    let out = base.join("out-hugo");
+                    let _ = fs::remove_dir_all(&out);
+                    theirs[i].push(measure(
+                        Command::new("hugo")
+                            .arg("--quiet")
+                            .arg("--source")
+                            .arg(hugo_site)
+                            .arg("--destination")
+                            .arg(&out),
+                    ));
+                    bytes[i].1 = html_bytes(&out);
+                }
             }
             let out = base.join("out-floor");
             let _ = fs::remove_dir_all(&out);
-            floors.push(measure(Command::new(&me).arg("--floor").arg(site.join("content")).arg(&out)));
+            floors.push(measure(Command::new(&me).arg("--floor").arg(sites[0].1.join("content")).arg(&out)));
         }
-        let ours = Stats::median(&ours);
-        let ours_unminified = Stats::median(&ours_unminified);
         let floor = Stats::median(&floors);
-        let theirs = (!theirs.is_empty()).then(|| Stats::median(&theirs));
         let ratio = |a: f64, b: Option<f64>| b.map_or("–".to_string(), |b| format!("{:.2}", a / b));
-        let row = |tool: &str, stats: &Stats| {
+        let row = |tool: &str, stats: &Stats, hugo: Option<&Stats>, html: u64| {
             println!(
-                "| {pages} | {tool} | {:.2} | {:.2} | {:.0} | {:.0} | {} | {} | {:.1} |",
+                "| {pages} | {tool} | {:.2} | {:.2} | {:.0} | {:.0} | {} | {} | {:.1} | {:.1} |",
                 stats.wall,
                 stats.cpu,
                 stats.peak_mb,
                 total as f64 / stats.wall,
-                ratio(stats.wall, theirs.as_ref().map(|t| t.wall)),
-                ratio(stats.peak_mb, theirs.as_ref().map(|t| t.peak_mb)),
-                stats.wall / floor.wall
+                ratio(stats.wall, hugo.map(|t| t.wall)),
+                ratio(stats.peak_mb, hugo.map(|t| t.peak_mb)),
+                stats.wall / floor.wall,
+                html as f64 / 1e6,
             );
         };
-        row("regionprofil", &ours);
-        row("regionprofil, minify: false", &ours_unminified);
-        if let Some(t) = &theirs {
-            println!(
-                "| {pages} | Hugo | {:.2} | {:.2} | {:.0} | {:.0} | 1.00 | 1.00 | {:.1} |",
-                t.wall,
-                t.cpu,
-                t.peak_mb,
-                total as f64 / t.wall,
-                t.wall / floor.wall
-            );
+        let hugo_linked = (!theirs[0].is_empty()).then(|| Stats::median(&theirs[0]));
+        for (i, (name, _, _)) in sites.iter().enumerate() {
+            let hugo_same = (!theirs[i].is_empty()).then(|| Stats::median(&theirs[i]));
+            let hugo = hugo_same.or(hugo_linked);
+            row(&format!("regionprofil{name}"), &Stats::median(&ours[i]), hugo.as_ref(), bytes[i].0);
+            if let Some(t) = hugo_same {
+                row(&format!("Hugo{name}"), &t, Some(&t), bytes[i].1);
+            }
         }
         println!(
-            "| {pages} | floor (pulldown-cmark only) | {:.2} | {:.2} | {:.0} | {:.0} | | | 1.0 |",
+            "| {pages} | floor (pulldown-cmark only) | {:.2} | {:.2} | {:.0} | {:.0} | | | 1.0 | |",
             floor.wall,
             floor.cpu,
             floor.peak_mb,
             total as f64 / floor.wall
         );
         if !options.keep {
-            let _ = fs::remove_dir_all(&site);
-            let _ = fs::remove_dir_all(&unminified);
-            let _ = fs::remove_dir_all(&hugo_site);
+            for (_, site, hugo_site) in &sites {
+                let _ = fs::remove_dir_all(site);
+                if let Some(hugo_site) = hugo_site {
+                    let _ = fs::remove_dir_all(hugo_site);
+                }
+            }
         }
     }
     if !options.keep {
@@ -202,7 +218,7 @@ fn reload_benchmark(regionprofil: &Path, base: &Path, options: &Options) {
     println!("|---:|---|---:|---:|---:|");
     for &pages in &options.pages {
         let site = base.join(format!("site-{pages}"));
-        generate(&site, pages);
+        generate(&site, pages, Style::Linked);
         let mut server = Command::new(regionprofil)
             .args(["serve", "--port", "0", "--root"])
             .arg(&site)
@@ -279,6 +295,17 @@ fn reload_benchmark(regionprofil: &Path, base: &Path, options: &Options) {
             let _ = fs::remove_dir_all(&site);
         }
     }
+}
+
+/// The bytes of the HTML files under `dir`: what minifying is for.
+fn html_bytes(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 fn build(regionprofil: &Path, site: &Path, out: &Path) -> Command {
@@ -455,7 +482,29 @@ fn stat_csv() -> String {
     csv
 }
 
-fn generate(site: &Path, pages: usize) {
+/// How a generated site's pages get their stylesheet.
+#[derive(Clone, Copy, PartialEq)]
+enum Style {
+    /// `<link rel="stylesheet">` to one file.
+    Linked,
+    /// The whole stylesheet in a `<style>` element in every page ("critical CSS").
+    Inline,
+}
+
+/// The region theme's stylesheet (12.7 KB), for a realistic amount of CSS.
+const STYLESHEET: &str = include_str!("../themes/region/static/style.css");
+
+impl Style {
+    /// What the `<head>` of every page gets; `href` is the stylesheet's URL.
+    fn head(self, href: &str) -> String {
+        match self {
+            Style::Linked => format!("<link rel=\"stylesheet\" href=\"{href}\">"),
+            Style::Inline => format!("<style>\n{STYLESHEET}</style>"),
+        }
+    }
+}
+
+fn generate(site: &Path, pages: usize, style: Style) {
     let _ = fs::remove_dir_all(site);
     write(
         &site.join("site.yaml"),
@@ -463,9 +512,11 @@ fn generate(site: &Path, pages: usize) {
     );
     write(&site.join("data/tall.csv"), &stat_csv());
     let theme = site.join("themes/bench/templates");
+    write(&site.join("themes/bench/static/style.css"), STYLESHEET);
     write(
         &theme.join("base.html"),
-        "<!DOCTYPE html>\n<html lang=\"{{ language.locale }}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{% block title %}{{ language.title }}{% endblock title %}</title>\n</head>\n<body>\n<nav><a href=\"{{ language.path }}\">{{ language.title }}</a>{% for l in languages %} <a href=\"{{ l.path }}\">{{ l.name }}</a>{% endfor %}</nav>\n<main>{% block main %}{% endblock main %}</main>\n</body>\n</html>\n",
+        &"<!DOCTYPE html>\n<html lang=\"{{ language.locale }}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{% block title %}{{ language.title }}{% endblock title %}</title>\n{STYLE}\n</head>\n<body>\n<nav><a href=\"{{ language.path }}\">{{ language.title }}</a>{% for l in languages %} <a href=\"{{ l.path }}\">{{ l.name }}</a>{% endfor %}</nav>\n<main>{% block main %}{% endblock main %}</main>\n</body>\n</html>\n"
+            .replace("{STYLE}", &style.head("{{ asset(path='style.css') }}")),
     );
     write(
         &theme.join("page.html"),
@@ -528,17 +579,23 @@ fn generate(site: &Path, pages: usize) {
 
 /// The same site for Hugo: same content, same outputs (pages, paged listings, tags, sitemap,
 /// feeds, minified HTML), the statistic read from the same CSV by a shortcode.
-fn generate_hugo(_ours: &Path, site: &Path, pages: usize) {
+///
+/// Hugo writes an RSS feed for every section, taxonomy and term by default, each with
+/// every page in it; regionprofil writes one Atom feed per language with the newest 20.
+/// So Hugo gets the same: RSS for the home pages only, 20 items.
+fn generate_hugo(_ours: &Path, site: &Path, pages: usize, style: Style) {
     let _ = fs::remove_dir_all(site);
+    write(&site.join("static/style.css"), STYLESHEET);
     write(
         &site.join("hugo.toml"),
-        "baseURL = 'https://example.org/'\ndefaultContentLanguage = 'nb'\nbuildFuture = true\npaginate = 20\n[minify]\n  minifyOutput = true\n[taxonomies]\n  tag = 'tags'\n[languages]\n  [languages.nb]\n    languageName = 'Norsk'\n    weight = 1\n  [languages.en]\n    languageName = 'English'\n    weight = 2\n[markup.highlight]\n  noClasses = false\n",
+        "baseURL = 'https://example.org/'\ndefaultContentLanguage = 'nb'\nbuildFuture = true\npaginate = 20\nrssLimit = 20\n[outputs]\n  home = ['html', 'rss']\n  section = ['html']\n  taxonomy = ['html']\n  term = ['html']\n[minify]\n  minifyOutput = true\n[taxonomies]\n  tag = 'tags'\n[languages]\n  [languages.nb]\n    languageName = 'Norsk'\n    weight = 1\n  [languages.en]\n    languageName = 'English'\n    weight = 2\n[markup.highlight]\n  noClasses = false\n",
     );
     write(&site.join("assets/tall.csv"), &stat_csv());
     let layouts = site.join("layouts");
     write(
         &layouts.join("_default/baseof.html"),
-        "<!DOCTYPE html>\n<html lang=\"{{ .Site.Language.Lang }}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{{ block \"title\" . }}{{ .Site.Title }}{{ end }}</title>\n</head>\n<body>\n<nav><a href=\"{{ .Site.Home.RelPermalink }}\">{{ .Site.Title }}</a>{{ range .Site.Languages }} <a href=\"/{{ .Lang }}/\">{{ .LanguageName }}</a>{{ end }}</nav>\n<main>{{ block \"main\" . }}{{ end }}</main>\n</body>\n</html>\n",
+        &"<!DOCTYPE html>\n<html lang=\"{{ .Site.Language.Lang }}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{{ block \"title\" . }}{{ .Site.Title }}{{ end }}</title>\n{STYLE}\n</head>\n<body>\n<nav><a href=\"{{ .Site.Home.RelPermalink }}\">{{ .Site.Title }}</a>{{ range .Site.Languages }} <a href=\"/{{ .Lang }}/\">{{ .LanguageName }}</a>{{ end }}</nav>\n<main>{{ block \"main\" . }}{{ end }}</main>\n</body>\n</html>\n"
+            .replace("{STYLE}", &style.head("{{ \"style.css\" | absURL }}")),
     );
     write(
         &layouts.join("_default/single.html"),

@@ -20,7 +20,7 @@ use std::process::Command;
 
 use rayon::prelude::*;
 
-use super::{Options, Stats, build, generate, generate_hugo, measure, write};
+use super::{Options, Stats, Style, build, generate, generate_hugo, measure, write};
 
 const WIDTHS: [u32; 4] = [480, 800, 1200, 1600];
 const QUALITY: u8 = 80;
@@ -37,11 +37,11 @@ pub fn benchmark(regionprofil: &Path, base: &Path, options: &Options, photos: us
     let originals = base.join("photos");
     make_photos(&originals, photos);
     let ours = base.join("images-site");
-    generate(&ours, pages);
+    generate(&ours, pages, Style::Linked);
     let plain = base.join("images-site-without");
-    generate(&plain, pages);
+    generate(&plain, pages, Style::Linked);
     let theirs = base.join("images-hugo");
-    generate_hugo(&ours, &theirs, pages);
+    generate_hugo(&ours, &theirs, pages, Style::Linked);
     add_photos(&ours, &theirs, &plain, &originals, photos);
 
     let (out, out_plain, out_hugo) = (base.join("out-images"), base.join("out-images-plain"), base.join("out-hugo"));

@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::{Options, Stats, build, generate, measure};
+use super::{Options, Stats, Style, build, generate, measure};
 
 /// The region theme's search page, reduced to what search.js needs, for the bench theme.
 pub const SEARCH_PAGE: &str = r#"<!DOCTYPE html>
@@ -61,10 +61,10 @@ pub fn benchmark(regionprofil: &Path, base: &Path, options: &Options) {
     println!("pagefind: {}\n", version(&pagefind()));
     for &pages in &options.pages {
         let site = base.join(format!("search-site-{pages}"));
-        generate(&site, pages);
+        generate(&site, pages, Style::Linked);
         set(&site, "minify: true", "minify: false");
         let plain = base.join(format!("search-site-{pages}-off"));
-        generate(&plain, pages);
+        generate(&plain, pages, Style::Linked);
         set(&plain, "minify: true", "minify: false\nsearch: false");
         let (out, out_plain, out_pagefind) =
             (base.join("out-search"), base.join("out-plain"), base.join("out-pagefind"));

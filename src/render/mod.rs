@@ -122,7 +122,14 @@ pub fn render(
         docs.into_par_iter().zip(rendered.into_par_iter()).map(|(value, r)| views::with_rendered(&value, &r)).collect();
     let world = Arc::new(parts.world(docs));
     let tera = engine::compile(&templates, world.clone(), Phase::Pages).map_err(|e| failed(&mut diags, e))?;
-    let renderer = PageRenderer { world: &world, tera: &tera, templates: &templates, tree, recall: memo.files(&world) };
+    let renderer = PageRenderer {
+        world: &world,
+        tera: &tera,
+        templates: &templates,
+        tree,
+        recall: memo.files(&world),
+        minifier: minify::Minifier::default(),
+    };
     timings.lap("document values");
     let plan = plan::plan(&site, &templates, has_code, &unrenderable);
     let results: Vec<Result<Got<OutputFile>, Diagnostic>> = plan

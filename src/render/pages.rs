@@ -29,6 +29,7 @@ pub struct PageRenderer<'a> {
     pub templates: &'a Templates,
     pub tree: &'a SourceTree,
     pub recall: Recall<'a, String, OutputFile>,
+    pub minifier: minify::Minifier,
 }
 
 impl PageRenderer<'_> {
@@ -150,7 +151,7 @@ impl PageRenderer<'_> {
             text
         };
         let mut warnings = Vec::new();
-        let minified = (site.config.minify && rel.ends_with(".html")).then(|| minify::minify(text.as_bytes()));
+        let minified = (site.config.minify && rel.ends_with(".html")).then(|| self.minifier.minify(text.as_bytes()));
         let bytes = match minified {
             Some(Some(bytes)) => bytes,
             Some(None) => {
