@@ -2,8 +2,9 @@
 //!
 //! ```text
 //! site folder ─source─▶ SourceTree ─config/content/data/i18n─▶ validated parts ─site─▶ Site
-//!   ─render─▶ Output (files in memory, minified; the search index deferred)
-//!   ─output::write (the index made while the files are written)─▶ public/
+//!   ─render─▶ each file, minified, to a Sink (build: written into the fresh folder at once)
+//!   ─▶ Output (what is left: copies; the search index and photos deferred)
+//!   ─output::write (the deferred made while the copies are written; the swap)─▶ public/
 //! ```
 //!
 //! Each stage reports every problem it finds and goes on with what it could use, so one
@@ -17,7 +18,7 @@ use crate::config::{Config, Overrides};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::locale::Locales;
 use crate::render::RenderInputs;
-use crate::render::output::Output;
+use crate::render::output::{KeepAll, Output, Sink};
 use crate::site::SiteOptions;
 use crate::{content, data};
 use crate::{coverage, i18n, output, render, site, source, timings};
@@ -67,7 +68,16 @@ pub struct Memory {
 /// unchanged, and leaving this build in `memory` for the next (`serve` rebuilds this way).
 pub fn generate_with(
     options: &BuildOptions,
+    memory: Option<&mut Memory>,
+) -> Result<(Generated, Diagnostics), Diagnostics> {
+    generate_into(options, memory, &KeepAll)
+}
+
+/// [`generate_with`], handing each rendered file to `sink` as soon as it is made.
+fn generate_into(
+    options: &BuildOptions,
     mut memory: Option<&mut Memory>,
+    sink: &dyn Sink,
 ) -> Result<(Generated, Diagnostics), Diagnostics> {
     let mut timings = timings::Timings::new(options.timings);
     let reading_began = std::time::SystemTime::now();
@@ -97,7 +107,7 @@ pub fn generate_with(
     timings.lap("site model");
     let inputs = RenderInputs { site, locales, i18n, data };
     let memo = memory.map(|m| &mut m.render);
-    let (output, render_diags) = match render::render(inputs, &tree, &mut timings, memo) {
+    let (output, render_diags) = match render::render(inputs, &tree, &mut timings, memo, sink) {
         Ok(result) => result,
         Err(render_diags) => {
             diags.extend(render_diags);
@@ -143,13 +153,16 @@ fn summarize(site: &site::Site) -> Summary {
     Summary { languages, left_out: site.unpublished.len() }
 }
 
-/// Renders the site and writes it to `out_dir`, all or nothing.
+/// Renders the site and writes it to `out_dir`, all or nothing: each page is written into
+/// a fresh folder as soon as it is rendered, and the folder takes the output's place once
+/// everything is in it.
 pub fn build(
     options: &BuildOptions,
     out_dir: &Path,
 ) -> Result<(Generated, output::write::WriteReport, Diagnostics), Diagnostics> {
-    let (mut generated, diags) = generate(options)?;
-    let report = output::write::write(out_dir, &options.root, &mut generated.output)?;
+    let fresh = output::write::prepare(out_dir, &options.root)?;
+    let (mut generated, diags) = generate_into(options, None, &fresh)?;
+    let report = fresh.finish(&mut generated.output)?;
     generated.timings.lap("write");
     Ok((generated, report, diags))
 }

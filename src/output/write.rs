@@ -20,7 +20,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::output::{CopyFile, CopySource, Finish, Output, OutputFile};
+use crate::render::output::{CopyFile, CopySource, Finish, Output, OutputFile, Sink, Taken, WrittenFile};
 
 /// The file that marks a folder as made by regionprofil, so it may replace it.
 pub const MARKER: &str = ".regionprofil";
@@ -37,6 +37,25 @@ pub struct WriteReport {
 /// Writes `output` to the folder `out_dir` (as the user named it) of the site at
 /// `site_root`, making its deferred files meanwhile (they are in `output` after).
 pub fn write(out_dir: &Path, site_root: &Path, output: &mut Output) -> Result<WriteReport, Diagnostics> {
+    prepare(out_dir, site_root)?.finish(output)
+}
+
+/// The fresh folder a build writes into, beside the output it will replace. Dropped before
+/// [`Fresh::finish`] put it in place (a build that failed), it is removed, and the last
+/// good output is as it was.
+pub struct Fresh {
+    dir: PathBuf,
+    target: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// Folders made so far, so each file does not ask again.
+    folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    done: bool,
+}
+
+/// Checks that `out_dir` may be replaced, clears what interrupted builds left beside it,
+/// and makes the fresh folder, with the marker.
+pub fn prepare(out_dir: &Path, site_root: &Path) -> Result<Fresh, Diagnostics> {
     let target = resolve(out_dir)
         .map_err(|e| Diagnostic::error(format!("cannot find where the output {} would be: {e}", out_dir.display())))?;
     check_target(&target, out_dir, site_root).map_err(Diagnostics::from)?;
@@ -54,19 +73,61 @@ pub fn write(out_dir: &Path, site_root: &Path, output: &mut Output) -> Result<Wr
     }
     let name = name.to_string_lossy().to_string();
     clear_leftovers(parent, &name);
-    let fresh = parent.join(format!(".{name}.new-{}", std::process::id()));
-    remove_ours(&fresh)?;
+    let dir = parent.join(format!(".{name}.new-{}", std::process::id()));
+    remove_ours(&dir)?;
+    fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+    let fresh = Fresh {
+        dir,
+        parent: parent.to_path_buf(),
+        target: target.clone(),
+        name,
+        folders: Default::default(),
+        done: false,
+    };
+    fs::write(fresh.dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error(&fresh.dir, e))?;
+    Ok(fresh)
+}
 
-    match fill(&fresh, output) {
-        Ok(mut report) => {
-            if let Some(leftover) = swap(&fresh, &target, parent, &name)? {
-                report.warnings.push(leftover);
-            }
-            Ok(report)
+impl Fresh {
+    /// Writes what is left of `output` (making its deferred files meanwhile) and puts the
+    /// fresh folder in place of the output.
+    pub fn finish(mut self, output: &mut Output) -> Result<WriteReport, Diagnostics> {
+        let mut report = fill(&self.dir, output)?;
+        self.done = true;
+        if let Some(leftover) = swap(&self.dir, &self.target, &self.parent, &self.name)? {
+            report.warnings.push(leftover);
         }
-        Err(diags) => {
-            let _ = fs::remove_dir_all(&fresh);
-            Err(diags)
+        Ok(report)
+    }
+
+    /// Makes the folder `folder` (relative) in the fresh folder, once.
+    fn make_folder(&self, folder: &Path) -> Result<(), Diagnostic> {
+        if self.folders.lock().unwrap_or_else(|e| e.into_inner()).contains(folder) {
+            return Ok(());
+        }
+        let path = self.dir.join(folder);
+        fs::create_dir_all(&path).map_err(|e| io_error(&path, e))?;
+        self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_path_buf());
+        Ok(())
+    }
+}
+
+/// Rendered files go straight into the fresh folder.
+impl Sink for Fresh {
+    fn take(&self, file: OutputFile) -> Result<Taken, Diagnostic> {
+        if let Some(folder) = Path::new(&file.rel).parent() {
+            self.make_folder(folder)?;
+        }
+        let path = self.dir.join(&file.rel);
+        fs::write(&path, &file.bytes).map_err(|e| io_error(&path, e))?;
+        Ok(Taken::Written(WrittenFile { rel: file.rel, origin: file.origin, size: file.bytes.len() as u64 }))
+    }
+}
+
+impl Drop for Fresh {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_dir_all(&self.dir);
         }
     }
 }
@@ -174,9 +235,8 @@ fn remove_ours(dir: &Path) -> Result<(), Diagnostic> {
     Err(Diagnostic::error(format!("{} is in the way and was not made by regionprofil", dir.display())))
 }
 
+/// Writes the files of `output` that are not written yet into `dir`.
 fn fill(dir: &Path, output: &mut Output) -> Result<WriteReport, Diagnostics> {
-    fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error(dir, e))?;
     let (written, made) =
         output.finish_beside(Finish::Everything, |output| write_files(dir, &output.files, &output.copies));
     let made = made?;
@@ -186,8 +246,15 @@ fn fill(dir: &Path, output: &mut Output) -> Result<WriteReport, Diagnostics> {
         CopySource::Embedded(bytes) => Some(bytes.len() as u64),
         _ => c.stamp.map(|stamp| stamp.size()),
     });
-    let bytes = output.files.iter().map(|f| f.bytes.len() as u64).chain(copied).sum();
-    Ok(WriteReport { files: output.files.len() + output.copies.len(), bytes, warnings: Diagnostics::new() })
+    let bytes = output
+        .files
+        .iter()
+        .map(|f| f.bytes.len() as u64)
+        .chain(output.written.iter().map(|f| f.size))
+        .chain(copied)
+        .sum();
+    let files = output.files.len() + output.written.len() + output.copies.len();
+    Ok(WriteReport { files, bytes, warnings: Diagnostics::new() })
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {

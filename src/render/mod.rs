@@ -52,7 +52,7 @@ use crate::source::{Area, SourceTree};
 use crate::timings::Timings;
 use engine::Phase;
 use memo::{Got, Memo};
-use output::{Output, OutputFile};
+use output::{Output, Sink, Taken};
 use pages::PageRenderer;
 use templates::Templates;
 use world::{Parts, SiteDigests};
@@ -66,11 +66,13 @@ pub struct RenderInputs {
 
 /// Renders every output file. With a memo (in `serve`), a document or file whose inputs
 /// are unchanged since the memo's build is reused, and the memo then holds this build.
+/// Each rendered file goes to `sink` as soon as it is made.
 pub fn render(
     inputs: RenderInputs,
     tree: &SourceTree,
     timings: &mut Timings,
     memo: Option<&mut Memo>,
+    sink: &dyn Sink,
 ) -> Result<(Output, Diagnostics), Diagnostics> {
     let RenderInputs { site, locales, i18n, data } = inputs;
     let templates = Templates::collect(tree);
@@ -132,37 +134,61 @@ pub fn render(
     };
     timings.lap("document values");
     let plan = plan::plan(&site, &templates, has_code, &unrenderable);
-    let results: Vec<Result<Got<OutputFile>, Diagnostic>> = plan
+    let originals = photos.originals(&copies);
+    // Each file is looked through for photo originals it names, and handed to the sink.
+    let results: Vec<Result<Handed, Diagnostic>> = plan
         .par_iter()
-        .map(|job| Diagnostic::catch(|| format!("making {}", job.describe(&site)), || renderer.render(job)))
+        .map(|job| {
+            let mut got = Diagnostic::catch(|| format!("making {}", job.describe(&site)), || renderer.render(job))?;
+            let warnings = std::mem::take(&mut got.value.warnings);
+            originals.scan(&got.value.bytes);
+            let Got { value, entry, rendered } = got;
+            Ok(Handed { taken: sink.take(value)?, entry, rendered, warnings })
+        })
         .collect();
     let mut files = Vec::with_capacity(results.len());
+    let mut written = Vec::new();
     let mut entries = Vec::new();
     let mut files_rendered = 0;
     let mut failures = Vec::new();
     for result in results {
         match result {
-            Ok(got) => {
-                if let Some(entry) = got.entry {
-                    files_rendered += usize::from(got.rendered);
-                    entries.push((got.value.rel.clone(), entry));
+            Ok(Handed { taken, entry, rendered, warnings }) => {
+                diags.extend(warnings);
+                match taken {
+                    Taken::Kept(file) => {
+                        if let Some(entry) = entry {
+                            files_rendered += usize::from(rendered);
+                            entries.push((file.rel.clone(), entry));
+                        }
+                        files.push(file);
+                    }
+                    Taken::Written(file) => written.push(file),
                 }
-                files.push(got.value);
             }
             Err(d) => failures.push(d),
         }
     }
     memo.keep_files(&world, entries, files_rendered);
-    diags.extend(files.iter().flat_map(|f| f.warnings.iter().cloned()));
     diags.extend(merge_repeated(failures));
     timings.lap("templates");
-    output::check_collisions(&files, &copies, &mut diags);
+    output::check_collisions(&files, &written, &copies, &mut diags);
     let mut copies = copies;
-    photos.drop_unasked_originals(&files, &mut copies);
+    photos.drop_unasked_originals(originals, &mut copies);
+    written.sort_by(|a, b| a.rel.cmp(&b.rel));
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let deferred =
         search::deferred_index(&site, search_sources, &parts.i18n).into_iter().chain(photos.deferred()).collect();
-    Ok((Output { files, copies, external_links, deferred }, diags))
+    Ok((Output { files, written, copies, external_links, deferred }, diags))
+}
+
+/// A file of the plan, made and handed to the sink.
+struct Handed {
+    taken: Taken,
+    /// What the memo keeps of it, as [`Got`] says.
+    entry: Option<memo::Entry<output::OutputFile>>,
+    rendered: bool,
+    warnings: Vec<Diagnostic>,
 }
 
 fn fingerprints(tree: &SourceTree) -> BTreeMap<String, String> {

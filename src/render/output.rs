@@ -25,6 +25,36 @@ pub struct OutputFile {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A file written into the output folder as soon as it was rendered, and let go of: what
+/// is left of it.
+#[derive(Clone, Debug)]
+pub struct WrittenFile {
+    pub rel: String,
+    pub origin: Origin,
+    pub size: u64,
+}
+
+/// Where rendered files go: kept in memory (`serve`, `check`), or written into the output
+/// folder as they come (`build`), so a large site's pages are never all in memory at once.
+pub trait Sink: Sync {
+    fn take(&self, file: OutputFile) -> Result<Taken, Diagnostic>;
+}
+
+/// What a [`Sink`] did with a file.
+pub enum Taken {
+    Kept(OutputFile),
+    Written(WrittenFile),
+}
+
+/// The sink that keeps every file in memory.
+pub struct KeepAll;
+
+impl Sink for KeepAll {
+    fn take(&self, file: OutputFile) -> Result<Taken, Diagnostic> {
+        Ok(Taken::Kept(file))
+    }
+}
+
 /// A file copied as it is.
 #[derive(Clone, Debug)]
 pub struct CopyFile {
@@ -48,6 +78,8 @@ pub enum CopySource {
 pub struct Output {
     /// Sorted by path.
     pub files: Vec<OutputFile>,
+    /// Files the [`Sink`] wrote already, sorted by path.
+    pub written: Vec<WrittenFile>,
     pub copies: Vec<CopyFile>,
     /// Links to other sites written in the content, for `check --external`.
     pub external_links: Vec<ExternalLink>,
@@ -258,10 +290,13 @@ pub fn copies(site: &Site, tree: &SourceTree) -> Vec<CopyFile> {
 }
 
 /// Two things that would write the same output file are an error naming both.
-pub fn check_collisions(files: &[OutputFile], copies: &[CopyFile], diags: &mut Diagnostics) {
+pub fn check_collisions(files: &[OutputFile], written: &[WrittenFile], copies: &[CopyFile], diags: &mut Diagnostics) {
     let mut claimed: BTreeMap<&str, &Origin> = BTreeMap::new();
-    let all =
-        files.iter().map(|f| (f.rel.as_str(), &f.origin)).chain(copies.iter().map(|c| (c.rel.as_str(), &c.origin)));
+    let all = files
+        .iter()
+        .map(|f| (f.rel.as_str(), &f.origin))
+        .chain(written.iter().map(|f| (f.rel.as_str(), &f.origin)))
+        .chain(copies.iter().map(|c| (c.rel.as_str(), &c.origin)));
     for (rel, origin) in all {
         if let Some(other) = claimed.insert(rel, origin) {
             // Named in a fixed order, so the message does not depend on which came first.

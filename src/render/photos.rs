@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use super::output::{CopyFile, CopySource, Deferred, Finish, Made, OnRequest, Origin, OutputFile};
+use super::output::{CopyFile, CopySource, Deferred, Finish, Made, OnRequest, Origin};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
@@ -231,30 +231,38 @@ impl Photos {
         })
     }
 
-    /// Leaves out of `copies` the originals of photos shown in versions that no file of
-    /// `files` names: a phone never downloads them, and a host need not serve them. A page
-    /// that links to the original, or a template that writes `image.original`, names it
-    /// (by its file name, so a relative link counts too), and it is published.
-    pub fn drop_unasked_originals(&self, files: &[OutputFile], copies: &mut Vec<CopyFile>) {
-        let shown = self.catalog.shown();
-        if shown.is_empty() {
-            return;
-        }
-        let is_shown = |copy: &CopyFile| matches!(&copy.from, CopySource::Disk(path) if shown.contains(path));
-        let file_name = |copy: &CopyFile| copy.rel.rsplit('/').next().unwrap_or(&copy.rel).to_string();
-        let names: Vec<String> =
-            copies.iter().filter(|c| is_shown(c)).map(file_name).collect::<BTreeSet<_>>().into_iter().collect();
-        // Each name as it is and percent-encoded, as a link may write it.
+    /// What looks for photo originals in rendered files: every photo file among `copies`,
+    /// by its file name as it is and percent-encoded, as a link may write it. Which photos
+    /// are shown in versions is known only once every page is rendered, so all are looked for.
+    pub fn originals(&self, copies: &[CopyFile]) -> Originals {
+        let names: Vec<String> = copies
+            .iter()
+            .filter(|c| matches!(&c.from, CopySource::Disk(_)) && Format::of_path(&c.rel).is_some())
+            .map(file_name)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let patterns = names.iter().flat_map(|name| {
             let encoded = percent_encoding::utf8_percent_encode(name, URL_PATH).to_string();
             [name.clone(), encoded]
         });
-        let Ok(finder) = aho_corasick::AhoCorasick::new(patterns) else { return };
-        let named: BTreeSet<usize> = files
-            .par_iter()
-            .flat_map_iter(|file| finder.find_overlapping_iter(&file.bytes[..]).map(|m| m.pattern().as_usize() / 2))
-            .collect();
-        let named: BTreeSet<&str> = named.into_iter().map(|i| names[i].as_str()).collect();
+        let finder = (!names.is_empty()).then(|| aho_corasick::AhoCorasick::new(patterns).ok()).flatten();
+        Originals { names, finder, named: Mutex::default() }
+    }
+
+    /// Leaves out of `copies` the originals of photos shown in versions that no rendered
+    /// file named (`originals` looked): a phone never downloads them, and a host need not
+    /// serve them. A page that links to the original, or a template that writes
+    /// `image.original`, names it (by its file name, so a relative link counts too), and it
+    /// is published.
+    pub fn drop_unasked_originals(&self, originals: Originals, copies: &mut Vec<CopyFile>) {
+        let shown = self.catalog.shown();
+        if shown.is_empty() || originals.finder.is_none() {
+            return;
+        }
+        let is_shown = |copy: &CopyFile| matches!(&copy.from, CopySource::Disk(path) if shown.contains(path));
+        let named = originals.named.into_inner().unwrap_or_else(|e| e.into_inner());
+        let named: BTreeSet<&str> = named.into_iter().map(|i| originals.names[i].as_str()).collect();
         copies.retain(|copy| !is_shown(copy) || named.contains(file_name(copy).as_str()));
     }
 
@@ -304,4 +312,27 @@ fn cached_copies(made: Vec<(String, PathBuf)>) -> Vec<CopyFile> {
             origin: Origin::Image,
         })
         .collect()
+}
+
+/// The photo originals rendered files name: see [`Photos::originals`].
+pub struct Originals {
+    names: Vec<String>,
+    finder: Option<aho_corasick::AhoCorasick>,
+    /// Indexes into `names`.
+    named: Mutex<BTreeSet<usize>>,
+}
+
+impl Originals {
+    /// Notes the originals `bytes` (a rendered file) names.
+    pub fn scan(&self, bytes: &[u8]) {
+        let Some(finder) = &self.finder else { return };
+        let found: BTreeSet<usize> = finder.find_overlapping_iter(bytes).map(|m| m.pattern().as_usize() / 2).collect();
+        if !found.is_empty() {
+            self.named.lock().unwrap_or_else(|e| e.into_inner()).extend(found);
+        }
+    }
+}
+
+fn file_name(copy: &CopyFile) -> String {
+    copy.rel.rsplit('/').next().unwrap_or(&copy.rel).to_string()
 }

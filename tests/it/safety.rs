@@ -23,6 +23,30 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 }
 
 #[test]
+fn a_template_error_after_other_pages_were_written_leaves_the_previous_output_untouched() {
+    let site = Site::named("sites", "minimal");
+    for i in 0..40 {
+        site.write(&format!("content/side-{i}.md"), &format!("---\ntitle: Side {i}\n---\nTekst {i}.\n"));
+    }
+    assert!(site.command().arg("build").output().expect("run").status.success());
+    let before = files(&site.public());
+    // One page of many fails while the others are rendered, and written, beside it.
+    site.write("templates/broken.html", "{{ no_such_value.at_all }}");
+    site.write("content/side-39.md", "---\ntitle: Side 39\ntemplate: broken.html\n---\nTekst.\n");
+    site.write("content/side-40.md", "---\ntitle: Side 40\n---\nNy.\n");
+    let out = site.command().arg("build").output().expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(files(&site.public()) == before, "the output changed");
+    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
+        .expect("read")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
 fn an_output_folder_without_the_marker_is_refused_and_kept() {
     let site = Site::named("sites", "minimal");
     site.write("public/important.txt", "not made by regionprofil\n");
