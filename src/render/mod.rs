@@ -121,7 +121,7 @@ pub fn render(
     // Each rendering is let go of as soon as its HTML is in the document's value (unless the
     // memo keeps it for the next build), so the HTML of the whole site is not held twice.
     let docs: Vec<Value> =
-        docs.into_par_iter().zip(rendered.into_par_iter()).map(|(value, r)| views::with_rendered(&value, &r)).collect();
+        docs.into_par_iter().zip(rendered.into_par_iter()).map(|(value, r)| views::with_rendered(value, &r)).collect();
     let world = Arc::new(parts.world(docs));
     let tera = engine::compile(&templates, world.clone(), Phase::Pages).map_err(|e| failed(&mut diags, e))?;
     let renderer = PageRenderer {

@@ -42,7 +42,14 @@ pub(crate) use view;
 /// `value` (a map) with more keys, or with keys replaced where they exist (they keep their
 /// place). The values it holds are shared, not copied.
 pub fn with<const N: usize>(value: &Value, entries: [(&'static str, Value); N]) -> Value {
-    let mut map: Map = value.clone().into_map().unwrap_or_default();
+    extended(value.clone(), entries)
+}
+
+/// [`with`], taking `value`: when nothing else holds its map, the map is extended in place
+/// rather than copied.
+pub fn extended<const N: usize>(value: Value, entries: [(&'static str, Value); N]) -> Value {
+    let mut map: Map = value.into_map().unwrap_or_default();
+    map.reserve(N);
     for (key, v) in entries {
         map.insert(key.into(), v);
     }

@@ -12,7 +12,7 @@ use tera::{Map, Value};
 
 use super::json_ld;
 use super::photos::Cover;
-use super::values::{serialized, view, with};
+use super::values::{extended, serialized, view, with};
 use crate::config::Config;
 use crate::data::DataSet;
 use crate::ids::{DocId, LangId};
@@ -365,7 +365,7 @@ pub fn doc_values(site: &Site, tree: &SourceTree, data: &DataSet, covers: &[Opti
 }
 
 /// A document's value with its rendered Markdown.
-pub fn with_rendered(value: &Value, rendered: &Rendered) -> Value {
+pub fn with_rendered(value: Value, rendered: &Rendered) -> Value {
     let view = RenderedView {
         content: Value::safe_string(&rendered.html),
         summary: rendered.summary.as_deref().map(Value::safe_string),
@@ -374,7 +374,7 @@ pub fn with_rendered(value: &Value, rendered: &Rendered) -> Value {
         word_count: rendered.words,
         has_code: rendered.has_code,
     };
-    with(value, view.entries())
+    extended(value, view.entries())
 }
 
 pub fn page_extras<'a>(site: &'a Site, doc: &Doc) -> PageExtras<'a> {

@@ -97,7 +97,9 @@ fn make_docs(files: &[ContentFile], config: &Config) -> Vec<Doc> {
     for file in files {
         by_key.entry(file.key.as_str()).or_default().push(file);
     }
-    let mut docs = Vec::new();
+    // Sized once: a site's documents are most of its model, and a growing vector would
+    // hold up to twice their room.
+    let mut docs = Vec::with_capacity(by_key.len() * config.languages.len());
     for (key, versions) in &by_key {
         for lang in 0..config.languages.len() {
             let own = versions.iter().find(|f| f.lang == lang);
