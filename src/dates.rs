@@ -20,6 +20,20 @@ use crate::diag::{Diagnostic, suggest};
 
 pub const DATE_HINT: &str = "write dates as YYYY-MM-DD (2026-11-26) or RFC 3339 (2026-11-26T09:00:00+01:00)";
 
+/// The hint for `text`, which is not a date as written here: a day written the Norwegian
+/// way (`03.05.2026`, `3/5/2026`) is shown converted (`2026-05-03`), else [`DATE_HINT`].
+pub fn date_hint(text: &str) -> String {
+    let parts: Vec<&str> = text.trim().split(['.', '/']).collect();
+    if let [day, month, year] = parts.as_slice()
+        && year.len() == 4
+        && let (Ok(day), Ok(month), Ok(year)) = (day.parse::<i8>(), month.parse::<i8>(), year.parse::<i16>())
+        && let Ok(date) = Date::new(year, month, day)
+    {
+        return format!("write the day as YYYY-MM-DD: {date}");
+    }
+    DATE_HINT.to_string()
+}
+
 /// The site's time zone when `site.yaml` names none.
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Oslo";
 
@@ -105,7 +119,7 @@ impl FromStr for Moment {
 
     fn from_str(text: &str) -> Result<Moment, Diagnostic> {
         let trimmed = text.trim();
-        let bad = || Diagnostic::error(format!("`{trimmed}` is not {EXPECTING}")).hint(DATE_HINT);
+        let bad = || Diagnostic::error(format!("`{trimmed}` is not {EXPECTING}")).hint(date_hint(trimmed));
         let when = if trimmed.len() == 10 {
             When::Day(Date::strptime("%Y-%m-%d", trimmed).map_err(|_| bad())?)
         } else {
@@ -163,6 +177,15 @@ mod tests {
 
     fn oslo() -> TimeZone {
         time_zone("Europe/Oslo").expect("a zone")
+    }
+
+    #[test]
+    fn a_norwegian_date_gets_its_own_day_back_as_the_hint() {
+        let d = "03.05.2026".parse::<Moment>().expect_err("not ISO");
+        assert_eq!(d.hint.as_deref(), Some("write the day as YYYY-MM-DD: 2026-05-03"));
+        assert_eq!(date_hint("3/5/2026"), "write the day as YYYY-MM-DD: 2026-05-03");
+        assert_eq!(date_hint("31.02.2026"), DATE_HINT, "no such day");
+        assert_eq!(date_hint("neste uke"), DATE_HINT);
     }
 
     #[test]

@@ -225,6 +225,11 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `n` things, in the right number: `count(1, "field", "fields")` is `1 field`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
 /// All problems found so far, errors and warnings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]

@@ -160,6 +160,8 @@ pub fn build(
     options: &BuildOptions,
     out_dir: &Path,
 ) -> Result<(Generated, output::write::WriteReport, Diagnostics), Diagnostics> {
+    // A missing site folder or site.yaml is said before anything is made beside the output.
+    source::read_config(&options.root)?;
     let fresh = output::write::prepare(out_dir, &options.root)?;
     let (mut generated, diags) = generate_into(options, None, &fresh)?;
     let report = fresh.finish(&mut generated.output)?;

@@ -201,6 +201,11 @@ pub fn read_config(root: &Path) -> Result<String, Diagnostics> {
     }
     match std::fs::read(&path) {
         Ok(bytes) => text_or_error(bytes, CONFIG_FILE).map_err(Diagnostics::from),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !root.is_dir() => {
+            Err(Diagnostic::error(format!("the site folder {} does not exist", root.display()))
+                .hint("check the path, or create a site there with `regionprofil init DIR`")
+                .into())
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Err(Diagnostic::error(format!("no {CONFIG_FILE} in {}", root.display()))
                 .hint(

@@ -146,7 +146,7 @@ fn reword(raw: &str) -> (String, Option<String>) {
     if let Some(rest) = message.strip_prefix("invalid value: string \"")
         && let Some((value, expected)) = rest.rsplit_once("\", expected ")
     {
-        return (format!("`{value}` is not {expected}{within}"), hint_for(expected));
+        return (format!("`{value}` is not {expected}{within}"), hint_for(expected, value));
     }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -230,9 +230,9 @@ fn plain_types(message: &str) -> String {
 
 /// The hint for a value that is not what its type expects, by what the type says it
 /// expects.
-fn hint_for(expected: &str) -> Option<String> {
+fn hint_for(expected: &str, value: &str) -> Option<String> {
     match expected {
-        crate::dates::EXPECTING => Some(crate::dates::DATE_HINT.to_string()),
+        crate::dates::EXPECTING => Some(crate::dates::date_hint(value)),
         _ => None,
     }
 }

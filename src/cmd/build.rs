@@ -38,7 +38,9 @@ pub fn run(args: BuildArgs) -> Result<(), Failed> {
         }
         Err(diags) => {
             print_diagnostics(&diags);
-            eprintln!("Nothing was written; {} is as it was.", out_dir.display());
+            if options.root.is_dir() {
+                eprintln!("Nothing was written; {} is as it was.", out_dir.display());
+            }
             Err(Failed)
         }
     }

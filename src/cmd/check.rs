@@ -49,10 +49,17 @@ pub fn run(args: CheckArgs) -> Result<(), Failed> {
                 print_coverage(coverage);
             }
             if failed_strict {
-                eprintln!("error: --strict: {missing} translations are missing");
+                eprintln!(
+                    "error: --strict: {} missing",
+                    regionprofil::diag::count(missing, "translation is", "translations are")
+                );
             }
             if ok {
-                println!("The site is fine: {} errors, {} warnings.", diags.error_count(), diags.warning_count());
+                println!(
+                    "The site is fine: {}, {}.",
+                    super::count(diags.error_count(), "error"),
+                    super::count(diags.warning_count(), "warning")
+                );
             }
         }
     }

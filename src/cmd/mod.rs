@@ -58,6 +58,7 @@ fn print_diagnostics(diags: &Diagnostics) {
     }
 }
 
+/// `n` things, with a plural made by adding `s`.
 fn count(n: usize, what: &str) -> String {
-    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+    regionprofil::diag::count(n, what, &format!("{what}s"))
 }

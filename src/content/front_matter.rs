@@ -287,6 +287,40 @@ impl<'de> DeserializeSeed<'de> for PageSeed<'_> {
     }
 }
 
+/// A taxonomy's terms: a list, or one term written alone (`tags: befolkning`).
+enum Terms {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Terms {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Terms, D::Error> {
+        struct TermsVisitor;
+        impl<'de> Visitor<'de> for TermsVisitor {
+            type Value = Terms;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of terms, like `[befolkning, jobb]`, or one term")
+            }
+            fn visit_str<E: de::Error>(self, term: &str) -> Result<Terms, E> {
+                Ok(Terms::One(term.to_string()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Terms, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Terms::Many)
+            }
+        }
+        deserializer.deserialize_any(TermsVisitor)
+    }
+}
+
+impl Terms {
+    fn into_list(self) -> Vec<String> {
+        match self {
+            Terms::One(term) => vec![term],
+            Terms::Many(terms) => terms,
+        }
+    }
+}
+
 impl<'de> Visitor<'de> for PageSeed<'_> {
     type Value = (PageMeta, bool);
 
@@ -301,7 +335,7 @@ impl<'de> Visitor<'de> for PageSeed<'_> {
             map.next_key_seed(KeySeed { taxonomies: self.taxonomies, seen: &mut seen, hint: self.hint })?
         {
             if !read_page_key(&key, &mut meta, &mut map)? {
-                let terms: Vec<String> = map.next_value::<Option<_>>()?.unwrap_or_default();
+                let terms = map.next_value::<Option<Terms>>()?.map_or_else(Vec::new, Terms::into_list);
                 meta.taxonomies.insert(key, terms);
             }
         }
@@ -399,6 +433,15 @@ mod tests {
         assert_eq!(meta.title, "A");
         assert_eq!(meta.taxonomies.get("tags").map(Vec::len), Some(2));
         assert_eq!(meta.weight, Some(3));
+    }
+
+    #[test]
+    fn one_term_may_be_written_without_a_list() {
+        let meta = page("---\ntitle: A\ntags: befolkning\n---\n").expect("valid");
+        assert_eq!(meta.taxonomies.get("tags"), Some(&vec!["befolkning".to_string()]));
+        let d = page("---\ntitle: A\ntags: {a: 1}\n---\n").expect_err("a map is no term");
+        assert!(d.message.contains("a list of terms"), "{}", d.message);
+        assert_eq!(d.location.map(|l| l.line), Some(3));
     }
 
     #[test]

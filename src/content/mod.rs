@@ -123,8 +123,25 @@ pub fn load(tree: &SourceTree, config: &Config) -> (Content, Diagnostics) {
         }
     }
     files.sort_by(|a, b| (&a.key, a.lang).cmp(&(&b.key, b.lang)));
+    diags.extend(files.iter().filter_map(|f| untitled_section(f, tree)));
     assets.sort_by(|a, b| (&a.folder, &a.name).cmp(&(&b.folder, &b.name)));
     (Content { files, assets, broken }, diags)
+}
+
+/// A section (not the home page, which takes the site's title) without a `title`: its
+/// menu entry and heading would show the folder's name.
+fn untitled_section(file: &ContentFile, tree: &SourceTree) -> Option<Diagnostic> {
+    let FileMeta::Section(meta) = &file.meta else { return None };
+    let folder = file.folder.last().filter(|_| meta.title.is_none())?;
+    let source = tree.file(file.source);
+    let at = if file.split.has_front_matter { 0..3 } else { 0..0 };
+    Some(
+        Diagnostic::warning(format!(
+            "the section `{folder}` has no `title`, so its menu entry and heading say `{folder}`"
+        ))
+        .at(Location::in_text(&source.display, source.text(), at))
+        .hint("add `title: …` to its front matter (`---` lines at the top of the file)"),
+    )
 }
 
 fn parse(c: Classified, tree: &SourceTree, taxonomies: &[String]) -> Result<ContentFile, Diagnostic> {
@@ -150,12 +167,24 @@ fn parse(c: Classified, tree: &SourceTree, taxonomies: &[String]) -> Result<Cont
     Ok(ContentFile { source: c.source, key: c.key, lang: c.lang, folder: c.folder, stem, is_bundle, split, meta })
 }
 
+/// Whether a file name's last dotted part can be a language key (`en`, `nb`, `se`,
+/// `en-GB`): two or three letters, then optional `-` parts.
+fn looks_like_language(suffix: &str) -> bool {
+    let mut parts = suffix.split('-');
+    let first = parts.next().unwrap_or_default();
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 /// `jobb/sykepleier.en.md` → page `sykepleier` in `jobb/`, language `en`, key `jobb/sykepleier.md`.
 fn classify(source: SourceId, rel: &str, display: &str, config: &Config) -> Result<Option<Classified>, Diagnostic> {
     let Some(without_md) = rel.strip_suffix(".md") else { return Ok(None) };
     let mut folder: Vec<String> = without_md.split('/').map(str::to_string).collect();
     let file_name = folder.pop().unwrap_or_default();
     let (stem, lang) = match file_name.rsplit_once('.') {
+        // `budsjett.2026.md`: a dot in the name, not a language.
+        Some((_, suffix)) if !looks_like_language(suffix) => (file_name.clone(), 0),
         Some((stem, suffix)) => match config.language(suffix) {
             Some(lang) => (stem.to_string(), lang),
             None => {

@@ -116,7 +116,10 @@ fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnos
                 let line = e.position().map_or(1, |p| lines.line_at(text, p.byte() as usize) as usize);
                 let message = match e.kind() {
                     csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!("this line has {len} fields, the header has {expected_len}")
+                        format!(
+                            "this line has {}, the header has {expected_len}",
+                            crate::diag::count(*len as usize, "field", "fields")
+                        )
                     }
                     _ => format!("this line cannot be read: {e}"),
                 };

@@ -209,7 +209,9 @@ fn merge_repeated(failures: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .into_iter()
         .map(|(d, count)| match (count, d.hint.clone()) {
             (1, _) => d,
-            (n, Some(hint)) => d.hint(format!("{hint}, and {} other pages", n - 1)),
+            (n, Some(hint)) => {
+                d.hint(format!("{hint}, and {}", crate::diag::count(n - 1, "other page", "other pages")))
+            }
             (n, None) => d.hint(format!("while rendering {n} pages")),
         })
         .collect()

@@ -52,3 +52,76 @@ fn a_template_that_asks_for_a_page_left_out_of_the_build_is_told_why() {
     assert!(stderr.contains("`utkast.md` is a draft, so it is not in this build"), "{stderr}");
     assert!(stderr.contains("the link to `@/utkast.md` is left out: that page is a draft"), "{stderr}");
 }
+
+/// What a new marketing officer hit first: each is a clear message, or just works.
+mod newcomer {
+    use crate::support::Site;
+
+    fn stderr(output: &std::process::Output) -> String {
+        String::from_utf8_lossy(&output.stderr).to_string()
+    }
+
+    #[test]
+    fn a_section_without_a_title_is_a_warning_and_an_error_under_strict() {
+        let site = Site::named("sites", "minimal");
+        site.write("content/om-regionen/_index.md", "---\nweight: 2\n---\nOm regionen.\n");
+        let check = site.command().arg("check").output().expect("run");
+        let said = stderr(&check);
+        assert!(check.status.success(), "{said}");
+        assert!(
+            said.contains("the section `om-regionen` has no `title`, so its menu entry and heading say `om-regionen`"),
+            "{said}"
+        );
+        assert!(said.contains("content/om-regionen/_index.md:1:1"), "{said}");
+        let strict = site.command().args(["check", "--strict"]).output().expect("run");
+        assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+    }
+
+    #[test]
+    fn one_tag_may_be_written_without_a_list() {
+        let site = Site::named("sites", "minimal");
+        let yaml = site.read("site.yaml");
+        site.write("site.yaml", &format!("{yaml}taxonomies: [tags]\n"));
+        site.write("content/folketall.md", "---\ntitle: Folketall\ntags: befolkning\n---\nTekst.\n");
+        let build = site.command().arg("build").output().expect("run");
+        assert!(build.status.success(), "{}", stderr(&build));
+        assert!(site.public().join("tags/befolkning/index.html").is_file());
+    }
+
+    #[test]
+    fn a_dot_in_a_file_name_that_is_no_language_is_part_of_the_name() {
+        let site = Site::named("sites", "minimal");
+        site.write("content/budsjett.2026.md", "---\ntitle: Budsjett 2026\n---\nTall.\n");
+        let build = site.command().arg("build").output().expect("run");
+        let said = stderr(&build);
+        assert!(build.status.success(), "{said}");
+        assert!(!said.contains("language"), "{said}");
+        let page = walkdir::WalkDir::new(site.public())
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| e.path().to_string_lossy().contains("budsjett") && e.file_name() == "index.html");
+        assert!(page, "the page is built");
+    }
+
+    #[test]
+    fn a_site_folder_that_does_not_exist_is_named_and_nothing_is_made() {
+        let site = Site::named("sites", "minimal");
+        let missing = site.root.join("finnes-ikke");
+        let output = site.command().arg("build").arg("--root").arg(&missing).output().expect("run");
+        let said = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{said}");
+        assert!(said.contains("does not exist"), "{said}");
+        assert!(!said.contains("Nothing was written"), "{said}");
+        assert!(!missing.exists(), "the folder was made");
+    }
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        let site = Site::named("sites", "minimal");
+        site.write("data/tall.csv", "Kommune;2025\nLillehammer\n");
+        let output = site.command().arg("check").output().expect("run");
+        let said = stderr(&output);
+        assert!(said.contains("this line has 1 field, the header has 2"), "{said}");
+        assert!(said.contains("error: 1 error found"), "{said}");
+    }
+}
