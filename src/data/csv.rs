@@ -2,8 +2,11 @@
 //!
 //! 1. Text: UTF-8 (a BOM is dropped), else Windows-1252 — or the `encoding` option.
 //! 2. Delimiter: `;`, tab or `,`, whichever the header line has most of — or `delimiter`.
-//! 3. Decimal mark: `,` with `;`, else `.` — or `decimal`. Spaces, no-break spaces and thin
-//!    spaces inside numbers are thousands separators; `−` is a minus.
+//! 3. Decimal mark: the one that reads more cells as numbers (`,` with `;` and `.` with `,`
+//!    when even) — or `decimal`. The other mark, in groups of three digits (`28,900`,
+//!    `28.900`), and spaces, no-break spaces and thin spaces are thousands separators; `−`
+//!    is a minus; a `%` after a number is dropped. A column of numbers with a few cells that
+//!    still read as text is a warning at each such cell.
 //! 4. `..`, `...`, `.`, `:`, `-` and empty cells are missing values.
 //! 5. Shape: wide (first column labels the rows, the header names the columns), or long
 //!    when `rows` and `columns` name two fields (SSB's one value per line), pivoted.
@@ -18,7 +21,18 @@ use super::table::{Cell, Column, Row, Table, leading_code};
 pub const MISSING_MARKS: [&str; 6] = ["", "..", "...", ".", ":", "-"];
 
 pub fn read(bytes: &[u8], name: &str, file: &str, options: &DataOptions) -> Result<Table, Diagnostic> {
+    read_checked(bytes, name, file, options).map(|(table, _)| table)
+}
+
+/// [`read`], with a warning for each cell that reads as text in a column of numbers.
+pub fn read_checked(
+    bytes: &[u8],
+    name: &str,
+    file: &str,
+    options: &DataOptions,
+) -> Result<(Table, Vec<Diagnostic>), Diagnostic> {
     let text = decode(bytes, options.encoding.as_deref()).map_err(|d| d.at(Location::file(file)))?;
+    let (text, title) = unframe(&text);
     let delimiter = match options.delimiter.as_deref() {
         Some("\\t") | Some("tab") => b'\t',
         Some(d) if d.len() == 1 => d.as_bytes()[0],
@@ -29,6 +43,12 @@ pub fn read(bytes: &[u8], name: &str, file: &str, options: &DataOptions) -> Resu
         }
         None => sniff_delimiter(&text),
     };
+    let records = without_empty_edges(records(&text, delimiter, file)?);
+    let Some((header, body)) = records.split_first() else {
+        return Err(Diagnostic::error(format!("{file} is empty"))
+            .at(Location::file(file))
+            .hint("the first line must name the columns"));
+    };
     let decimal = match options.decimal.as_deref() {
         Some(",") => ',',
         Some(".") => '.',
@@ -36,22 +56,104 @@ pub fn read(bytes: &[u8], name: &str, file: &str, options: &DataOptions) -> Resu
             return Err(Diagnostic::error(format!("the decimal mark `{other}` must be \",\" or \".\""))
                 .at(Location::file(file)));
         }
-        None if delimiter == b';' => ',',
-        None => '.',
+        None => guess_decimal(body, if delimiter == b';' { ',' } else { '.' }),
     };
-    let records = records(&text, delimiter, file)?;
-    let Some((header, body)) = records.split_first() else {
-        return Err(Diagnostic::error(format!("{file} is empty"))
-            .at(Location::file(file))
-            .hint("the first line must name the columns"));
+    let dialect = Dialect { file, text: &text, delimiter, decimal, decimal_set: options.decimal.is_some() };
+    let (table, positions) = match (&options.rows, &options.columns) {
+        (Some(rows), Some(columns)) => long(name, &dialect, header, body, rows, columns, options)?,
+        (None, None) => wide(name, file, header, body, decimal),
+        _ => {
+            return Err(Diagnostic::error("a long table needs both `rows` and `columns`")
+                .at(Location::file(file))
+                .hint("name the field that labels the rows and the one that labels the columns"));
+        }
     };
-    match (&options.rows, &options.columns) {
-        (Some(rows), Some(columns)) => long(name, file, &text, header, body, rows, columns, options, decimal),
-        (None, None) => Ok(wide(name, file, header, body, decimal)),
-        _ => Err(Diagnostic::error("a long table needs both `rows` and `columns`")
-            .at(Location::file(file))
-            .hint("name the field that labels the rows and the one that labels the columns")),
+    let warnings = text_among_numbers(&table, &positions, &dialect);
+    let mut table = table;
+    if table.title.is_none() {
+        table.title = title;
     }
+    Ok((table, warnings))
+}
+
+/// How a file was read, for messages about its cells.
+struct Dialect<'a> {
+    file: &'a str,
+    text: &'a str,
+    delimiter: u8,
+    decimal: char,
+    /// Whether site.yaml said the decimal mark.
+    decimal_set: bool,
+}
+
+/// Where each cell came from: (line, field) by (row, column).
+type Positions = HashMap<(usize, usize), (u32, usize)>;
+
+/// The decimal mark that reads more of the cells as numbers; `default` when even.
+fn guess_decimal(body: &[Record], default: char) -> char {
+    let other = if default == ',' { '.' } else { ',' };
+    let numbers =
+        |mark: char| body.iter().flat_map(|r| &r.fields).filter(|f| parse_number(f.trim(), mark).is_some()).count();
+    if numbers(other) > numbers(default) { other } else { default }
+}
+
+/// A warning for each text cell in a column that is mostly numbers: it would be shown as
+/// written (not in the page's number format), and `stat` cannot use it.
+fn text_among_numbers(table: &Table, positions: &Positions, dialect: &Dialect) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for (c, column) in table.columns.iter().enumerate() {
+        let cells = || table.rows.iter().enumerate().map(move |(r, row)| (r, row, &row.cells[c]));
+        let numbers = cells().filter(|(_, _, cell)| matches!(cell, Cell::Number(_))).count();
+        let texts: Vec<_> = cells().filter(|(_, _, cell)| matches!(cell, Cell::Text(_))).collect();
+        if numbers == 0 || texts.len() > numbers {
+            continue;
+        }
+        for (r, row, cell) in texts {
+            let Cell::Text(raw) = cell else { continue };
+            let at = positions.get(&(r, c)).map(|(line, field)| field_location(dialect, *line, *field));
+            let delimiter = match dialect.delimiter {
+                b'\t' => "tab".to_string(),
+                d => format!("`{}`", d as char),
+            };
+            let decimal = dialect.decimal;
+            let other = if decimal == ',' { '.' } else { ',' };
+            let assumed = if dialect.decimal_set { "set in site.yaml" } else { "guessed" };
+            let d = Diagnostic::warning(format!(
+                "`{raw}` in column `{}`, row `{}` is not a number, so it is shown as written",
+                column.label, row.label
+            ))
+            .hint(format!(
+                "read with {delimiter} between fields and `{decimal}` as the decimal mark ({assumed}); fix the cell, or set `decimal: \"{other}\"` (or `delimiter:`) for this file under `data:` in site.yaml"
+            ));
+            warnings.push(match at {
+                Some(at) => d.at(at),
+                None => d.at(Location::file(dialect.file)),
+            });
+        }
+    }
+    warnings
+}
+
+/// The place of field `field` (from 0) on line `line` of the file.
+fn field_location(dialect: &Dialect, line: u32, field: usize) -> Location {
+    let text = dialect.text;
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(str::len).sum();
+    let start = start.min(text.len());
+    let end_of_line = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let (mut from, mut index, mut quoted) = (start, 0, false);
+    for (i, b) in text[start..end_of_line].bytes().enumerate() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == dialect.delimiter && !quoted {
+            if index == field {
+                return Location::in_text(dialect.file, text, from..start + i);
+            }
+            index += 1;
+            from = start + i + 1;
+        }
+    }
+    let end = text[..end_of_line].trim_end_matches('\r').len();
+    Location::in_text(dialect.file, text, from.min(end)..end)
 }
 
 /// The text of a data file: UTF-8 without its BOM, or Windows-1252 when the bytes are not
@@ -75,12 +177,18 @@ pub fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, Diagnostic
     Ok(encoding.decode_without_bom_handling(bytes).0.into_owned())
 }
 
-/// The delimiter the header line uses most, outside quotes.
+/// The delimiter the header line (the first that is not blank) uses most, outside quotes.
 fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let counts = delimiter_counts(header);
+    counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b',', |(d, _)| *d)
+}
+
+/// How often each delimiter occurs in `line`, outside quotes.
+fn delimiter_counts(line: &str) -> [(u8, usize); 3] {
     let mut counts = [(b';', 0usize), (b'\t', 0), (b',', 0)];
     let mut quoted = false;
-    for c in header.bytes() {
+    for c in line.bytes() {
         if c == b'"' {
             quoted = !quoted;
         } else if !quoted {
@@ -91,7 +199,54 @@ fn sniff_delimiter(text: &str) -> u8 {
             }
         }
     }
-    counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b',', |(d, _)| *d)
+    counts
+}
+
+/// Statistics Norway's downloads put a title line above the header and footnotes below the
+/// table: lines without any delimiter around the lines that have them. They are blanked, so
+/// that lines keep their numbers, and the title (the first such line above) is returned.
+fn unframe(text: &str) -> (std::borrow::Cow<'_, str>, Option<String>) {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let has_fields = |line: &str| delimiter_counts(line).iter().any(|(_, n)| *n > 0);
+    let (Some(first), Some(last)) =
+        (lines.iter().position(|l| has_fields(l)), lines.iter().rposition(|l| has_fields(l)))
+    else {
+        return (std::borrow::Cow::Borrowed(text), None);
+    };
+    // Footnotes stand apart, after a blank line: a last line without its fields is a
+    // mistake to report, not a footnote.
+    let last = match lines[last + 1..].first() {
+        Some(next) if !next.trim().is_empty() => lines.len() - 1,
+        _ => last,
+    };
+    let framed = lines[..first].iter().chain(&lines[last + 1..]).any(|l| !l.trim().is_empty());
+    if !framed {
+        return (std::borrow::Cow::Borrowed(text), None);
+    }
+    let title = lines[..first].iter().map(|l| l.trim().trim_matches('"').trim()).find(|l| !l.is_empty());
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in lines.iter().enumerate() {
+        match i < first || i > last {
+            true => out.push_str(if line.ends_with('\n') { "\n" } else { "" }),
+            false => out.push_str(line),
+        }
+    }
+    (std::borrow::Cow::Owned(out), title.map(str::to_string))
+}
+
+/// Records without the empty columns a spreadsheet export leaves at the end of every line
+/// (Excel's `;;`), and without lines that are only delimiters.
+fn without_empty_edges(mut records: Vec<Record>) -> Vec<Record> {
+    records.retain(|r| r.fields.iter().any(|f| !f.trim().is_empty()));
+    let Some(header) = records.first() else { return records };
+    let mut width = header.fields.len();
+    while width > 1 && records.iter().all(|r| r.fields.get(width - 1).is_none_or(|f| f.trim().is_empty())) {
+        width -= 1;
+    }
+    for record in &mut records {
+        record.fields.truncate(width);
+    }
+    records
 }
 
 struct Record {
@@ -171,16 +326,43 @@ pub fn parse_cell(raw: &str, decimal: char) -> Cell {
     parse_number(trimmed, decimal).map(Cell::Number).unwrap_or_else(|| Cell::Text(trimmed.to_string()))
 }
 
+/// A number as spreadsheets write it, with `decimal` as the decimal mark: the other mark
+/// only between groups of three digits (`28,900.5` or `28.900,5`), spaces of any kind
+/// anywhere, `−` for minus, and a `%` after it.
 pub fn parse_number(text: &str, decimal: char) -> Option<f64> {
+    let group = if decimal == ',' { '.' } else { ',' };
+    let text = text.strip_suffix('%').unwrap_or(text);
     let mut cleaned = String::with_capacity(text.len());
+    // Digits since the last group mark; whether there was one; whether the decimals began.
+    let (mut run, mut grouped, mut decimals) = (0usize, false, false);
     for c in text.chars() {
         match c {
             ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' => {}
             '\u{2212}' => cleaned.push('-'),
-            c if c == decimal => cleaned.push('.'),
-            c if c.is_ascii_digit() || c == '-' || c == '+' => cleaned.push(c),
+            c if c == decimal => {
+                if grouped && run != 3 {
+                    return None;
+                }
+                decimals = true;
+                cleaned.push('.');
+            }
+            c if c == group && !decimals => {
+                let fits = if grouped { run == 3 } else { (1..=3).contains(&run) };
+                if !fits {
+                    return None;
+                }
+                (grouped, run) = (true, 0);
+            }
+            c if c.is_ascii_digit() => {
+                run += usize::from(!decimals);
+                cleaned.push(c);
+            }
+            '-' | '+' => cleaned.push(c),
             _ => return None,
         }
+    }
+    if grouped && !decimals && run != 3 {
+        return None;
     }
     if cleaned.is_empty() || cleaned.matches('.').count() > 1 || !cleaned.chars().any(|c| c.is_ascii_digit()) {
         return None;
@@ -188,14 +370,17 @@ pub fn parse_number(text: &str, decimal: char) -> Option<f64> {
     cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
-fn wide(name: &str, file: &str, header: &Record, body: &[Record], decimal: char) -> Table {
+fn wide(name: &str, file: &str, header: &Record, body: &[Record], decimal: char) -> (Table, Positions) {
     let label_header = header.fields.first().cloned().unwrap_or_default();
     let columns: Vec<Column> =
         header.fields[1..].iter().map(|h| Column { label: h.trim().to_string(), code: None }).collect();
+    let mut positions = Positions::new();
     let rows = body
         .iter()
-        .map(|record| {
+        .enumerate()
+        .map(|(r, record)| {
             let label = record.fields.first().map(|l| l.trim().to_string()).unwrap_or_default();
+            positions.extend((0..record.fields.len() - 1).map(|c| ((r, c), (record.line, c + 1))));
             Row {
                 code: leading_code(&label),
                 label,
@@ -204,21 +389,19 @@ fn wide(name: &str, file: &str, header: &Record, body: &[Record], decimal: char)
             }
         })
         .collect();
-    Table::new(name, file, label_header, columns, rows)
+    (Table::new(name, file, label_header, columns, rows), positions)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn long(
     name: &str,
-    file: &str,
-    text: &str,
+    dialect: &Dialect,
     header: &Record,
     body: &[Record],
     rows_field: &str,
     columns_field: &str,
     options: &DataOptions,
-    decimal: char,
-) -> Result<Table, Diagnostic> {
+) -> Result<(Table, Positions), Diagnostic> {
+    let (file, text, decimal) = (dialect.file, dialect.text, dialect.decimal);
     let find = |field: &str, option: &str| {
         header.fields.iter().position(|h| h.trim() == field).ok_or_else(|| {
             Diagnostic::error(format!("`{option}: {field}` names no field of {file}"))
@@ -275,6 +458,7 @@ fn long(
             .hint("use `filter` to keep one value per row and column, or name another field in `rows`"));
         }
     }
+    let positions: Positions = values.iter().map(|(at, (_, line))| (*at, (*line, value_at))).collect();
     let columns = column_order.into_iter().map(|label| Column { label, code: None }).collect::<Vec<_>>();
     let rows = row_order
         .into_iter()
@@ -290,7 +474,7 @@ fn long(
         .collect();
     let mut table = Table::new(name, file, header.fields[row_at].trim().to_string(), columns, rows);
     table.title = Some(header.fields[value_at].trim().to_string());
-    Ok(table)
+    Ok((table, positions))
 }
 
 #[cfg(test)]
@@ -304,7 +488,13 @@ mod tests {
         assert_eq!(parse_number("12,8", ','), Some(12.8));
         assert_eq!(parse_number("\u{2212}0,9", ','), Some(-0.9));
         assert_eq!(parse_number("-12", '.'), Some(-12.0));
-        assert_eq!(parse_number("1,234.5", '.'), None);
+        assert_eq!(parse_number("1,234.5", '.'), Some(1234.5));
+        assert_eq!(parse_number("28.900", ','), Some(28900.0));
+        assert_eq!(parse_number("28,900", '.'), Some(28900.0));
+        assert_eq!(parse_number("19.8", ','), None, "not groups of three");
+        assert_eq!(parse_number("1,23,456", '.'), None);
+        assert_eq!(parse_number("12,5 %", ','), Some(12.5));
+        assert_eq!(parse_number("\u{2212}3\u{202f}400", ','), Some(-3400.0));
         assert_eq!(parse_number("2013K4", '.'), None);
         assert_eq!(parse_cell("..", ','), Cell::Missing("..".into()));
         assert_eq!(parse_cell("-", ','), Cell::Missing("-".into()));
@@ -343,6 +533,62 @@ mod tests {
         let text = "Region;2000\r\na;1\r\nb;2\r\n";
         let t = read(text.as_bytes(), "t", "data/t.csv", &DataOptions::default()).expect("valid");
         assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+    }
+
+    fn table(text: &str) -> (Table, Vec<Diagnostic>) {
+        read_checked(text.as_bytes(), "t", "data/t.csv", &DataOptions::default()).expect("valid")
+    }
+
+    #[test]
+    fn the_decimal_mark_is_the_one_that_reads_more_numbers() {
+        // A `;` file from a spreadsheet set to English: decimal points.
+        let (t, warnings) = table("Kommune;Andel\nLillehammer;19.8\nØyer;12.25\n");
+        assert_eq!(t.rows[0].cells[0], Cell::Number(19.8));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        // A `,` file with thousands separators in quotes.
+        let (t, _) = table("Kommune,Folketall\nLillehammer,\"28,900\"\nØyer,\"5,120\"\n");
+        assert_eq!(t.rows[0].cells[0], Cell::Number(28900.0));
+        // Even: the delimiter's default (`,` with `;`).
+        let (t, _) = table("Kommune;Tall\nLillehammer;1.500\nØyer;2,5\n");
+        assert_eq!(t.rows[0].cells[0], Cell::Number(1500.0));
+        assert_eq!(t.rows[1].cells[0], Cell::Number(2.5));
+    }
+
+    #[test]
+    fn a_text_cell_among_numbers_is_a_warning_at_its_line_and_column() {
+        let (t, warnings) = table("Kommune;2024;2025\nLillehammer;28 425;28 601\nØyer;5 120;ca. 5 200\n");
+        assert_eq!(t.rows[1].cells[1], Cell::Text("ca. 5 200".into()));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let w = &warnings[0];
+        assert_eq!(w.message, "`ca. 5 200` in column `2025`, row `Øyer` is not a number, so it is shown as written");
+        let at = w.location.as_ref().expect("located");
+        assert_eq!((at.line, at.col), (3, 12));
+        let hint = w.hint.as_deref().unwrap_or_default();
+        assert!(hint.contains("`;` between fields and `,` as the decimal mark (guessed)"), "{hint}");
+        assert!(hint.contains("decimal: \".\""), "{hint}");
+        // A column of text (names, codes) is no mistake.
+        let (_, warnings) = table("Kommune;Fylke\nLillehammer;Innlandet\nØyer;Innlandet\n");
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn empty_columns_and_lines_from_a_spreadsheet_are_dropped() {
+        let (t, _) = table("Kommune;2024;2025;;\nLillehammer;28425;28601;;\n;;;;\nØyer;5120;5200;;\n");
+        assert_eq!(t.columns.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(), ["2024", "2025"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1].line, 4);
+    }
+
+    #[test]
+    fn a_statistics_norway_title_line_and_footnotes_are_set_aside() {
+        let text = "\"07459: Befolkning, etter region og år\"\n\n\"region\";\"2024\";\"2025\"\n\"3405 Lillehammer\";28425;28601\n\n\"Kilde: Statistisk sentralbyrå\"\n";
+        let (t, warnings) = table(text);
+        assert_eq!(t.title.as_deref(), Some("07459: Befolkning, etter region og år"));
+        assert_eq!(t.label_header, "region");
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].line, 4);
+        assert_eq!(t.rows[0].cells[1], Cell::Number(28601.0));
+        assert!(warnings.is_empty());
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub struct DataSet {
     pub plain: BTreeMap<String, serde_json::Value>,
     /// When each fetched entry was last fetched, from `data/fetch.lock`.
     pub fetched: BTreeMap<String, Timestamp>,
+    /// Tables whose files could not be read: their errors are reported once, and uses of
+    /// them are not reported again.
+    pub broken: std::collections::BTreeSet<String>,
 }
 
 impl DataSet {
@@ -58,7 +61,8 @@ pub fn name_of(rel: &str) -> &str {
 }
 
 enum Loaded {
-    Table(Box<Table>),
+    /// A table, and what reading it noticed.
+    Table(Box<Table>, Vec<Diagnostic>),
     Plain(serde_json::Value),
     Skipped,
 }
@@ -91,7 +95,8 @@ pub fn load(tree: &SourceTree, config: &Config) -> (DataSet, Diagnostics) {
     let mut set = DataSet::default();
     for (name, result) in loaded {
         match result {
-            Ok(Loaded::Table(mut table)) => {
+            Ok(Loaded::Table(mut table, warnings)) => {
+                diags.extend(warnings);
                 if let Some(options) = config.data.get(&name) {
                     apply_provenance(&mut table, options);
                 }
@@ -101,7 +106,10 @@ pub fn load(tree: &SourceTree, config: &Config) -> (DataSet, Diagnostics) {
                 set.plain.insert(name, value);
             }
             Ok(Loaded::Skipped) => {}
-            Err(d) => diags.push(d),
+            Err(d) => {
+                diags.push(d);
+                set.broken.insert(name);
+            }
         }
     }
     for (_, file) in tree.area(Area::Data).filter(|(_, f)| f.rel == fetched::FILE) {
@@ -146,7 +154,8 @@ fn read(name: &str, file: &crate::source::SourceFile, options: &DataOptions) -> 
             if extension == "tsv" && options.delimiter.is_none() {
                 options.delimiter = Some("\t".into());
             }
-            csv::read(bytes, name, &file.display, &options).map(|t| Loaded::Table(Box::new(t)))
+            csv::read_checked(bytes, name, &file.display, &options)
+                .map(|(t, warnings)| Loaded::Table(Box::new(t), warnings))
         }
         "json" => {
             let text = std::str::from_utf8(bytes).map_err(|_| {
@@ -160,7 +169,8 @@ fn read(name: &str, file: &crate::source::SourceFile, options: &DataOptions) -> 
                 Diagnostic::error(format!("not JSON: {message}")).at(Location::in_text(&file.display, text, at..at + 1))
             })?;
             if is_json_stat(&value) {
-                return jsonstat::read(bytes, name, &file.display, options).map(|t| Loaded::Table(Box::new(t)));
+                return jsonstat::read(bytes, name, &file.display, options)
+                    .map(|t| Loaded::Table(Box::new(t), Vec::new()));
             }
             Ok(structured(value, name, &file.display, text))
         }
@@ -177,7 +187,7 @@ fn read(name: &str, file: &crate::source::SourceFile, options: &DataOptions) -> 
 
 fn structured(value: serde_json::Value, name: &str, file: &str, text: &str) -> Loaded {
     match records::table(&value, name, file, text) {
-        Some(table) => Loaded::Table(Box::new(table)),
+        Some(table) => Loaded::Table(Box::new(table), Vec::new()),
         None => Loaded::Plain(value),
     }
 }

@@ -15,7 +15,7 @@ use super::args::Args;
 use super::context::StatsContext;
 use super::html::{citation, table_html};
 use super::scale::Scale;
-use crate::data::Table;
+use crate::data::{Cell, Table};
 use crate::diag::Diagnostic;
 use crate::html::escape;
 use crate::i18n::Arg;
@@ -64,6 +64,34 @@ impl Data {
     }
 }
 
+/// Why the chosen part of `table` has nothing to draw: which rows and columns were taken,
+/// and what their cells hold instead of numbers.
+fn no_numbers(table: &Table, rows: &[usize], cols: &[usize], args: &Args) -> Diagnostic {
+    let names = |labels: Vec<&str>| match labels.len() {
+        0..=4 => labels.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", "),
+        n => format!("`{}`, `{}` and {} more", labels[0], labels[1], n - 2),
+    };
+    let row_names = names(rows.iter().map(|r| table.rows[*r].label.as_str()).collect());
+    let col_names = names(cols.iter().map(|c| table.columns[*c].label.as_str()).collect());
+    let first_text =
+        rows.iter().flat_map(|r| cols.iter().map(move |c| &table.rows[*r].cells[*c])).find_map(|cell| match cell {
+            Cell::Text(t) => Some(t.as_str()),
+            _ => None,
+        });
+    let why = match first_text {
+        Some(first) => format!(
+            "their cells are text, like `{first}`: check the decimal mark and thousands separators in {}, or set `decimal:` for it under `data:` in site.yaml",
+            table.file
+        ),
+        None => "their cells are all empty or marked missing; choose other rows=[…] or cols=[…]".to_string(),
+    };
+    args.error(
+        "table",
+        format!("the rows {row_names} and columns {col_names} of `{}` hold no numbers to draw", table.name),
+    )
+    .hint(why)
+}
+
 /// The most values a `chart` draws (docs/site-format.md).
 pub const MAX_CHART_VALUES: usize = 2_000;
 
@@ -80,13 +108,18 @@ pub fn chart(site: &CallSite, cx: &StatsContext) -> Result<String, Diagnostic> {
         }
     };
     let title = args.required("title")?;
-    let last_column = table.columns.len().checked_sub(1).map(|c| vec![c]);
+    // The last column with a number in it: never an empty one an export left at the end.
+    let last_column = (0..table.columns.len())
+        .rev()
+        .find(|c| table.rows.iter().any(|r| matches!(r.cells[*c], Cell::Number(_))))
+        .or(table.columns.len().checked_sub(1))
+        .map(|c| vec![c]);
     let default_columns = if kind == Kind::Line { None } else { last_column };
     let (rows, cols) = args.selection(table, default_columns)?;
     args.fits(rows.len(), cols.len(), MAX_CHART_VALUES, "a chart")?;
     let data = collect(table, &rows, &cols, kind, cx.lang_key);
     if data.numbers().next().is_none() {
-        return Err(args.error("table", "these rows and columns hold no numbers to draw"));
+        return Err(no_numbers(table, &rows, &cols, &args));
     }
     let decimals = args.decimals("decimals")?.or(table.provenance.decimals);
     let unit = args.string("unit")?;

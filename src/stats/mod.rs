@@ -13,12 +13,22 @@ mod scale;
 
 use crate::diag::Diagnostic;
 use crate::markdown::CallSite;
+use crate::markdown::shortcode::ArgValue;
 pub use context::StatsContext;
 
 pub const BUILTINS: [&str; 4] = ["stat", "change", "table", "chart"];
 
 /// Renders a built-in shortcode, or `None` when `call` is not one.
 pub fn render(site: &CallSite, cx: &StatsContext) -> Option<Result<String, Diagnostic>> {
+    if !BUILTINS.contains(&site.call.name.as_str()) {
+        return None;
+    }
+    // A table that could not be read has its own error; one mistake reads as one error.
+    if let Some(ArgValue::Str(table)) = site.call.arg("table").map(|a| &a.value)
+        && cx.data.broken.contains(table)
+    {
+        return Some(Ok(String::new()));
+    }
     let result = match site.call.name.as_str() {
         "stat" => numbers::stat(site, cx),
         "change" => numbers::change(site, cx),

@@ -24,6 +24,20 @@ pub(crate) fn stat(site: &CallSite, cx: &StatsContext) -> Result<String, Diagnos
     let (table, row, col) = args.lookup(cx.data, "col")?;
     let decimals = args.decimals("decimals")?.or(table.provenance.decimals);
     let unit = args.string("unit")?;
+    if let Cell::Text(raw) = table.cell(row, col) {
+        return Err(args
+            .error(
+                "col",
+                format!(
+                    "`{raw}` (row `{}`, column `{}` of `{}`) is text, not a number",
+                    table.rows[row].label, table.columns[col].label, table.name
+                ),
+            )
+            .hint(format!(
+                "`stat` shows numbers; check that cell in {} (its decimal mark and thousands separators)",
+                table.file
+            )));
+    }
     let html = number_html(table.cell(row, col), cx, decimals, unit.as_deref());
     cite_if_asked(html, table, &args, cx)
 }
