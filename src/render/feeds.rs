@@ -100,16 +100,50 @@ pub fn sitemap(entries: &[SitemapEntry]) -> String {
     out
 }
 
-/// The sitemap entries of every document that is its own original (fallback pages point
-/// search engines at their original instead).
-pub fn doc_entries(site: &Site) -> Vec<SitemapEntry> {
-    site.docs
+/// The most URLs in one sitemap file, as the sitemap protocol allows; a site with more
+/// gets `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`, ….
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// How many URLs the sitemap lists: every document that is its own original (fallback
+/// pages point search engines at their original instead), and taxonomy and term pages when
+/// there are such pages.
+pub fn sitemap_len(site: &Site, taxonomy_pages: bool) -> usize {
+    let docs = site.docs.iter().filter(|d| !d.is_fallback()).count();
+    let taxonomies: usize = site.taxonomies.iter().filter(|_| taxonomy_pages).map(|t| 1 + t.terms.len()).sum();
+    docs + taxonomies
+}
+
+/// The sitemap entries numbered `range` (in the order of [`sitemap_len`]'s count), made
+/// only for that range.
+pub fn sitemap_entries(site: &Site, taxonomy_pages: bool, range: std::ops::Range<usize>) -> Vec<SitemapEntry> {
+    let zone = &site.config.time_zone;
+    let docs = site.docs.iter().filter(|d| !d.is_fallback()).map(|doc| SitemapEntry {
+        url: site.url_of(&doc.rel),
+        lastmod: last_changed(doc).map(|m| rfc3339(m.start(zone), zone)),
+        alternates: site.alternates(doc),
+    });
+    let page = |rel: &str| SitemapEntry { url: site.url_of(rel), lastmod: None, alternates: vec![] };
+    let taxonomies = site
+        .taxonomies
         .iter()
-        .filter(|d| !d.is_fallback())
-        .map(|doc| SitemapEntry {
-            url: site.url_of(&doc.rel),
-            lastmod: last_changed(doc).map(|m| rfc3339(m.start(&site.config.time_zone), &site.config.time_zone)),
-            alternates: site.alternates(doc),
-        })
-        .collect()
+        .filter(|_| taxonomy_pages)
+        .flat_map(|t| std::iter::once(&t.rel).chain(t.terms.iter().map(|term| &term.rel)))
+        .map(|rel| page(rel));
+    docs.chain(taxonomies).skip(range.start).take(range.len()).collect()
+}
+
+/// A sitemap index of `parts` sitemap files.
+pub fn sitemap_index(site: &Site, parts: usize) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for part in 1..=parts {
+        out.push_str(&format!("<sitemap><loc>{}</loc></sitemap>\n", escape(&site.url_of(&sitemap_part(part)))));
+    }
+    out.push_str("</sitemapindex>\n");
+    out
+}
+
+/// The file of the sitemap's part `part` (from 1).
+pub fn sitemap_part(part: usize) -> String {
+    format!("sitemap-{part}.xml")
 }

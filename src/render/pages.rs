@@ -77,15 +77,23 @@ impl PageRenderer<'_> {
                 let rel = format!("{}atom.xml", site.lang_rel(*lang));
                 Ok(self.file(rel, feeds::atom(site, *lang, &self.world.docs), Origin::Feed))
             }
-            Job::Sitemap { taxonomy_pages } => {
-                let mut entries = feeds::doc_entries(site);
-                for taxonomy in site.taxonomies.iter().filter(|_| *taxonomy_pages) {
-                    let page =
-                        |rel: &str| feeds::SitemapEntry { url: site.url_of(rel), lastmod: None, alternates: vec![] };
-                    entries.push(page(&taxonomy.rel));
-                    entries.extend(taxonomy.terms.iter().map(|term| page(&term.rel)));
-                }
-                Ok(self.file("sitemap.xml".into(), feeds::sitemap(&entries), Origin::Sitemap))
+            Job::Sitemap { taxonomy_pages, part } => {
+                let len = feeds::sitemap_len(site, *taxonomy_pages);
+                let parts = len.div_ceil(feeds::SITEMAP_LIMIT);
+                let (rel, text) = match part {
+                    None if parts > 1 => ("sitemap.xml".to_string(), feeds::sitemap_index(site, parts)),
+                    None => (
+                        "sitemap.xml".to_string(),
+                        feeds::sitemap(&feeds::sitemap_entries(site, *taxonomy_pages, 0..len)),
+                    ),
+                    Some(part) => {
+                        let from = (part - 1) * feeds::SITEMAP_LIMIT;
+                        let entries =
+                            feeds::sitemap_entries(site, *taxonomy_pages, from..len.min(from + feeds::SITEMAP_LIMIT));
+                        (feeds::sitemap_part(*part), feeds::sitemap(&entries))
+                    }
+                };
+                Ok(self.file(rel, text, Origin::Sitemap))
             }
             Job::Robots => Ok(self.file("robots.txt".into(), builtin::robots_txt(site), Origin::Robots)),
             Job::Redirects { taxonomy_pages } => {

@@ -31,8 +31,11 @@ pub enum Job {
     Alias(usize),
     Feed(LangId),
     /// `taxonomy_pages`: whether taxonomies and terms have pages (see [`has_taxonomy_pages`]).
+    /// `part`: `None` for `sitemap.xml` (the whole sitemap, or the index of its parts when
+    /// it has more than [`super::feeds::SITEMAP_LIMIT`] URLs), else that part.
     Sitemap {
         taxonomy_pages: bool,
+        part: Option<usize>,
     },
     Robots,
     Redirects {
@@ -56,7 +59,8 @@ impl Job {
             Job::Search(_) => "a search page".into(),
             Job::Alias(i) => format!("the alias {}", site.path_of(&site.aliases[*i].rel)),
             Job::Feed(_) => "an Atom feed".into(),
-            Job::Sitemap { .. } => "the sitemap".into(),
+            Job::Sitemap { part: None, .. } => "the sitemap".into(),
+            Job::Sitemap { part: Some(part), .. } => format!("part {part} of the sitemap"),
             Job::Robots => "robots.txt".into(),
             Job::Redirects { .. } => "_redirects".into(),
             Job::HighlightCss => "the highlight stylesheet".into(),
@@ -116,7 +120,11 @@ pub fn plan(site: &Site, templates: &Templates, has_code: bool, unrenderable: &[
     if site.config.feeds {
         jobs.extend((0..site.config.languages.len()).map(Job::Feed));
     }
-    jobs.extend([Job::Sitemap { taxonomy_pages }, Job::Robots, Job::Redirects { taxonomy_pages }]);
+    jobs.extend([Job::Sitemap { taxonomy_pages, part: None }, Job::Robots, Job::Redirects { taxonomy_pages }]);
+    let sitemap_parts = super::feeds::sitemap_len(site, taxonomy_pages).div_ceil(super::feeds::SITEMAP_LIMIT);
+    if sitemap_parts > 1 {
+        jobs.extend((1..=sitemap_parts).map(|part| Job::Sitemap { taxonomy_pages, part: Some(part) }));
+    }
     if has_code {
         jobs.push(Job::HighlightCss);
     }

@@ -30,6 +30,25 @@ fn the_sitemap_lists_taxonomy_pages_only_when_they_are_built() {
 }
 
 #[test]
+fn a_sitemap_of_more_than_50_000_urls_is_an_index_of_parts() {
+    // The sitemap protocol allows 50,000 URLs in one file.
+    let site = Site::named("sites", "minimal");
+    for i in 0..50_001 {
+        std::fs::write(site.root.join(format!("content/s{i}.md")), format!("---\ntitle: S{i}\n---\n")).expect("write");
+    }
+    let output = site.command().arg("build").output().expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let index = std::fs::read_to_string(site.public().join("sitemap.xml")).expect("sitemap");
+    assert!(index.contains("<sitemapindex"), "{index}");
+    assert!(index.contains("<loc>https://example.org/sitemap-1.xml</loc>"), "{index}");
+    assert!(index.contains("<loc>https://example.org/sitemap-2.xml</loc>"), "{index}");
+    let urls = |part: &str| std::fs::read_to_string(site.public().join(part)).expect("part").matches("<url>").count();
+    // 50,001 pages and the home page.
+    assert_eq!((urls("sitemap-1.xml"), urls("sitemap-2.xml")), (50_000, 2));
+    assert!(!site.public().join("sitemap-3.xml").exists());
+}
+
+#[test]
 fn a_job_is_shown_all_of_its_last_day_in_the_site_s_time_zone() {
     // "Søknadsfrist 31. desember 2026": shown until midnight in Oslo, gone from then on.
     let site = Site::named("sites", "structured-data");
