@@ -13,13 +13,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Nothing was written"));
     assert!(files(&site.public()) == before, "the output changed");
-    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
-        .expect("read")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with(".public"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_fresh_folder_left(&site);
 }
 
 #[test]
@@ -37,13 +31,7 @@ fn a_template_error_after_other_pages_were_written_leaves_the_previous_output_un
     let out = site.command().arg("build").output().expect("run");
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(files(&site.public()) == before, "the output changed");
-    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
-        .expect("read")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with(".public"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_fresh_folder_left(&site);
 }
 
 #[test]
@@ -192,4 +180,15 @@ fn what_interrupted_builds_left_is_cleared_but_nothing_else() {
         .filter(|n| n.starts_with(".public."))
         .collect();
     assert_eq!(beside, [".public.old-4000000001"]);
+}
+
+/// A failed build removes the fresh folder it wrote beside the output.
+fn assert_no_fresh_folder_left(site: &Site) {
+    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
+        .expect("read")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
