@@ -39,6 +39,22 @@ pub trait Host: Sync {
     fn image(&self, _src: &str, _doc: DocId) -> ImageLookup {
         ImageLookup::NotLocal
     }
+    /// What the path of a link or image (not `@/`) in document `doc` names, as written.
+    fn local(&self, _href: &str, _doc: DocId) -> Local {
+        Local::AsWritten
+    }
+}
+
+/// What a link's or image's path in this site names.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub enum Local {
+    /// Another site's address, an anchor, or a file the site publishes at that path.
+    AsWritten,
+    /// No file at that path, but one beside the page's own Markdown file (a page that is
+    /// not a bundle): the path from the site root that file is published at (`/bo/kart.png`).
+    Beside(String),
+    /// No file the site copies: maybe a page, checked once every output file is known.
+    Later,
 }
 
 /// What a Markdown image's `src` names.

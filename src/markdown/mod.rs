@@ -32,7 +32,7 @@ use crate::images::Picture;
 use crate::slug::slugify;
 pub use events::options;
 use events::{heading_number, html_ids, to_html};
-pub use host::{CallSite, Hook, Host, ImageLookup, Resolved};
+pub use host::{CallSite, Hook, Host, ImageLookup, Local, Resolved};
 use placeholders::{PLACEHOLDER_START, plain_text};
 pub use shortcode::{Arg, ArgValue, Call};
 
@@ -55,6 +55,15 @@ pub struct AnchorLink {
     pub at: Location,
 }
 
+/// A link to a page or file of this site by its path (`/kontakt/`, `../priser.pdf`),
+/// checked once every output file is known.
+#[derive(Clone, Debug)]
+pub struct LocalLink {
+    /// As the author wrote it.
+    pub href: String,
+    pub at: Location,
+}
+
 /// A link to another site, for `check --external`.
 #[derive(Clone, Debug)]
 pub struct ExternalLink {
@@ -70,6 +79,7 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     pub anchors: BTreeSet<String>,
     pub links: Vec<AnchorLink>,
+    pub local: Vec<LocalLink>,
     pub words: usize,
     pub has_code: bool,
     /// The text a reader reads, without markup (for the search index).
@@ -392,21 +402,38 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// A link's or image's path in this site: a file beside a page that is not a bundle is
+    /// linked where it is published; a path that names no file is kept to be checked
+    /// against the pages; a path from the site root (`/images/kart.svg`) gets the base
+    /// URL's path, so the site works under a path prefix.
+    fn local(&mut self, event: &mut Event<'_>, range: Range<usize>, base_path: &str) {
+        let is_link = matches!(event, Event::Start(Tag::Link { .. }));
+        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) = event else {
+            return;
+        };
+        if dest_url.starts_with("@/") || dest_url.starts_with("http://") || dest_url.starts_with("https://") {
+            return;
+        }
+        match self.host.local(dest_url, self.input.doc) {
+            Local::Beside(path) => *dest_url = CowStr::from(path),
+            Local::Later if is_link => {
+                let href = dest_url.to_string();
+                self.out.local.push(LocalLink { href, at: self.location(range) });
+            }
+            Local::Later | Local::AsWritten => {}
+        }
+        if dest_url.starts_with('/') && !dest_url.starts_with("//") && base_path != "/" {
+            *dest_url = CowStr::from(format!("{}{}", base_path, &dest_url[1..]));
+        }
+    }
+
     /// Resolves `@/page.md#anchor` links; a link to a page left out of this build becomes
     /// plain text, with a warning.
     fn links(&mut self, events: &mut Vec<Event<'_>>, ranges: &mut Vec<Range<usize>>) {
         let mut unlink: Vec<usize> = Vec::new();
         let base_path = self.host.base_path();
         for i in 0..events.len() {
-            // A path from the site root (`/images/kart.svg`) gets the base URL's path, so
-            // the site works under a path prefix.
-            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut events[i]
-                && dest_url.starts_with('/')
-                && !dest_url.starts_with("//")
-                && base_path != "/"
-            {
-                *dest_url = CowStr::from(format!("{}{}", base_path, &dest_url[1..]));
-            }
+            self.local(&mut events[i], ranges[i].clone(), base_path);
             let Event::Start(Tag::Link { dest_url, .. }) = &events[i] else { continue };
             if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
                 self.out

@@ -11,7 +11,7 @@ use super::world::World;
 use crate::diag::{Diagnostic, suggest};
 use crate::highlight::Highlighter;
 use crate::ids::{DocId, LangId};
-use crate::markdown::{ArgValue, CallSite, Hook, Host, ImageLookup, Resolved};
+use crate::markdown::{ArgValue, CallSite, Hook, Host, ImageLookup, Local, Resolved};
 use crate::stats::{self, StatsContext};
 
 pub struct DocHost<'a> {
@@ -138,6 +138,13 @@ impl Host for DocHost<'_> {
             self.record(|| Read::Image(rel));
         }
         photos.lookup(site, doc, src)
+    }
+
+    fn local(&self, href: &str, doc: DocId) -> Local {
+        let site = &self.world.site;
+        let doc = site.doc(doc);
+        self.record(|| Read::Local(doc_ref(doc), href.to_string()));
+        self.world.photos.local(site, doc, href)
     }
 }
 

@@ -35,6 +35,9 @@ fn current(world: &World, read: &Read) -> Option<Digest> {
         Read::Data(name) => digests.data.get(name).copied(),
         Read::Asset(path) => world.fingerprints.get(path).map(digest::of),
         Read::Image(rel) => world.photos.digest(rel).map(digest::of),
+        Read::Local(doc, href) => {
+            site.index.get(doc).map(|id| digest::of(world.photos.local(site, site.doc(*id), href)))
+        }
     }
 }
 

@@ -22,6 +22,7 @@ mod filters;
 mod functions;
 mod host;
 mod json_ld;
+mod local_links;
 pub mod memo;
 mod minify;
 pub mod output;
@@ -81,7 +82,7 @@ pub fn render(
     let search = search::search_values(&site, &i18n, templates.has(search::SEARCH_TEMPLATE));
     let site = Arc::new(site);
     let copies = output::copies(&site, tree);
-    let photos = Arc::new(photos::Photos::new(&site, &copies, &tree.root));
+    let photos = Arc::new(photos::Photos::new(&site, &copies, tree));
     let parts = Parts {
         digests: memo.is_some().then(|| SiteDigests::new(&site, &templates, tree)),
         site: site.clone(),
@@ -116,8 +117,12 @@ pub fn render(
     drop(markdown_world);
     let has_code = rendered.iter().any(|r| r.has_code);
     let search_sources = search::sources(&site, &mut rendered);
-    let external_links =
-        site.docs.iter().filter(|d| !d.is_fallback()).flat_map(|d| rendered[d.id].external.iter().cloned()).collect();
+    let originals_only = site.docs.iter().filter(|d| !d.is_fallback());
+    let external_links = originals_only.clone().flat_map(|d| rendered[d.id].external.iter().cloned()).collect();
+    let local_links: Vec<_> = originals_only
+        .filter(|d| !rendered[d.id].local.is_empty())
+        .map(|d| (d.id, rendered[d.id].local.clone()))
+        .collect();
     // Each rendering is let go of as soon as its HTML is in the document's value (unless the
     // memo keeps it for the next build), so the HTML of the whole site is not held twice.
     let docs: Vec<Value> =
@@ -173,6 +178,10 @@ pub fn render(
     diags.extend(merge_repeated(failures));
     timings.lap("templates");
     output::check_collisions(&files, &written, &copies, &mut diags);
+    let published = files.iter().map(|f| f.rel.as_str()).chain(written.iter().map(|f| f.rel.as_str()));
+    let published = published.chain(copies.iter().map(|c| c.rel.as_str())).collect();
+    local_links::check(&site, &photos, &local_links, &published, &mut diags);
+    drop(published);
     let mut copies = copies;
     photos.drop_unasked_originals(originals, &mut copies);
     written.sort_by(|a, b| a.rel.cmp(&b.rel));

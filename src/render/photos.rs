@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::images::{CARD, Catalog, Format, Picture, Version};
-use crate::markdown::ImageLookup;
+use crate::markdown::{ImageLookup, Local};
 use crate::site::{Doc, Site};
 use crate::source::SourceTree;
 use crate::stamp::Stamp;
@@ -48,10 +48,13 @@ pub struct Photos {
     /// Output path → the file on disk (none for the built-in theme's) and the path shown to
     /// the author, of every file published as it is (static files and page assets).
     files: HashMap<String, (Option<PathBuf>, String)>,
+    /// Where each file in `content/` that is not Markdown is published, by its path there
+    /// (`bo/kart.png`): once for each language version of the folder that owns it.
+    in_content: HashMap<String, Vec<String>>,
 }
 
 impl Photos {
-    pub fn new(site: &Site, copies: &[CopyFile], root: &std::path::Path) -> Photos {
+    pub fn new(site: &Site, copies: &[CopyFile], tree: &SourceTree) -> Photos {
         let files = copies
             .iter()
             .map(|copy| {
@@ -66,7 +69,11 @@ impl Photos {
                 (copy.rel.clone(), (path, display))
             })
             .collect();
-        Photos { catalog: Catalog::new(&site.config.images, root), files }
+        let mut in_content: HashMap<String, Vec<String>> = HashMap::new();
+        for asset in &site.assets {
+            in_content.entry(tree.file(asset.source).rel.clone()).or_default().push(asset.rel.clone());
+        }
+        Photos { catalog: Catalog::new(&site.config.images, &tree.root), files, in_content }
     }
 
     /// The output path a Markdown image's `src` in `doc` names, when it names one in this
@@ -77,37 +84,78 @@ impl Photos {
 
     /// The output path `src` names, relative to the output folder `base` (`bo/hytte/`).
     fn output_path_from(site: &Site, base: &str, src: &str) -> Option<String> {
-        let scheme = src.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/'));
-        if src.is_empty() || scheme || src.starts_with("//") || src.starts_with('#') {
-            return None;
-        }
-        let path = src.split(['?', '#']).next().unwrap_or_default();
-        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        let joined = match path.strip_prefix('/') {
+        let path = local_path(src)?;
+        match path.strip_prefix('/') {
             Some(rooted) => {
                 let prefix = site.config.base_url.prefix.trim_start_matches('/');
-                rooted.strip_prefix(prefix).unwrap_or(rooted).to_string()
+                normalized(rooted.strip_prefix(prefix).unwrap_or(rooted))
             }
-            None => format!("{base}{path}"),
-        };
-        let mut parts: Vec<&str> = Vec::new();
-        for part in joined.split('/') {
-            match part {
-                "" | "." => {}
-                ".." => {
-                    parts.pop()?;
-                }
-                part => parts.push(part),
-            }
+            None => normalized(&format!("{base}{path}")),
         }
-        Some(parts.join("/"))
+    }
+
+    /// What the path `href` of a link or image in `doc` names: a file published at that
+    /// path, else one beside the page's Markdown file, else maybe a page.
+    pub fn local(&self, site: &Site, doc: &Doc, href: &str) -> Local {
+        let Some(rel) = Photos::output_path(site, doc, href) else { return Local::AsWritten };
+        if self.files.contains_key(&rel) {
+            return Local::AsWritten;
+        }
+        match self.beside(doc, href) {
+            Some(rel) => {
+                let tail = href.find(['?', '#']).map_or("", |at| &href[at..]);
+                Local::Beside(format!("/{rel}{tail}"))
+            }
+            None => Local::Later,
+        }
+    }
+
+    /// The output path of the file a relative `src` names beside the Markdown file of
+    /// `doc`, a page that is not a bundle: its files are published beside its section, not
+    /// in its own folder, where `src` looks. Of the file's places, the one nearest the page
+    /// (in its language).
+    fn beside(&self, doc: &Doc, src: &str) -> Option<&str> {
+        let places = self.in_content.get(&Photos::in_content_path(doc, src)?)?;
+        let shared = |place: &&String| place.bytes().zip(doc.rel.bytes()).take_while(|(a, b)| a == b).count();
+        places.iter().max_by_key(shared).map(String::as_str)
+    }
+
+    /// For a relative `src` in a page that is not a bundle that names no file, the nearest
+    /// file name beside the page's Markdown file, written as `src` would be.
+    pub fn nearest_beside(&self, doc: &Doc, src: &str) -> Option<String> {
+        let wanted = Photos::in_content_path(doc, src)?;
+        let (folder, name) = wanted.rsplit_once('/').unwrap_or(("", &wanted));
+        let beside = self.in_content.keys().filter_map(|other| {
+            let (other_folder, other_name) = other.rsplit_once('/').unwrap_or(("", other));
+            (other_folder == folder).then_some(other_name)
+        });
+        let best = crate::diag::did_you_mean(name, beside)?;
+        let path = src.split(['?', '#']).next().unwrap_or_default();
+        Some(match path.rsplit_once('/') {
+            Some((written_folder, _)) => format!("{written_folder}/{best}"),
+            None => best.to_string(),
+        })
+    }
+
+    /// The path under `content/` a relative `src` names from the Markdown file of `doc`, a
+    /// page that is not a bundle; none for other documents.
+    fn in_content_path(doc: &Doc, src: &str) -> Option<String> {
+        if doc.own_folder.is_some() || doc.row.is_some() || doc.source.is_none() || doc.is_section() {
+            return None;
+        }
+        let path = local_path(src).filter(|path| !path.starts_with('/'))?;
+        let folder: String = doc.parent_folder.iter().map(|part| format!("{part}/")).collect();
+        normalized(&format!("{folder}{path}"))
     }
 
     /// What a Markdown image's `src` in `doc` shows.
     pub fn lookup(&self, site: &Site, doc: &Doc, src: &str) -> ImageLookup {
         let Some(rel) = Photos::output_path(site, doc, src) else { return ImageLookup::NotLocal };
         let (path, display) = match self.find(&rel) {
-            Found::Missing { hint } => return ImageLookup::Missing { hint },
+            Found::Missing { hint } => {
+                let beside = self.nearest_beside(doc, src).map(|name| format!("did you mean `{name}`?"));
+                return ImageLookup::Missing { hint: beside.unwrap_or(hint) };
+            }
             Found::Other => return ImageLookup::AsIs,
             Found::Photo { path, display, .. } => (path, display),
         };
@@ -226,7 +274,7 @@ impl Photos {
             (other_folder == folder).then_some(other_name)
         });
         suggest(name, beside).unwrap_or_else(|| {
-            "put the image beside the page in its own folder (a page bundle: the page as index.md) or in static/"
+            "put the image in the folder of the page's Markdown file, or in static/ and write its path from the site root (/images/kart.png)"
                 .to_string()
         })
     }
@@ -300,6 +348,32 @@ impl Photos {
             Ok(Made { copies: cached_copies(ready), on_request, ..Made::default() })
         }))
     }
+}
+
+/// The path of a link or image that names a file of this site, percent-decoded, without
+/// query or fragment: none for another site's address, an anchor or a `mailto:`.
+fn local_path(src: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let scheme = src.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/'));
+    if src.is_empty() || scheme || src.starts_with("//") || src.starts_with('#') {
+        return None;
+    }
+    let path = src.split(['?', '#']).next().unwrap_or_default();
+    Some(percent_encoding::percent_decode_str(path).decode_utf8_lossy())
+}
+
+/// `a/./b/../c` → `a/c`; none for a path above the site's root.
+pub(super) fn normalized(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Versions in the image cache, as files to copy.

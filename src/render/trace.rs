@@ -46,6 +46,8 @@ pub enum Read {
     Asset(String),
     /// An image by its output path: whether it is there, and a photo's content.
     Image(String),
+    /// What a link's or image's path in a document names (see [`crate::markdown::Local`]).
+    Local(DocRef, String),
 }
 
 /// The trace of one piece being rendered.

@@ -522,8 +522,11 @@ fn every_rebuild_gives_what_a_full_build_gives() {
     let base_url = format!("http://127.0.0.1:{}/", server.port);
     let page_template = marked_page_template(&site);
     // (file, new text; None removes it).
-    let edits: [(&str, Option<&str>); 12] = [
+    let edits: [(&str, Option<&str>); 14] = [
         ("content/jobb/a.md", Some("---\ntitle: Stilling A\ndate: 2026-11-01\n---\nNy tekst.\n")),
+        // A file beside a single-file page, then a link to it from there.
+        ("content/jobb/vedlegg.txt", Some("Vedlegg\n")),
+        ("content/jobb/a.md", Some("---\ntitle: Stilling A\ndate: 2026-11-01\n---\nSe [vedlegget](vedlegg.txt).\n")),
         ("data/folk.csv", Some("Kommune;Folketall\nLillehammer;29000\nØyer;5000\n")),
         ("templates/page.html", Some(&page_template)),
         ("templates/shortcodes/merk.html", Some("<em>{{ tekst }}</em>")),
