@@ -64,16 +64,73 @@ fn next_line(text: &str, end: usize) -> usize {
 }
 
 /// `job:` — a job posting, given to templates as schema.org `JobPosting`.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Job {
     pub employer: String,
     pub location: String,
     pub employment_type: EmploymentType,
     pub valid_through: Moment,
     pub apply_url: String,
-    #[serde(default)]
     pub salary: Option<Salary>,
+}
+
+/// `job:` as a file writes it: a translation may leave out what its default-language page
+/// says (`content::translations` fills it in), and [`JobFields::complete`] then needs all.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobFields {
+    pub employer: Option<String>,
+    pub location: Option<String>,
+    pub employment_type: Option<EmploymentType>,
+    pub valid_through: Option<Moment>,
+    pub apply_url: Option<String>,
+    pub salary: Option<Salary>,
+}
+
+impl JobFields {
+    /// The job, or the keys it lacks.
+    pub fn complete(self) -> Result<Job, Vec<&'static str>> {
+        let JobFields { employer, location, employment_type, valid_through, apply_url, salary } = self;
+        match (employer, location, employment_type, valid_through, apply_url) {
+            (Some(employer), Some(location), Some(employment_type), Some(valid_through), Some(apply_url)) => {
+                Ok(Job { employer, location, employment_type, valid_through, apply_url, salary })
+            }
+            (employer, location, employment_type, valid_through, apply_url) => Err(lacking([
+                ("employer", employer.is_none()),
+                ("location", location.is_none()),
+                ("employment_type", employment_type.is_none()),
+                ("valid_through", valid_through.is_none()),
+                ("apply_url", apply_url.is_none()),
+            ])),
+        }
+    }
+}
+
+/// `event:` as a file writes it (see [`JobFields`]).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFields {
+    pub start: Option<Moment>,
+    pub end: Option<Moment>,
+    pub location: Option<String>,
+    pub url: Option<String>,
+}
+
+impl EventFields {
+    /// The event, or the keys it lacks.
+    pub fn complete(self) -> Result<Event, Vec<&'static str>> {
+        let EventFields { start, end, location, url } = self;
+        match (start, end, location) {
+            (Some(start), Some(end), Some(location)) => Ok(Event { start, end, location, url }),
+            (start, end, location) => {
+                Err(lacking([("start", start.is_none()), ("end", end.is_none()), ("location", location.is_none())]))
+            }
+        }
+    }
+}
+
+fn lacking<const N: usize>(keys: [(&'static str, bool); N]) -> Vec<&'static str> {
+    keys.into_iter().filter(|(_, missing)| *missing).map(|(key, _)| key).collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -89,7 +146,7 @@ pub enum EmploymentType {
     Other,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Salary {
     #[serde(default)]
@@ -111,13 +168,11 @@ fn year() -> String {
 }
 
 /// `event:` — given to templates as schema.org `Event`.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Event {
     pub start: Moment,
     pub end: Moment,
     pub location: String,
-    #[serde(default)]
     pub url: Option<String>,
 }
 
@@ -136,8 +191,13 @@ pub struct PageMeta {
     pub weight: Option<i64>,
     pub image: Option<String>,
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// The job and event once complete: as written, with what a translation left out taken
+    /// from its default-language page (`content::translations`).
     pub job: Option<Job>,
     pub event: Option<Event>,
+    /// `job:` and `event:` as the file writes them.
+    pub job_written: Option<JobFields>,
+    pub event_written: Option<EventFields>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// `search: false` leaves the page out of the search index.
     pub search: Option<bool>,
@@ -176,8 +236,8 @@ page_keys! {
     "template" => |meta, map| meta.template = map.next_value()?,
     "weight" => |meta, map| meta.weight = map.next_value()?,
     "image" => |meta, map| meta.image = map.next_value()?,
-    "job" => |meta, map| meta.job = map.next_value()?,
-    "event" => |meta, map| meta.event = map.next_value()?,
+    "job" => |meta, map| meta.job_written = map.next_value()?,
+    "event" => |meta, map| meta.event_written = map.next_value()?,
     "extra" => |meta, map| meta.extra = map.next_value::<Option<_>>()?.unwrap_or_default(),
     "search" => |meta, map| meta.search = map.next_value()?,
 }

@@ -6,6 +6,7 @@
 
 pub mod front_matter;
 pub mod publishing;
+mod translations;
 
 use rayon::prelude::*;
 
@@ -123,6 +124,7 @@ pub fn load(tree: &SourceTree, config: &Config) -> (Content, Diagnostics) {
         }
     }
     files.sort_by(|a, b| (&a.key, a.lang).cmp(&(&b.key, b.lang)));
+    let files = translations::settle(files, tree, &mut diags, &mut broken);
     diags.extend(files.iter().filter_map(|f| untitled_section(f, tree)));
     assets.sort_by(|a, b| (&a.folder, &a.name).cmp(&(&b.folder, &b.name)));
     (Content { files, assets, broken }, diags)

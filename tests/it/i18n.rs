@@ -262,3 +262,28 @@ fn links_resolve_in_the_linking_pages_language_else_the_default() {
     assert!(en.contains(r#"<a href="/region/en/jobs/nurse/">the nurse job</a>"#), "{en}");
     assert!(en.contains(r#"<a href="/region/jobb/lege/">the doctor job</a>"#), "{en}");
 }
+
+#[test]
+fn a_translation_takes_what_does_not_depend_on_language_from_the_default_language_s_page() {
+    let site = built(|site| {
+        site.write(
+            "content/jobb/lege.md",
+            "---\ntitle: Lege\ndate: 2026-11-03\nweight: 2\njob:\n  employer: Gausdal kommune\n  location: Gausdal\n  employment_type: PART_TIME\n  valid_through: 2027-02-01\n  apply_url: \"mailto:post@example.org?subject=Lege\"\n---\nSøk nå.\n",
+        );
+        // Only the words: the date, the deadline, the type and the place come from lege.md.
+        site.write(
+            "content/jobb/lege.en.md",
+            "---\ntitle: Doctor\nslug: doctor\njob:\n  employer: Gausdal municipality\n  apply_url: \"mailto:post@example.org?subject=Doctor\"\n---\nApply now.\n",
+        );
+    });
+    let english = read(&site, "en/jobs/doctor/index.html");
+    for expected in [
+        "\"validThrough\":\"2027-02-02T00:00:00+01:00\"",
+        "\"employmentType\":\"PART_TIME\"",
+        "\"datePosted\":\"2026-11-03T00:00:00+01:00\"",
+        "\"name\":\"Gausdal municipality\"",
+        "\"addressLocality\":\"Gausdal\"",
+    ] {
+        assert!(english.contains(expected), "{expected} in:\n{english}");
+    }
+}

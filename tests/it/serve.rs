@@ -522,7 +522,7 @@ fn every_rebuild_gives_what_a_full_build_gives() {
     let base_url = format!("http://127.0.0.1:{}/", server.port);
     let page_template = marked_page_template(&site);
     // (file, new text; None removes it).
-    let edits: [(&str, Option<&str>); 14] = [
+    let edits: [(&str, Option<&str>); 15] = [
         ("content/jobb/a.md", Some("---\ntitle: Stilling A\ndate: 2026-11-01\n---\nNy tekst.\n")),
         // A file beside a single-file page, then a link to it from there.
         ("content/jobb/vedlegg.txt", Some("Vedlegg\n")),
@@ -534,6 +534,8 @@ fn every_rebuild_gives_what_a_full_build_gives() {
         ("content/jobb/d.md", Some("---\ntitle: Stilling D\ndate: 2026-10-01\n---\nEldst.\n")),
         ("content/om.en.md", None),
         ("content/jobb/a.en.md", Some("---\ntitle: Position A\n---\nIn English.\n")),
+        // The translation leaves its date out: it takes the new one.
+        ("content/jobb/a.md", Some("---\ntitle: Stilling A\nslug: stilling-a\ndate: 2026-09-01\n---\nNy tekst.\n")),
         ("content/jobb/_index.md", Some("---\ntitle: Jobb\npaginate: 2\n---\nLedige stillinger.\n")),
         ("templates/page.html", None),
         ("content/tall.md", None),
