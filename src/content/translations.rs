@@ -11,8 +11,8 @@ use std::fmt::Debug;
 
 use serde::Serialize;
 
+use super::file::{ContentFile, FileMeta};
 use super::front_matter::{EventFields, JobFields, PageMeta};
-use super::{ContentFile, FileMeta};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::source::SourceTree;
 
