@@ -181,6 +181,9 @@ pub struct DataOptions {
     /// Row labels and column headers as shown in other languages: `{ en: { "Hele landet": "Norway" } }`.
     #[serde(default)]
     pub labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Show `0501 Lillehammer` as `Lillehammer` in tables and charts (found by either).
+    #[serde(default)]
+    pub hide_codes: bool,
 }
 
 /// One language of the site, with its four identifiers kept apart.

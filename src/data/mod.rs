@@ -205,6 +205,7 @@ fn apply_provenance(table: &mut Table, options: &DataOptions) {
     p.unit = options.unit.clone().or(p.unit.take());
     p.max_age_days = options.max_age_days.or(p.max_age_days);
     p.labels = options.labels.clone();
+    p.hide_codes = options.hide_codes;
 }
 
 /// Warnings for tables older than their `max_age_days`, and fetched files fetched longer

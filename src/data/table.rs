@@ -73,6 +73,9 @@ pub struct Provenance {
     /// Labels as shown in other languages, by language key.
     #[serde(skip)]
     pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Whether rows are shown without the code their label starts with.
+    #[serde(skip)]
+    pub hide_codes: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -140,6 +143,21 @@ impl Table {
     /// A row label or column header as shown in `lang` (the data's own words otherwise).
     pub fn label<'a>(&'a self, text: &'a str, lang: &str) -> &'a str {
         self.provenance.labels.get(lang).and_then(|l| l.get(text)).map_or(text, String::as_str)
+    }
+
+    /// A row's label as shown in `lang`: translated by `labels`, else without its code
+    /// when the table hides codes (`0501 Lillehammer` → `Lillehammer`).
+    pub fn row_label(&self, row: usize, lang: &str) -> &str {
+        let Row { label, code, .. } = &self.rows[row];
+        if let Some(translated) = self.provenance.labels.get(lang).and_then(|l| l.get(label)) {
+            return translated;
+        }
+        match code {
+            Some(code) if self.provenance.hide_codes => {
+                label.strip_prefix(code.as_str()).map(str::trim_start).filter(|rest| !rest.is_empty()).unwrap_or(label)
+            }
+            _ => label,
+        }
     }
 
     pub fn cell(&self, row: usize, column: usize) -> &Cell {
@@ -232,6 +250,18 @@ mod tests {
         assert_eq!(e.hint.as_deref(), Some("did you mean `0501 Lillehammer`?"));
         let e = t.column("2031").expect_err("typo");
         assert_eq!(e.hint.as_deref(), Some("did you mean `2013`?"));
+    }
+
+    #[test]
+    fn hidden_codes_leave_the_name_and_labels_translate_first() {
+        let mut t = table();
+        t.provenance.hide_codes = true;
+        t.provenance.labels.insert("en".into(), [("0521 Øyer".to_string(), "Øyer municipality".to_string())].into());
+        assert_eq!(t.row_label(t.row("0501").expect("row"), "nb"), "Lillehammer");
+        assert_eq!(t.row_label(t.row("0521").expect("row"), "en"), "Øyer municipality");
+        assert_eq!(t.row_label(t.row("0521").expect("row"), "nb"), "Øyer");
+        t.provenance.hide_codes = false;
+        assert_eq!(t.row_label(t.row("0501").expect("row"), "nb"), "0501 Lillehammer");
     }
 
     #[test]

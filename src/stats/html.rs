@@ -62,7 +62,7 @@ pub(crate) fn table_html(
     }
     html.push_str("</tr></thead>\n<tbody>\n");
     for r in rows {
-        html.push_str(&format!("<tr><th scope=\"row\">{}</th>", label(&table.rows[*r].label)));
+        html.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape(table.row_label(*r, cx.lang_key))));
         for c in cols {
             let cell = table.cell(*r, *c);
             let class = if matches!(cell, Cell::Text(_)) { "" } else { " class=\"num\"" };

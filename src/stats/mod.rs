@@ -9,6 +9,7 @@ mod chart;
 mod context;
 mod html;
 mod numbers;
+mod plot;
 mod scale;
 
 use crate::diag::Diagnostic;

@@ -181,3 +181,58 @@ fn check_warns_about_data_older_than_its_max_age() {
     let strict = site.command().args(["check", "--strict", "--now", "2026-11-26"]).output().expect("run");
     assert_eq!(strict.status.code(), Some(1));
 }
+
+#[test]
+fn no_grid_line_or_axis_crosses_a_bar_s_name_and_codes_can_be_hidden() {
+    let site = Site::named("sites", "statistics");
+    let config = site.read("site.yaml");
+    site.write("site.yaml", &config.replacen("    unit: personer\n", "    unit: personer\n    hide_codes: true\n", 1));
+    site.write(
+        "content/endring.md",
+        "---\ntitle: Endring\n---\n{{ chart(table=\"befolkning\", rows=[\"0501\", \"0521 Øyer\", \"0522\"], cols=\"Vekst 2012\", title=\"Folkevekst 2012\") }}\n\n{{ table(table=\"befolkning\", rows=\"0522\", cols=\"Vekst 2012\") }}\n",
+    );
+    let out = site.command().arg("build").output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = page(&site, "endring/index.html");
+    assert!(html.contains("<th scope=\"row\">Gausdal</th>"), "{html}");
+    let svg = &charts(&html)[0];
+    let doc = roxmltree::Document::parse(svg).expect("xml");
+    let number = |node: roxmltree::Node, name: &str| -> f64 {
+        node.attribute(name).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{name} of {node:?}"))
+    };
+    let texts: Vec<roxmltree::Node> = doc.descendants().filter(|n| n.has_tag_name("text")).collect();
+    let names: Vec<&str> = texts.iter().filter_map(|t| t.text()).collect();
+    for name in ["Lillehammer", "Øyer", "Gausdal"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    assert!(!svg.contains("0501") && !svg.contains("0522"), "codes hidden: {svg}");
+    // Every vertical segment of the grid and the zero axis, against the box of every name.
+    let segments: Vec<(f64, f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("path"))
+        .filter_map(|n| n.attribute("d"))
+        .flat_map(|d| d.split('M').filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>())
+        .map(|segment| {
+            let (start, end) = segment.split_once('V').expect("vertical");
+            let (x, y) = start.split_once(' ').expect("x y");
+            (x.parse().expect("x"), y.parse().expect("y"), end.parse().expect("y2"))
+        })
+        .collect();
+    assert!(segments.len() > 3, "{svg}");
+    for text in texts.iter().filter(|t| ["Lillehammer", "Øyer", "Gausdal"].contains(&t.text().unwrap_or_default())) {
+        let (x, baseline) = (number(*text, "x"), number(*text, "y"));
+        let width = text.text().unwrap_or_default().chars().count() as f64 * 8.4;
+        for (at, from, to) in &segments {
+            let crosses = *at >= x && *at <= x + width && *from < baseline + 3.0 && *to > baseline - 15.0;
+            assert!(!crosses, "a line at x={at} ({from}–{to}) crosses {:?}\n{svg}", text.text());
+        }
+    }
+    // Gausdal's bar is negative: its value is written left of the bar.
+    let gausdal = doc
+        .descendants()
+        .find(|n| n.has_tag_name("rect") && n.descendants().any(|c| c.text().is_some_and(|t| t.starts_with("Gausdal"))))
+        .expect("Gausdal's bar");
+    let value = texts.iter().find(|t| t.text() == Some("\u{2212}19")).expect("Gausdal's value");
+    assert_eq!(value.attribute("text-anchor"), Some("end"));
+    assert!(number(*value, "x") < number(gausdal, "x"), "{svg}");
+}
