@@ -106,6 +106,9 @@ fn data(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     if let Some(plain) = world.data.plain.get(name) {
         return Ok(Value::from_serializable(plain));
     }
+    if world.data.broken.contains(name) {
+        return Ok(Value::none()); // the file's own error is reported: one mistake, one error
+    }
     let table = world.data.table(name).map_err(|e| tera_error([&e]))?;
     Ok(Value::from_serializable(&table.to_json()))
 }
@@ -114,6 +117,9 @@ fn data(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
 fn stat(world: &World, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
     let name = kwargs.must_get::<&str>("table")?;
     world.record(TraceId::in_context(state), || Read::Data(name.to_string()));
+    if world.data.broken.contains(name) {
+        return Ok(Value::none()); // as `data`
+    }
     let table = world.data.table(name).map_err(|e| tera_error([&e]))?;
     let row = table.row(kwargs.must_get::<&str>("row")?).map_err(|e| tera_error([&e]))?;
     let col = table.column(kwargs.must_get::<&str>("col")?).map_err(|e| tera_error([&e]))?;
