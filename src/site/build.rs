@@ -55,12 +55,14 @@ pub fn build(
     let homes: Vec<DocId> = (0..config.languages.len())
         .map(|lang| index.get(&("_index.md".to_string(), lang)).copied().unwrap_or(0))
         .collect();
-    link_tree(&mut docs, &homes, locales, &zone);
+    // Each document's date as an instant, once: sorting compares them many times.
+    let dated: Vec<Option<Timestamp>> = docs.iter().map(|d| d.meta.date.as_ref().map(|m| m.start(&zone))).collect();
+    link_tree(&mut docs, &homes, locales, &dated);
     link_translations(&mut docs, &index);
     check_terms(&docs, tree, &mut diags);
     let lang_rels: Vec<String> = config.languages.iter().map(lang_rel).collect();
     let taxonomies = taxonomy::collect(&config.taxonomies, &lang_rels, &docs, locales, |a, b| {
-        newest_first(&docs[*a], &docs[*b], locales, &zone)
+        newest_first(&docs[*a], &docs[*b], locales, &dated)
     });
     let aliases = aliases(&docs, tree, &mut diags);
     let assets = assets(&content.assets, &docs);
@@ -264,7 +266,7 @@ fn assign_urls(docs: &mut [Doc], files: &[ContentFile], config: &Config, tree: &
 }
 
 /// Parents, the pages of each section (sorted) and its subsections (by weight, then title).
-fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales, zone: &TimeZone) {
+fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales, dated: &[Option<Timestamp>]) {
     let sections: BTreeMap<(Vec<String>, LangId), DocId> = docs
         .iter()
         .filter(|d| d.is_section())
@@ -296,7 +298,7 @@ fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales, zone: &TimeZo
             let (a, b) = (&docs_ro[*a], &docs_ro[*b]);
             let by_title = || locale.compare(&a.meta.title, &b.meta.title);
             match sort_by {
-                SortBy::Date => newest_first(a, b, locales, zone),
+                SortBy::Date => newest_first(a, b, locales, dated),
                 SortBy::Weight => by_weight(a, b).then_with(by_title),
                 SortBy::Title => by_title(),
             }
@@ -324,9 +326,8 @@ fn by_weight(a: &Doc, b: &Doc) -> Ordering {
 }
 
 /// Dated first, newest first; then by weight and title.
-fn newest_first(a: &Doc, b: &Doc, locales: &Locales, zone: &TimeZone) -> Ordering {
-    let date = |d: &Doc| d.meta.date.as_ref().map(|m| m.start(zone));
-    match (date(a), date(b)) {
+fn newest_first(a: &Doc, b: &Doc, locales: &Locales, dated: &[Option<Timestamp>]) -> Ordering {
+    match (dated[a.id], dated[b.id]) {
         (Some(x), Some(y)) => y.cmp(&x),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
