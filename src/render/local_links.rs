@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::photos::Photos;
+use super::photos::{Photos, folder_and_name};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::ids::DocId;
 use crate::markdown::LocalLink;
@@ -84,7 +84,7 @@ impl<'a> Nearby<'a> {
                 }
                 _ => (*rel, format!("/{rel}")),
             };
-            let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+            let (folder, name) = folder_and_name(path);
             by_folder.entry(folder).or_default().push((name, shown));
         }
         for entries in by_folder.values_mut() {
@@ -94,7 +94,7 @@ impl<'a> Nearby<'a> {
     }
 
     fn nearest(&self, rel: &str) -> Option<&str> {
-        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let (folder, name) = folder_and_name(rel);
         let entries = self.by_folder.get(folder)?;
         let best = did_you_mean(name, entries.iter().map(|(name, _)| *name))?;
         entries.iter().find(|(name, _)| *name == best).map(|(_, shown)| shown.as_str())

@@ -124,12 +124,8 @@ impl Photos {
     /// file name beside the page's Markdown file, written as `src` would be.
     pub fn nearest_beside(&self, doc: &Doc, src: &str) -> Option<String> {
         let wanted = Photos::in_content_path(doc, src)?;
-        let (folder, name) = wanted.rsplit_once('/').unwrap_or(("", &wanted));
-        let beside = self.in_content.keys().filter_map(|other| {
-            let (other_folder, other_name) = other.rsplit_once('/').unwrap_or(("", other));
-            (other_folder == folder).then_some(other_name)
-        });
-        let best = crate::diag::did_you_mean(name, beside)?;
+        let (folder, name) = folder_and_name(&wanted);
+        let best = crate::diag::did_you_mean(name, names_in(self.in_content.keys(), folder))?;
         let path = src.split(['?', '#']).next().unwrap_or_default();
         Some(match path.rsplit_once('/') {
             Some((written_folder, _)) => format!("{written_folder}/{best}"),
@@ -268,12 +264,8 @@ impl Photos {
 
     /// The nearest file name in the same folder, or where a page's images go.
     fn missing_hint(&self, rel: &str) -> String {
-        let (folder, name) = rel.rsplit_once('/').map_or(("", rel), |(folder, name)| (folder, name));
-        let beside = self.files.keys().filter_map(|other| {
-            let (other_folder, other_name) = other.rsplit_once('/').map_or(("", other.as_str()), |p| p);
-            (other_folder == folder).then_some(other_name)
-        });
-        suggest(name, beside).unwrap_or_else(|| {
+        let (folder, name) = folder_and_name(rel);
+        suggest(name, names_in(self.files.keys(), folder)).unwrap_or_else(|| {
             "put the image in the folder of the page's Markdown file, or in static/ and write its path from the site root (/images/kart.png)"
                 .to_string()
         })
@@ -359,6 +351,22 @@ fn local_path(src: &str) -> Option<std::borrow::Cow<'_, str>> {
     }
     let path = src.split(['?', '#']).next().unwrap_or_default();
     Some(percent_encoding::percent_decode_str(path).decode_utf8_lossy())
+}
+
+/// `bo/kart.png` → (`bo`, `kart.png`); a name at the root is in folder `""`.
+pub(super) fn folder_and_name(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+/// The names of the `paths` that are in `folder`.
+fn names_in<'a>(
+    paths: impl Iterator<Item = &'a String> + Clone,
+    folder: &'a str,
+) -> impl Iterator<Item = &'a str> + Clone {
+    paths.filter_map(move |path| {
+        let (other, name) = folder_and_name(path);
+        (other == folder).then_some(name)
+    })
 }
 
 /// `a/./b/../c` → `a/c`; none for a path above the site's root.
