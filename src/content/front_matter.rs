@@ -195,7 +195,8 @@ pub struct PageMeta {
     /// from its default-language page (`content::translations`).
     pub job: Option<Job>,
     pub event: Option<Event>,
-    /// `job:` and `event:` as the file writes them.
+    /// `job:` and `event:` as the file writes them, until `content::translations` has
+    /// completed them into `job` and `event`.
     pub job_written: Option<JobFields>,
     pub event_written: Option<EventFields>,
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -167,10 +167,10 @@ fn complete(meta: &mut PageMeta, file: &crate::source::SourceFile, is_translatio
             .at(Location::in_text(&file.display, file.text(), range))
             .hint(hint)
     };
-    if let Some(written) = meta.job_written.clone() {
+    if let Some(written) = meta.job_written.take() {
         meta.job = Some(written.complete().map_err(|missing| lacking("job", missing))?);
     }
-    if let Some(written) = meta.event_written.clone() {
+    if let Some(written) = meta.event_written.take() {
         meta.event = Some(written.complete().map_err(|missing| lacking("event", missing))?);
     }
     Ok(())

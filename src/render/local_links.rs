@@ -32,14 +32,16 @@ pub fn check(
             }
             let nearby = nearby.get_or_insert_with(|| Nearby::new(published));
             let nearest = || photos.nearest_beside(doc, &link.href).or_else(|| nearby.nearest(&rel).map(String::from));
-            let hint = match (page_by_file(site, doc, &link.href, &rel), nearest()) {
-                (Some(key), _) => {
+            let hint = match page_by_file(site, doc, &link.href, &rel) {
+                Some(key) => {
                     format!("link to the page by its file: `@/{key}` (its address follows its slug and language)")
                 }
-                (None, Some(path)) => format!("did you mean `{path}`?"),
-                (None, None) => "link to a page by its file under content/, like [Kontakt](@/kontakt.md), so the \
-                    link follows its slug and language; put files in static/ or beside the page's Markdown file"
-                    .to_string(),
+                None => match nearest() {
+                    Some(path) => format!("did you mean `{path}`?"),
+                    None => "link to a page by its file under content/, like [Kontakt](@/kontakt.md), so the \
+                        link follows its slug and language; put files in static/ or beside the page's Markdown file"
+                        .to_string(),
+                },
             };
             diags.push(
                 Diagnostic::error(format!("the link to `{}` points at nothing this site publishes", link.href))

@@ -173,22 +173,21 @@ fn what_interrupted_builds_left_is_cleared_but_nothing_else() {
     assert!(!site.root.join(".public.new-4000000000").exists());
     assert!(site.root.join(".public.old-4000000001/notes.txt").is_file());
     // Nothing of this build is left beside the output either.
-    let beside: Vec<String> = std::fs::read_dir(&site.root)
+    assert_eq!(beside_output(&site), [".public.old-4000000001"]);
+}
+
+/// The names of the folders a build keeps beside the output (`.public.new-…`, `.public.old-…`).
+fn beside_output(site: &Site) -> Vec<String> {
+    std::fs::read_dir(&site.root)
         .expect("read")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().to_string())
         .filter(|n| n.starts_with(".public."))
-        .collect();
-    assert_eq!(beside, [".public.old-4000000001"]);
+        .collect()
 }
 
 /// A failed build removes the fresh folder it wrote beside the output.
 fn assert_no_fresh_folder_left(site: &Site) {
-    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
-        .expect("read")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with(".public"))
-        .collect();
+    let leftovers = beside_output(site);
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
