@@ -60,8 +60,10 @@ pub fn generate(options: &BuildOptions) -> Result<(Generated, Diagnostics), Diag
 pub struct Memory {
     /// Each document's Markdown and each templated file, with what they read.
     pub render: render::memo::Memo,
-    /// Static files' content hashes.
-    pub fingerprints: source::Fingerprints,
+    /// The site's files as they were read, with static files' hashes.
+    pub read: source::ReadBefore,
+    /// Each content file's front matter as it was parsed.
+    pub parsed: content::ParsedBefore,
 }
 
 /// [`generate`], reusing what `memory` holds of an earlier build wherever its inputs are
@@ -81,18 +83,19 @@ fn generate_into(
 ) -> Result<(Generated, Diagnostics), Diagnostics> {
     let mut timings = timings::Timings::new(options.timings);
     let reading_began = std::time::SystemTime::now();
-    let no_fingerprints = source::Fingerprints::default();
-    let earlier = memory.as_ref().map_or(&no_fingerprints, |m| &m.fingerprints);
+    let nothing_read = source::ReadBefore::default();
+    let earlier = memory.as_ref().map_or(&nothing_read, |m| &m.read);
     let (config, tree, mut diags) = load_with(options, earlier)?;
     if let Some(memory) = memory.as_deref_mut() {
-        memory.fingerprints = source::Fingerprints::of(&tree, reading_began);
+        memory.read = source::ReadBefore::of(&tree, reading_began);
     }
     timings.lap("read files");
     let locale_tags: Vec<&str> = config.languages.iter().map(|l| l.locale.as_str()).collect();
     let locales = Locales::new(&locale_tags).map_err(|e| Diagnostics::from(Diagnostic::error(e)))?;
     let (i18n, i18n_diags) = i18n::I18n::load(&tree, &config);
     diags.extend(i18n_diags);
-    let (content, content_diags) = content::load(&tree, &config);
+    let parsed = memory.as_deref_mut().map(|m| &mut m.parsed);
+    let (content, content_diags) = content::load(&tree, &config, parsed);
     diags.extend(content_diags);
     timings.lap("front matter");
     let (data, data_diags) = data::load(&tree, &config);
@@ -123,13 +126,13 @@ fn generate_into(
 
 /// Reads `site.yaml` and the site's files.
 pub fn load(options: &BuildOptions) -> Result<(Config, source::SourceTree, Diagnostics), Diagnostics> {
-    load_with(options, &source::Fingerprints::default())
+    load_with(options, &source::ReadBefore::default())
 }
 
 /// [`load`], taking static files' hashes from `earlier` where the files are unchanged.
 fn load_with(
     options: &BuildOptions,
-    earlier: &source::Fingerprints,
+    earlier: &source::ReadBefore,
 ) -> Result<(Config, source::SourceTree, Diagnostics), Diagnostics> {
     let text = source::read_config(&options.root)?;
     let overrides = Overrides { base_url: options.base_url.clone() };

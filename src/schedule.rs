@@ -34,7 +34,7 @@ pub fn changes(
     until: Option<jiff::Timestamp>,
 ) -> Result<(Vec<Upcoming>, Diagnostics), Diagnostics> {
     let (config, tree, mut diags) = load(options)?;
-    let (content, content_diags) = content::load(&tree, &config);
+    let (content, content_diags) = content::load(&tree, &config, None);
     diags.extend(content_diags);
     let mut out = Vec::new();
     for file in &content.files {

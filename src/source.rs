@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::stamp::Stamp;
@@ -75,8 +76,9 @@ pub enum Origin {
 
 #[derive(Clone, Debug)]
 pub enum Contents {
-    Text(String),
-    Bytes(Vec<u8>),
+    /// Shared, so that the next build of `serve` takes an unchanged file without reading it.
+    Text(Arc<str>),
+    Bytes(Arc<[u8]>),
     /// Not read: copied from this path when the output is written.
     OnDisk(PathBuf),
     Embedded(&'static [u8]),
@@ -97,36 +99,57 @@ pub struct SourceFile {
     pub stamp: Option<Stamp>,
 }
 
-/// Static files' content hashes from an earlier build, so `serve` need not read every
-/// photo again on every save.
+/// What an earlier build read of the site's files, by path and stamp: the other files'
+/// contents and static files' hashes, so that `serve` reads and hashes again only the
+/// files that changed, not every page and photo on every save.
 #[derive(Default)]
-pub struct Fingerprints {
-    by_path: HashMap<PathBuf, (Stamp, String)>,
+pub struct ReadBefore {
+    /// By the path shown to the author, which names a file of the site or its theme.
+    by_path: HashMap<String, Read>,
 }
 
-impl Fingerprints {
-    /// The hashes of `tree`'s static files, whose reading began at `seen`. Files that had
-    /// not settled by then are left out, to be hashed again.
-    pub fn of(tree: &SourceTree, seen: SystemTime) -> Fingerprints {
+struct Read {
+    stamp: Stamp,
+    /// The contents, shared with the tree that read them (`None` for a file left on disk).
+    contents: Option<Contents>,
+    fingerprint: Option<String>,
+}
+
+impl ReadBefore {
+    /// What `tree` read, whose reading began at `seen`. Files that had not settled by then
+    /// are left out, to be read again.
+    pub fn of(tree: &SourceTree, seen: SystemTime) -> ReadBefore {
         let by_path = tree
             .files
             .iter()
-            .filter_map(|f| match (&f.contents, f.stamp, &f.fingerprint) {
-                (Contents::OnDisk(path), Some(stamp), Some(hash)) if stamp.settled_before(seen) => {
-                    Some((path.clone(), (stamp, hash.clone())))
-                }
-                _ => None,
+            .filter_map(|f| {
+                let stamp = f.stamp?;
+                let contents = match &f.contents {
+                    Contents::Text(_) | Contents::Bytes(_) => Some(f.contents.clone()),
+                    _ => None,
+                };
+                let read = Read { stamp, contents, fingerprint: f.fingerprint.clone() };
+                stamp.settled_before(seen).then(|| (f.display.clone(), read))
             })
             .collect();
-        Fingerprints { by_path }
+        ReadBefore { by_path }
     }
 
-    fn get(&self, path: &Path, stamp: Stamp) -> Option<&str> {
-        self.by_path.get(path).filter(|(known, _)| *known == stamp).map(|(_, hash)| hash.as_str())
+    /// What was read of `file` when it is as it was then.
+    fn get(&self, file: &SourceFile) -> Option<&Read> {
+        self.by_path.get(&file.display).filter(|read| Some(read.stamp) == file.stamp)
     }
 }
 
 impl SourceFile {
+    /// The text as read, shared (`None` when the file is not read as text).
+    pub fn shared_text(&self) -> Option<&Arc<str>> {
+        match &self.contents {
+            Contents::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
     pub fn text(&self) -> &str {
         match &self.contents {
             Contents::Text(text) => text,
@@ -220,11 +243,7 @@ pub fn read_config(root: &Path) -> Result<String, Diagnostics> {
 /// Walks the site and its theme, taking static files' hashes from `earlier` where the files
 /// are unchanged. Files that cannot be used are reported and left out; only an unreadable
 /// site folder stops the build here.
-pub fn load(
-    root: &Path,
-    theme: Option<&str>,
-    earlier: &Fingerprints,
-) -> Result<(SourceTree, Diagnostics), Diagnostics> {
+pub fn load(root: &Path, theme: Option<&str>, earlier: &ReadBefore) -> Result<(SourceTree, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let canonical_root = root.canonicalize().map_err(|e| {
         Diagnostics::from(Diagnostic::error(format!("cannot open the site folder {}: {e}", root.display())))
@@ -259,7 +278,7 @@ pub fn load(
                 .into());
         }
     }
-    let files = read_contents(files, &mut diags);
+    let files = read_contents(files, earlier, &mut diags);
     let mut tree = SourceTree { root: root.to_path_buf(), files };
     tree.sort_and_overlay();
     if let Err(d) = fingerprint_static_files(&mut tree.files, earlier) {
@@ -269,9 +288,9 @@ pub fn load(
 }
 
 /// Reads the files the build parses (Markdown, templates, translations, data), in
-/// parallel; static files stay on disk until they are copied. Unreadable files are reported
-/// and left out.
-fn read_contents(files: Vec<SourceFile>, diags: &mut Diagnostics) -> Vec<SourceFile> {
+/// parallel, taking those unchanged since `earlier` from there; static files stay on disk
+/// until they are copied. Unreadable files are reported and left out.
+fn read_contents(files: Vec<SourceFile>, earlier: &ReadBefore, diags: &mut Diagnostics) -> Vec<SourceFile> {
     use rayon::prelude::*;
     let read: Vec<Result<SourceFile, Diagnostic>> = files
         .into_par_iter()
@@ -281,11 +300,18 @@ fn read_contents(files: Vec<SourceFile>, diags: &mut Diagnostics) -> Vec<SourceF
             if !as_text && file.area != Area::Data {
                 return Ok(file);
             }
+            if let Some(contents) = earlier.get(&file).and_then(|read| read.contents.clone()) {
+                file.contents = contents;
+                return Ok(file);
+            }
             let bytes = std::fs::read(path).map_err(|e| {
                 Diagnostic::error(format!("cannot read {}: {e}", file.display)).at(Location::file(&file.display))
             })?;
-            file.contents =
-                if as_text { Contents::Text(text_or_error(bytes, &file.display)?) } else { Contents::Bytes(bytes) };
+            file.contents = if as_text {
+                Contents::Text(text_or_error(bytes, &file.display)?.into())
+            } else {
+                Contents::Bytes(bytes.into())
+            };
             Ok(file)
         })
         .collect();
@@ -301,14 +327,12 @@ fn read_contents(files: Vec<SourceFile>, diags: &mut Diagnostics) -> Vec<SourceF
 }
 
 /// Hashes every static file, in parallel.
-fn fingerprint_static_files(files: &mut [SourceFile], earlier: &Fingerprints) -> Result<(), Diagnostic> {
+fn fingerprint_static_files(files: &mut [SourceFile], earlier: &ReadBefore) -> Result<(), Diagnostic> {
     use rayon::prelude::*;
     use sha2::{Digest, Sha256};
     files.par_iter_mut().filter(|f| f.area == Area::Static).try_for_each(|file| {
-        if let (Contents::OnDisk(path), Some(stamp)) = (&file.contents, file.stamp)
-            && let Some(hash) = earlier.get(path, stamp)
-        {
-            file.fingerprint = Some(hash.to_string());
+        if let Some(hash) = earlier.get(file).and_then(|read| read.fingerprint.clone()) {
+            file.fingerprint = Some(hash);
             return Ok(());
         }
         let mut hasher = Sha256::new();
@@ -348,7 +372,7 @@ fn builtin_theme_files(files: &mut Vec<SourceFile>) {
                 let Some(path) = file.path().to_str() else { continue };
                 let rel = path.strip_prefix(area.dir()).unwrap_or(path).trim_start_matches('/').to_string();
                 let contents = match (area.is_text(&rel), file.contents_utf8()) {
-                    (true, Some(text)) => Contents::Text(text.to_string()),
+                    (true, Some(text)) => Contents::Text(text.into()),
                     _ => Contents::Embedded(file.contents()),
                 };
                 files.push(SourceFile {

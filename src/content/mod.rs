@@ -6,6 +6,7 @@
 
 mod file;
 pub mod front_matter;
+mod parsed;
 pub mod publishing;
 mod translations;
 
@@ -14,9 +15,12 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::ids::{LangId, SourceId};
-use crate::source::{Area, SourceTree};
+use crate::source::{Area, SourceFile, SourceTree};
 pub use file::{ContentFile, FileMeta};
 pub use front_matter::{Event, Job, PageMeta, PagesFrom, SectionMeta, SortBy, Split};
+use parsed::Parse;
+pub use parsed::ParsedBefore;
+use std::sync::Arc;
 
 /// A file in `content/` that is not Markdown: copied beside the document that owns its folder.
 #[derive(Clone, Debug)]
@@ -51,7 +55,9 @@ struct Classified {
 }
 
 /// Every usable content file; each file's problems are reported and the file left out.
-pub fn load(tree: &SourceTree, config: &Config) -> (Content, Diagnostics) {
+/// With `parsed` (in `serve`), front matter an earlier build parsed from the same text is
+/// taken from there, and `parsed` then holds this build's.
+pub fn load(tree: &SourceTree, config: &Config, parsed: Option<&mut ParsedBefore>) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::new();
     for name in config.taxonomies.iter().filter(|name| front_matter::PAGE_KEYS.contains(&name.as_str())) {
         diags.push(
@@ -75,13 +81,21 @@ pub fn load(tree: &SourceTree, config: &Config) -> (Content, Diagnostics) {
     }
     check_bundle_conflicts(&classified, tree, &mut diags);
 
-    let parsed: Vec<(String, Result<ContentFile, Diagnostic>)> =
-        classified.into_par_iter().map(|c| (c.key.clone(), parse(c, tree, &config.taxonomies))).collect();
+    let taxonomies = &config.taxonomies;
+    let earlier = parsed.as_deref();
+    let results: Vec<_> =
+        classified.into_par_iter().map(|c| (c.key.clone(), parse(c, tree, taxonomies, earlier))).collect();
+    let mut now = parsed.is_some().then(|| ParsedBefore::new(taxonomies));
     let mut files = Vec::new();
     let mut broken = std::collections::BTreeSet::new();
-    for (key, result) in parsed {
+    for (key, result) in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok((file, parse)) => {
+                if let Some(now) = now.as_mut() {
+                    now.insert(tree.file(file.source), file.is_section(), parse);
+                }
+                files.push(file);
+            }
             Err(d) => {
                 diags.push(d);
                 broken.insert(key);
@@ -92,6 +106,9 @@ pub fn load(tree: &SourceTree, config: &Config) -> (Content, Diagnostics) {
     let files = translations::settle(files, tree, &mut diags, &mut broken);
     diags.extend(files.iter().filter_map(|f| untitled_section(f, tree)));
     assets.sort_by(|a, b| (&a.folder, &a.name).cmp(&(&b.folder, &b.name)));
+    if let (Some(parsed), Some(now)) = (parsed, now) {
+        *parsed = now;
+    }
     (Content { files, assets, broken }, diags)
 }
 
@@ -111,27 +128,43 @@ fn untitled_section(file: &ContentFile, tree: &SourceTree) -> Option<Diagnostic>
     )
 }
 
-fn parse(c: Classified, tree: &SourceTree, taxonomies: &[String]) -> Result<ContentFile, Diagnostic> {
+/// A classified file with its front matter, from `earlier` when it parsed the same text.
+fn parse(
+    c: Classified,
+    tree: &SourceTree,
+    taxonomies: &[String],
+    earlier: Option<&ParsedBefore>,
+) -> Result<(ContentFile, Parse), Diagnostic> {
     let file = tree.file(c.source);
+    let is_section = matches!(c.kind, Kind::Section);
+    let parse = match earlier.and_then(|e| e.get(file, is_section, taxonomies)) {
+        Some(parse) => parse,
+        None => Arc::new(parse_front_matter(file, is_section, taxonomies)?),
+    };
+    let (split, meta) = (*parse).clone();
+    let (stem, is_bundle) = match c.kind {
+        Kind::Section => (String::new(), false),
+        Kind::Page { stem } => (stem, false),
+        Kind::Bundle => (c.folder.last().cloned().unwrap_or_default(), true),
+    };
+    let file =
+        ContentFile { source: c.source, key: c.key, lang: c.lang, folder: c.folder, stem, is_bundle, split, meta };
+    Ok((file, parse))
+}
+
+fn parse_front_matter(
+    file: &SourceFile,
+    is_section: bool,
+    taxonomies: &[String],
+) -> Result<(Split, FileMeta), Diagnostic> {
     let text = file.text();
     let split = front_matter::split(text, &file.display)?;
-    let (meta, stem, is_bundle) = match c.kind {
-        Kind::Section => (
-            FileMeta::Section(Box::new(front_matter::parse_section(text, &split, &file.display)?)),
-            String::new(),
-            false,
-        ),
-        Kind::Page { stem } => {
-            let meta = front_matter::parse_page(text, &split, &file.display, taxonomies)?;
-            (FileMeta::Page(Box::new(meta)), stem, false)
-        }
-        Kind::Bundle => {
-            let meta = front_matter::parse_page(text, &split, &file.display, taxonomies)?;
-            let stem = c.folder.last().cloned().unwrap_or_default();
-            (FileMeta::Page(Box::new(meta)), stem, true)
-        }
+    let meta = if is_section {
+        FileMeta::Section(Box::new(front_matter::parse_section(text, &split, &file.display)?))
+    } else {
+        FileMeta::Page(Box::new(front_matter::parse_page(text, &split, &file.display, taxonomies)?))
     };
-    Ok(ContentFile { source: c.source, key: c.key, lang: c.lang, folder: c.folder, stem, is_bundle, split, meta })
+    Ok((split, meta))
 }
 
 /// Whether a file name's last dotted part can be a language key (`en`, `nb`, `se`,
