@@ -106,18 +106,26 @@ pub enum Finish {
 /// Files a deferred job left to make when one of them is asked for.
 #[derive(Clone)]
 pub struct OnRequest {
-    /// The output paths it makes.
+    /// The output paths it makes; one ending in `/` stands for every path in that folder
+    /// (the search index, whose files are named by what they hold).
     pub rels: Vec<String>,
-    make: Arc<dyn Fn() -> Result<Vec<CopyFile>, String> + Send + Sync>,
+    make: Arc<MakeOnRequest>,
 }
 
+/// Files made in memory: (output path, bytes).
+pub type InMemory = Vec<(String, Arc<[u8]>)>;
+
+/// Makes the files of an [`OnRequest`].
+type MakeOnRequest = dyn Fn() -> Result<InMemory, String> + Send + Sync;
+
 impl OnRequest {
-    pub fn new(rels: Vec<String>, make: impl Fn() -> Result<Vec<CopyFile>, String> + Send + Sync + 'static) -> Self {
+    pub fn new(rels: Vec<String>, make: impl Fn() -> Result<InMemory, String> + Send + Sync + 'static) -> Self {
         OnRequest { rels, make: Arc::new(make) }
     }
 
-    /// Makes the files (again, if they were made before: the job may take them from a cache).
-    pub fn make(&self) -> Result<Vec<CopyFile>, String> {
+    /// Makes the files (again, if they were made before: the job may keep them, or take
+    /// them from a cache).
+    pub fn make(&self) -> Result<InMemory, String> {
         (self.make)()
     }
 }

@@ -333,7 +333,12 @@ impl Photos {
                     let rels = photo.iter().map(|v| v.rel.clone()).collect();
                     let cache = cache.clone();
                     OnRequest::new(rels, move || {
-                        crate::images::make(&photo, &cache).map(cached_copies).map_err(|e| e.join("; "))
+                        let made = crate::images::make(&photo, &cache).map_err(|e| e.join("; "))?;
+                        let read = |(rel, path): (String, PathBuf)| match std::fs::read(&path) {
+                            Ok(bytes) => Ok((rel, Arc::from(bytes))),
+                            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+                        };
+                        made.into_iter().map(read).collect()
                     })
                 })
                 .collect();

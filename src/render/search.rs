@@ -1,11 +1,11 @@
 //! The search index and the search page's context, as rendering sees them: the index files
 //! come from [`crate::search`]; templates get `search` (where the index and the page are).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tera::Value;
 
-use super::output::{Deferred, Made, Origin, OutputFile};
+use super::output::{Deferred, Finish, InMemory, Made, OnRequest, Origin, OutputFile};
 use super::values::view;
 use crate::i18n::I18n;
 use crate::markdown::Rendered;
@@ -53,22 +53,40 @@ pub fn sources(site: &Site, rendered: &mut [Arc<Rendered>]) -> Vec<Source> {
 }
 
 /// The index files of every language, made while the pages are written; none when the
-/// site has no search.
+/// site has no search. `serve` (without `--output`) makes them when a page first asks for
+/// one, so an edit's pages are served without waiting for the whole index.
 pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) -> Option<Deferred> {
     if !site.config.search {
         return None;
     }
     let (site, i18n) = (site.clone(), i18n.clone());
-    Some(Deferred::new(move |_| {
-        let files = crate::search::index_files(&site, sources, &i18n)
-            .into_iter()
-            .map(|(rel, bytes)| OutputFile {
-                rel,
-                bytes: bytes.into(),
-                origin: Origin::SearchIndex,
-                warnings: Vec::new(),
-            })
-            .collect();
-        Ok(Made { files, ..Made::default() })
+    let make = move || crate::search::index_files(&site, sources, &i18n);
+    Some(Deferred::new(move |finish| match finish {
+        Finish::Everything => {
+            let files = make()
+                .into_iter()
+                .map(|(rel, bytes)| OutputFile {
+                    rel,
+                    bytes: bytes.into(),
+                    origin: Origin::SearchIndex,
+                    warnings: Vec::new(),
+                })
+                .collect();
+            Ok(Made { files, ..Made::default() })
+        }
+        Finish::QuickNowRestOnRequest => {
+            // Made once, by the first request; the others wait for it and share it.
+            let make = Mutex::new(Some(make));
+            let made: OnceLock<InMemory> = OnceLock::new();
+            let on_request = OnRequest::new(vec![crate::search::INDEX_FOLDER.to_string()], move || {
+                let files = made.get_or_init(|| {
+                    let make = make.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    let files = make.map(|make| make()).unwrap_or_default();
+                    files.into_iter().map(|(rel, bytes)| (rel, Arc::from(bytes))).collect()
+                });
+                Ok(files.clone())
+            });
+            Ok(Made { on_request: vec![on_request], ..Made::default() })
+        }
     }))
 }

@@ -20,7 +20,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::paths::{self, Wanted};
 use super::snapshot::Snapshot;
-use crate::render::output::CopySource;
 
 const LIVE_SCRIPT: &str = include_str!("live.js");
 const LIVE_PATH: &str = "/__regionprofil/live.js";
@@ -100,7 +99,7 @@ async fn file(State(shared): State<Shared>, uri: Uri) -> Response {
     };
     let snapshot = shared.site.borrow().clone();
     let files = &snapshot.files;
-    let exists = |path: &str| files.contains_key(path) || snapshot.on_request.contains_key(path);
+    let exists = |path: &str| files.contains_key(path) || snapshot.made_on_request(path).is_some();
     match paths::resolve(&rel, exists) {
         Some(Wanted::File(path)) => match files.get(&path) {
             Some(bytes) => respond(StatusCode::OK, &path, bytes, &snapshot),
@@ -126,23 +125,21 @@ async fn file(State(shared): State<Shared>, uri: Uri) -> Response {
 }
 
 /// A file made now because it was asked for: a photo's version that was not in the image
-/// cache when the site was built (made there, so the next build publishes it).
+/// cache when the site was built (made there, so the next build publishes it), or a file
+/// of the search index, made when a page first asks for one.
 async fn made_on_request(path: &str, snapshot: &Snapshot) -> Response {
-    let Some(job) = snapshot.on_request.get(path).cloned() else {
+    let Some(job) = snapshot.made_on_request(path).cloned() else {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     };
     let wanted = path.to_string();
     let made = tokio::task::spawn_blocking(move || {
-        let copies = job.make()?;
-        let copy = copies.into_iter().find(|c| c.rel == wanted).ok_or("it was not made")?;
-        match &copy.from {
-            CopySource::Disk(from) | CopySource::Cached(from) => std::fs::read(from).map_err(|e| e.to_string()),
-            CopySource::Embedded(bytes) => Ok(bytes.to_vec()),
-        }
+        let made = job.make()?;
+        Ok::<_, String>(made.into_iter().find(|(rel, _)| *rel == wanted).map(|(_, bytes)| bytes))
     })
     .await;
     match made {
-        Ok(Ok(bytes)) => respond(StatusCode::OK, path, &bytes, snapshot),
+        Ok(Ok(Some(bytes))) => respond(StatusCode::OK, path, &bytes, snapshot),
+        Ok(Ok(None)) => (StatusCode::NOT_FOUND, "Not found").into_response(),
         Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{path} could not be made: {e}")).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{path} could not be made: {e}")).into_response(),
     }

@@ -29,8 +29,17 @@ pub struct Snapshot {
     pub on_request: Arc<HashMap<String, OnRequest>>,
 }
 
+impl Snapshot {
+    /// The job that makes `path` when it is asked for: one for that path, or for a folder
+    /// it is in.
+    pub fn made_on_request(&self, path: &str) -> Option<&OnRequest> {
+        let folders = path.match_indices('/').map(|(at, _)| &path[..=at]);
+        self.on_request.get(path).or_else(|| folders.into_iter().find_map(|folder| self.on_request.get(folder)))
+    }
+}
+
 /// Copied files (static files, page assets) by output path, with their stamps; as with
-/// [`crate::source::Fingerprints`], only files that had settled when they were read.
+/// [`crate::source::ReadBefore`], only files that had settled when they were read.
 #[derive(Default)]
 pub struct Copied {
     /// Output path → the file it was copied from, and that file's stamp.
