@@ -327,6 +327,24 @@ fn a_broken_edit_keeps_the_last_good_pages_and_shows_the_error_until_fixed() {
 }
 
 #[test]
+fn front_matter_kept_from_the_last_build_is_read_again_when_the_taxonomies_change() {
+    // The page's text does not change; whether `fag:` is a key depends on site.yaml.
+    let site = incremental_site();
+    let config = site.read("site.yaml");
+    site.write("site.yaml", &format!("{config}taxonomies: [fag]\n"));
+    site.write("content/priser.md", "---\ntitle: Priser\nfag: [helse]\n---\nPrisliste.\n");
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next();
+    assert!(server.get("/fag/helse/").body.contains("Priser"));
+    site.write("site.yaml", &config);
+    let (event, data) = events.next();
+    assert_eq!(event, "errors");
+    assert!(data.contains("unknown key `fag`"), "{data}");
+    assert!(data.contains("content/priser.md:3:1"), "{data}");
+}
+
+#[test]
 fn paths_out_of_the_site_are_refused() {
     let site = serve_site();
     let server = Server::start(&site, &[]);
