@@ -229,13 +229,14 @@ impl BaseUrl {
         Ok(BaseUrl { origin, prefix })
     }
 
-    /// The absolute URL of a root-relative path that already includes the prefix.
-    pub fn absolute(&self, path: &str) -> String {
-        format!("{}{}", self.origin, path)
+    /// The absolute URL of an output-relative path (`jobb/` → `https://example.org/region/jobb/`),
+    /// made in one allocation: every page asks for several.
+    pub fn url_of(&self, rel: &str) -> String {
+        [self.origin.as_str(), &self.prefix, rel].concat()
     }
 
     pub fn as_string(&self) -> String {
-        self.absolute(&self.prefix)
+        self.url_of("")
     }
 }
 

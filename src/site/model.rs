@@ -81,7 +81,7 @@ impl Site {
 
     /// The absolute URL of an output-relative path.
     pub fn url_of(&self, rel: &str) -> String {
-        self.config.base_url.absolute(&self.path_of(rel))
+        self.config.base_url.url_of(rel)
     }
 
     /// The output-relative folder of a language's home: `""` or `en/`.
