@@ -10,6 +10,8 @@ mod parsed;
 pub mod publishing;
 mod translations;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -20,7 +22,6 @@ pub use file::{ContentFile, FileMeta};
 pub use front_matter::{Event, Job, PageMeta, PagesFrom, SectionMeta, SortBy, Split};
 use parsed::Parse;
 pub use parsed::ParsedBefore;
-use std::sync::Arc;
 
 /// A file in `content/` that is not Markdown: copied beside the document that owns its folder.
 #[derive(Clone, Debug)]

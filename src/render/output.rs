@@ -99,7 +99,8 @@ pub enum Finish {
     /// Every file (`build`).
     Everything,
     /// What is quick; the rest is left [`OnRequest`] (`serve`, which makes a photo's
-    /// versions when a page that shows it is viewed, not all of them before the first page).
+    /// versions when a page that shows it is viewed, not all of them before the first page,
+    /// and the search index when a page first asks for it).
     QuickNowRestOnRequest,
 }
 

@@ -59,7 +59,7 @@ proptest! {
         prop_assert_eq!(BaseUrl::parse(&base.as_string()).expect("round trip"), base.clone());
 
         let rel: String = rel.iter().map(|s| format!("{s}/")).collect();
-        let url = base.absolute(&format!("{}{rel}", base.prefix));
+        let url = base.url_of(&rel);
         let parsed = url::Url::parse(&url).expect("a URL");
         prop_assert_eq!(parsed.host_str(), Some(host.as_str()));
         prop_assert!(parsed.path().starts_with(&base.prefix), "{url} is under {}", base.prefix);
