@@ -129,7 +129,7 @@ pub fn load(options: &BuildOptions) -> Result<(Config, source::SourceTree, Diagn
     load_with(options, &source::ReadBefore::default())
 }
 
-/// [`load`], taking static files' hashes from `earlier` where the files are unchanged.
+/// [`load`], taking what `earlier` read of files that are unchanged.
 fn load_with(
     options: &BuildOptions,
     earlier: &source::ReadBefore,

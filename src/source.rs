@@ -123,13 +123,12 @@ impl ReadBefore {
             .files
             .iter()
             .filter_map(|f| {
-                let stamp = f.stamp?;
+                let stamp = f.stamp.filter(|stamp| stamp.settled_before(seen))?;
                 let contents = match &f.contents {
                     Contents::Text(_) | Contents::Bytes(_) => Some(f.contents.clone()),
                     _ => None,
                 };
-                let read = Read { stamp, contents, fingerprint: f.fingerprint.clone() };
-                stamp.settled_before(seen).then(|| (f.display.clone(), read))
+                Some((f.display.clone(), Read { stamp, contents, fingerprint: f.fingerprint.clone() }))
             })
             .collect();
         ReadBefore { by_path }
@@ -240,8 +239,8 @@ pub fn read_config(root: &Path) -> Result<String, Diagnostics> {
     }
 }
 
-/// Walks the site and its theme, taking static files' hashes from `earlier` where the files
-/// are unchanged. Files that cannot be used are reported and left out; only an unreadable
+/// Walks the site and its theme, taking contents and static files' hashes from `earlier`
+/// where the files are unchanged. Files that cannot be used are reported and left out; only an unreadable
 /// site folder stops the build here.
 pub fn load(root: &Path, theme: Option<&str>, earlier: &ReadBefore) -> Result<(SourceTree, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();

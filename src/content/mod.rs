@@ -83,7 +83,7 @@ pub fn load(tree: &SourceTree, config: &Config, parsed: Option<&mut ParsedBefore
     check_bundle_conflicts(&classified, tree, &mut diags);
 
     let taxonomies = &config.taxonomies;
-    let earlier = parsed.as_deref();
+    let earlier = parsed.as_deref().and_then(|p| p.usable_with(taxonomies));
     let results: Vec<_> =
         classified.into_par_iter().map(|c| (c.key.clone(), parse(c, tree, taxonomies, earlier))).collect();
     let mut now = parsed.is_some().then(|| ParsedBefore::new(taxonomies));
@@ -138,7 +138,7 @@ fn parse(
 ) -> Result<(ContentFile, Parse), Diagnostic> {
     let file = tree.file(c.source);
     let is_section = matches!(c.kind, Kind::Section);
-    let parse = match earlier.and_then(|e| e.get(file, is_section, taxonomies)) {
+    let parse = match earlier.and_then(|e| e.get(file, is_section)) {
         Some(parse) => parse,
         None => Arc::new(parse_front_matter(file, is_section, taxonomies)?),
     };

@@ -2,8 +2,8 @@
 //! again only the files whose text changed.
 //!
 //! An entry holds the text it was parsed from (shared with the source tree that read it,
-//! see `source::ReadBefore`), so an unchanged file is known by that same text, without
-//! hashing or comparing it.
+//! see `source::ReadBefore`), so an unchanged file is known by that same text without
+//! hashing it; a file read again is compared with it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,12 +35,14 @@ impl ParsedBefore {
         ParsedBefore { taxonomies: taxonomies.to_vec(), by_file: HashMap::new() }
     }
 
-    /// What the earlier build parsed of `file` as a section or a page, if its text, and the
-    /// taxonomies, are as they were.
-    pub fn get(&self, file: &SourceFile, is_section: bool, taxonomies: &[String]) -> Option<Parse> {
-        if self.taxonomies != taxonomies {
-            return None;
-        }
+    /// This record, if it was read with `taxonomies`; else nothing in it can be used.
+    pub fn usable_with(&self, taxonomies: &[String]) -> Option<&ParsedBefore> {
+        (self.taxonomies == taxonomies).then_some(self)
+    }
+
+    /// What the earlier build parsed of `file` as a section or a page, if its text is as it
+    /// was (see [`ParsedBefore::usable_with`] for the taxonomies).
+    pub fn get(&self, file: &SourceFile, is_section: bool) -> Option<Parse> {
         let text = file.shared_text()?;
         let entry = self.by_file.get(&file.display)?;
         let same = entry.is_section == is_section && (Arc::ptr_eq(&entry.text, text) || entry.text == *text);

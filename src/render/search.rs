@@ -1,7 +1,7 @@
 //! The search index and the search page's context, as rendering sees them: the index files
 //! come from [`crate::search`]; templates get `search` (where the index and the page are).
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, LazyLock};
 
 use tera::Value;
 
@@ -76,15 +76,10 @@ pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) 
         }
         Finish::QuickNowRestOnRequest => {
             // Made once, by the first request; the others wait for it and share it.
-            let make = Mutex::new(Some(make));
-            let made: OnceLock<InMemory> = OnceLock::new();
+            let made: LazyLock<InMemory, _> =
+                LazyLock::new(move || make().into_iter().map(|(rel, bytes)| (rel, Arc::from(bytes))).collect());
             let on_request = OnRequest::new(vec![crate::search::INDEX_FOLDER.to_string()], move || {
-                let files = made.get_or_init(|| {
-                    let make = make.lock().unwrap_or_else(|e| e.into_inner()).take();
-                    let files = make.map(|make| make()).unwrap_or_default();
-                    files.into_iter().map(|(rel, bytes)| (rel, Arc::from(bytes))).collect()
-                });
-                Ok(files.clone())
+                Ok(LazyLock::force(&made).clone())
             });
             Ok(Made { on_request: vec![on_request], ..Made::default() })
         }

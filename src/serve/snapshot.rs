@@ -33,8 +33,8 @@ impl Snapshot {
     /// The job that makes `path` when it is asked for: one for that path, or for a folder
     /// it is in.
     pub fn made_on_request(&self, path: &str) -> Option<&OnRequest> {
-        let folders = path.match_indices('/').map(|(at, _)| &path[..=at]);
-        self.on_request.get(path).or_else(|| folders.into_iter().find_map(|folder| self.on_request.get(folder)))
+        let mut folders = path.match_indices('/').map(|(at, _)| &path[..=at]);
+        self.on_request.get(path).or_else(|| folders.find_map(|folder| self.on_request.get(folder)))
     }
 }
 
