@@ -13,6 +13,8 @@ use std::hash::Hash;
 use tera::{Context, Value};
 use xxhash_rust::xxh3::Xxh3Default as Hasher;
 
+use crate::ids::LangId;
+
 /// A hash of some input.
 pub type Digest = u128;
 
@@ -84,21 +86,29 @@ impl KnownValues {
     }
 }
 
-/// A template context and, when results are remembered, a digest of what went into it.
+/// Keys and values to insert.
+type Entries = Vec<(&'static str, Value)>;
+
+/// What a template is given besides the site-wide base context, and, when results are
+/// remembered, a digest of it. The context itself is only put together when the template is
+/// rendered: a page whose digest shows it unchanged never needs it.
 pub struct DigestedContext<'a> {
-    pub context: Context,
+    /// The language of the base context: all that tells one base context from another.
+    pub lang: LangId,
+    entries: Vec<(&'static str, Value)>,
+    /// A map given with more keys; merged only for rendering.
+    extended: Option<(&'static str, Value, Entries)>,
     hasher: Option<(Hasher, &'a KnownValues)>,
 }
 
 impl<'a> DigestedContext<'a> {
-    /// `context` holds site-wide values only, which `seed` (its language) tells apart.
-    pub fn new(context: Context, known: Option<&'a KnownValues>, seed: impl Hash) -> DigestedContext<'a> {
+    pub fn new(known: Option<&'a KnownValues>, lang: LangId) -> DigestedContext<'a> {
         let hasher = known.map(|known| {
             let mut hasher = Hasher::new();
-            seed.hash(&mut hasher);
+            lang.hash(&mut hasher);
             (hasher, known)
         });
-        DigestedContext { context, hasher }
+        DigestedContext { lang, entries: Vec::new(), extended: None, hasher }
     }
 
     pub fn insert(&mut self, key: &'static str, value: Value) {
@@ -106,12 +116,12 @@ impl<'a> DigestedContext<'a> {
             key.hash(hasher);
             known.digest(&value).hash(hasher);
         }
-        self.context.insert_value(key, value);
+        self.entries.push((key, value));
     }
 
     /// Inserts `base` (a map) with more keys, hashing `base` as a whole: when it is a
     /// remembered value, its content is not hashed again.
-    pub fn insert_with<const N: usize>(&mut self, key: &'static str, base: &Value, extras: [(&'static str, Value); N]) {
+    pub fn insert_with(&mut self, key: &'static str, base: &Value, extras: Entries) {
         if let Some((hasher, known)) = &mut self.hasher {
             key.hash(hasher);
             known.digest(base).hash(hasher);
@@ -120,11 +130,22 @@ impl<'a> DigestedContext<'a> {
                 known.digest(value).hash(hasher);
             }
         }
-        self.context.insert_value(key, super::values::with(base, extras));
+        self.extended = Some((key, base.clone(), extras));
     }
 
     pub fn digest(&self) -> Digest {
         self.hasher.as_ref().map_or(0, |(hasher, _)| hasher.digest128())
+    }
+
+    /// The whole context: `base` with everything inserted, later keys over earlier ones.
+    pub fn into_context(self, mut base: Context) -> Context {
+        if let Some((key, value, extras)) = self.extended {
+            base.insert_value(key, super::values::extended(value, extras));
+        }
+        for (key, value) in self.entries {
+            base.insert_value(key, value);
+        }
+        base
     }
 }
 

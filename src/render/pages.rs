@@ -132,7 +132,10 @@ impl PageRenderer<'_> {
         let inputs = || digest::of((template, self.world.template_digest(template), context_digest));
         self.recall.get_or_render(&rel, inputs, |trace: Option<TraceId>| {
             // The trace goes in after the digest: it names this rendering, not its inputs.
-            let mut context = context.context;
+            let mut context = {
+                let lang = context.lang;
+                context.into_context(self.world.base_context(lang))
+            };
             if let Some(trace) = trace {
                 context.insert_value(TRACE_KEY, trace.value());
             }
@@ -198,7 +201,7 @@ impl PageRenderer<'_> {
     fn context(&self, lang: LangId, rel: &str) -> DigestedContext<'_> {
         let site = self.site();
         let known = self.world.digests.as_ref().map(|d| &d.known);
-        let mut context = DigestedContext::new(self.world.base_context(lang), known, lang);
+        let mut context = DigestedContext::new(known, lang);
         context.insert("current_url", Value::from(site.url_of(rel)));
         context.insert("current_path", Value::from(site.path_of(rel)));
         context.insert("canonical", Value::from(site.url_of(rel)));
@@ -210,7 +213,7 @@ impl PageRenderer<'_> {
         let docs = &self.world.docs;
         let rel = if pager > 1 { format!("{}page/{pager}/", doc.rel) } else { doc.rel.clone() };
         let mut context = self.context(doc.lang, &rel);
-        let extras = views::page_extras(site, doc).entries();
+        let extras = views::page_extras(site, doc).entries().into();
         match doc.section() {
             Some(info) => {
                 let section = self.world.sections[doc.id].as_ref().unwrap_or(&docs[doc.id]);

@@ -25,10 +25,7 @@ macro_rules! view {
 
         impl $(<$lt>)? From<$name $(<$lt>)?> for tera::Value {
             fn from(view: $name $(<$lt>)?) -> tera::Value {
-                let mut map = tera::Map::new();
-                for (key, value) in view.entries() {
-                    map.insert(key.into(), value);
-                }
+                let map: tera::Map = view.entries().into_iter().map(|(key, value)| (key.into(), value)).collect();
                 tera::Value::from(map)
             }
         }
@@ -41,15 +38,16 @@ pub(crate) use view;
 
 /// `value` (a map) with more keys, or with keys replaced where they exist (they keep their
 /// place). The values it holds are shared, not copied.
-pub fn with<const N: usize>(value: &Value, entries: [(&'static str, Value); N]) -> Value {
+pub fn with(value: &Value, entries: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
     extended(value.clone(), entries)
 }
 
 /// [`with`], taking `value`: when nothing else holds its map, the map is extended in place
 /// rather than copied.
-pub fn extended<const N: usize>(value: Value, entries: [(&'static str, Value); N]) -> Value {
+pub fn extended(value: Value, entries: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
     let mut map: Map = value.into_map().unwrap_or_default();
-    map.reserve(N);
+    let entries = entries.into_iter();
+    map.reserve(entries.size_hint().0);
     for (key, v) in entries {
         map.insert(key.into(), v);
     }
