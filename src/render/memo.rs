@@ -14,6 +14,8 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
+use tera::Value;
+
 use super::digest::{self, Digest};
 use super::output::OutputFile;
 use super::trace::{DocRef, Read, TraceId, doc_ref};
@@ -99,11 +101,29 @@ pub struct Reuse {
     pub files: usize,
 }
 
+/// A document's value with its rendered Markdown, and what it was made from.
+pub struct RenderedValue {
+    /// The digest of the value before rendering.
+    before: Digest,
+    rendered: Arc<Rendered>,
+    value: Value,
+    digest: Digest,
+}
+
+impl RenderedValue {
+    pub fn new(before: Digest, rendered: Arc<Rendered>, value: Value, digest: Digest) -> RenderedValue {
+        RenderedValue { before, rendered, value, digest }
+    }
+}
+
 /// What one build remembers for the next.
 #[derive(Default)]
 pub struct Memo {
     markdown: Remembered<DocRef, Arc<MarkdownResult>>,
     files: Remembered<String, OutputFile>,
+    /// Each document's value with its rendering. A value is a function of its value before
+    /// rendering and of the rendering alone, so it needs no record of reads.
+    values: HashMap<DocRef, RenderedValue>,
     /// What the last build rendered and reused.
     pub reuse: Reuse,
 }
@@ -158,6 +178,18 @@ impl Memo {
         self.markdown.keep(world, entries);
         self.reuse.documents_rendered = rendered;
         self.reuse.documents = total;
+    }
+
+    /// The last build's value of `doc` with its rendering, and its digest, when it was made
+    /// from a value with the digest `before` and from this very rendering.
+    pub fn rendered_value(&self, doc: &DocRef, before: Digest, rendered: &Arc<Rendered>) -> Option<(Value, Digest)> {
+        let kept = self.values.get(doc)?;
+        (kept.before == before && Arc::ptr_eq(&kept.rendered, rendered)).then(|| (kept.value.clone(), kept.digest))
+    }
+
+    /// Keeps this build's document values with their renderings.
+    pub fn keep_values(&mut self, values: HashMap<DocRef, RenderedValue>) {
+        self.values = values;
     }
 
     /// Keeps this build's files made with templates; `rendered` of them were rendered.

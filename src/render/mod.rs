@@ -51,11 +51,13 @@ use crate::locale::Locales;
 use crate::site::Site;
 use crate::source::{Area, SourceTree};
 use crate::timings::Timings;
+use digest::Digest;
 use engine::Phase;
 use memo::{Got, Memo};
 use output::{Output, Sink, Taken};
 use pages::PageRenderer;
 use templates::Templates;
+use trace::doc_ref;
 use world::{Parts, SiteDigests};
 
 pub struct RenderInputs {
@@ -105,16 +107,16 @@ pub fn render(
     let covers = photos.covers(&site, tree, &mut diags);
     let docs = views::doc_values(&site, tree, &parts.data, &covers);
     drop(covers);
-    let markdown_world = Arc::new(parts.world(docs.clone()));
+    let markdown_world = Arc::new(parts.world(docs.clone(), &[]));
     let markdown_tera =
         engine::compile(&templates, markdown_world.clone(), Phase::Markdown).map_err(|e| failed(&mut diags, e))?;
     let mut rendered = documents::render_all(&markdown_world, &markdown_tera, &templates, tree, memo, &mut diags);
     timings.lap("markdown");
 
     // Pages, with everything rendered.
+    let before: Option<Vec<Digest>> = markdown_world.digests.as_ref().map(|d| d.docs.clone());
     // Only now is the first phase's world done with; dropping it frees its memory.
-    drop(markdown_tera);
-    drop(markdown_world);
+    drop_aside((markdown_tera, markdown_world));
     let has_code = rendered.iter().any(|r| r.has_code);
     let search_sources = search::sources(&site, &mut rendered);
     let originals_only = site.docs.iter().filter(|d| !d.is_fallback());
@@ -123,11 +125,35 @@ pub fn render(
         .filter(|d| !rendered[d.id].local.is_empty())
         .map(|d| (d.id, rendered[d.id].local.clone()))
         .collect();
+    // A value made from the same value and the same rendering as last build's is that one.
+    let mut reused: Vec<Option<(Value, Digest)>> = match &before {
+        Some(before) => {
+            site.docs.iter().map(|doc| memo.rendered_value(&doc_ref(doc), before[doc.id], &rendered[doc.id])).collect()
+        }
+        None => Vec::new(),
+    };
+    reused.resize_with(site.docs.len(), || None);
+    let kept_renderings = before.as_ref().map(|_| rendered.clone());
     // Each rendering is let go of as soon as its HTML is in the document's value (unless the
     // memo keeps it for the next build), so the HTML of the whole site is not held twice.
-    let docs: Vec<Value> =
-        docs.into_par_iter().zip(rendered.into_par_iter()).map(|(value, r)| views::with_rendered(value, &r)).collect();
-    let world = Arc::new(parts.world(docs));
+    let (docs, known): (Vec<Value>, Vec<Option<Digest>>) = docs
+        .into_par_iter()
+        .zip(rendered.into_par_iter())
+        .zip(reused.into_par_iter())
+        .map(|((value, r), reused)| match reused {
+            Some((value, digest)) => (value, Some(digest)),
+            None => (views::with_rendered(value, &r), None),
+        })
+        .unzip();
+    let world = Arc::new(parts.world(docs, &known));
+    if let (Some(before), Some(renderings), Some(digests)) = (before, kept_renderings, &world.digests) {
+        let values = site.docs.iter().zip(renderings).map(|(doc, rendered)| {
+            let value =
+                memo::RenderedValue::new(before[doc.id], rendered, world.docs[doc.id].clone(), digests.docs[doc.id]);
+            (doc_ref(doc), value)
+        });
+        memo.keep_values(values.collect());
+    }
     let tera = engine::compile(&templates, world.clone(), Phase::Pages).map_err(|e| failed(&mut diags, e))?;
     let renderer = PageRenderer {
         world: &world,
@@ -188,6 +214,7 @@ pub fn render(
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let deferred =
         search::deferred_index(&site, search_sources, &parts.i18n).into_iter().chain(photos.deferred()).collect();
+    drop_aside((tera, world));
     Ok((Output { files, written, copies, external_links, deferred }, diags))
 }
 
@@ -198,6 +225,12 @@ struct Handed {
     entry: Option<memo::Entry<output::OutputFile>>,
     rendered: bool,
     warnings: Vec<Diagnostic>,
+}
+
+/// Frees `value` on another thread: taking apart the values of a whole site takes tens of
+/// milliseconds that a `serve` rebuild need not wait for.
+fn drop_aside<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 fn fingerprints(tree: &SourceTree) -> BTreeMap<String, String> {

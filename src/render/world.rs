@@ -135,12 +135,14 @@ pub struct Parts {
 }
 
 impl Parts {
-    /// A world whose documents have the values `docs`.
-    pub fn world(&self, docs: Vec<Value>) -> World {
+    /// A world whose documents have the values `docs`, the digests of some of them known
+    /// (by `DocId`; `known` may be shorter than `docs`).
+    pub fn world(&self, docs: Vec<Value>, known: &[Option<Digest>]) -> World {
         let sections = views::section_values(&self.site, &docs);
         let section_metadata = views::section_metadata(&self.site, &docs);
         let languages = views::languages_value(&self.site);
-        let digests = self.digests.as_ref().map(|shared| value_digests(shared, &docs, &sections, &section_metadata));
+        let digests =
+            self.digests.as_ref().map(|shared| value_digests(shared, &docs, known, &sections, &section_metadata));
         World {
             site: self.site.clone(),
             locales: self.locales.clone(),
@@ -189,12 +191,17 @@ impl SiteDigests {
 fn value_digests(
     shared: &SiteDigests,
     docs: &[Value],
+    known_docs: &[Option<Digest>],
     sections: &[Option<Value>],
     section_metadata: &[Option<Value>],
 ) -> Digests {
     let mut known = KnownValues::default();
     // A document's value holds no other document, so they can be hashed apart, in parallel.
-    let doc_digests: Vec<Digest> = docs.par_iter().map(|value| known.digest(value)).collect();
+    let doc_digests: Vec<Digest> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(id, value)| known_docs.get(id).copied().flatten().unwrap_or_else(|| known.digest(value)))
+        .collect();
     for (value, digest) in docs.iter().zip(&doc_digests) {
         known.insert(value, *digest);
     }
