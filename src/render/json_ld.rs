@@ -1,6 +1,7 @@
 //! schema.org JSON-LD for pages with `job:` (JobPosting) or `event:` (Event), written so it
 //! can sit inside `<script type="application/ld+json">` whatever the text contains.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::content::Job;
@@ -35,35 +36,68 @@ pub fn for_doc(site: &Site, doc: &Doc) -> Option<String> {
     Some(script_safe(&value))
 }
 
-/// `BreadcrumbList` from the home page down to `doc`; `WebSite` for a home page.
+/// `BreadcrumbList` from the home page down to `doc`; `WebSite` for a home page. Every page
+/// has one, so it is written from borrowed fields rather than built as a JSON value.
 pub fn navigation(site: &Site, doc: &Doc) -> String {
     let language = &site.config.languages[doc.lang];
-    let value = if doc.key == "_index.md" {
-        json!({
-            "@context": "https://schema.org",
-            "@type": "WebSite",
-            "name": language.title,
-            "url": site.url_of(&doc.rel),
-            "inLanguage": language.locale,
-            "description": doc.meta.description.clone().unwrap_or_else(|| language.description.clone()),
-        })
-    } else {
-        let mut chain = Vec::new();
-        let mut current = Some(doc.id);
-        while let Some(id) = current {
-            let d = site.doc(id);
-            chain.push(d);
-            current = d.parent;
-        }
-        chain.reverse();
-        let items: Vec<Value> = chain
-            .iter()
-            .enumerate()
-            .map(|(i, d)| json!({ "@type": "ListItem", "position": i + 1, "name": d.meta.title, "item": site.url_of(&d.rel) }))
-            .collect();
-        json!({ "@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items })
-    };
-    script_safe(&value)
+    if doc.key == "_index.md" {
+        return script_safe(&WebSite {
+            context: SCHEMA_ORG,
+            kind: "WebSite",
+            name: &language.title,
+            url: site.url_of(&doc.rel),
+            in_language: &language.locale,
+            description: doc.meta.description.as_deref().unwrap_or(&language.description),
+        });
+    }
+    let mut chain = Vec::new();
+    let mut current = Some(doc.id);
+    while let Some(id) = current {
+        let d = site.doc(id);
+        chain.push(d);
+        current = d.parent;
+    }
+    chain.reverse();
+    let items = chain
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ListItem { kind: "ListItem", position: i + 1, name: &d.meta.title, item: site.url_of(&d.rel) })
+        .collect();
+    script_safe(&BreadcrumbList { context: SCHEMA_ORG, kind: "BreadcrumbList", items })
+}
+
+const SCHEMA_ORG: &str = "https://schema.org";
+
+#[derive(Serialize)]
+struct WebSite<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct BreadcrumbList<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    items: Vec<ListItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    position: usize,
+    name: &'a str,
+    item: String,
 }
 
 fn job_posting(site: &Site, doc: &Doc, job: &Job) -> Value {

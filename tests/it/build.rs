@@ -100,3 +100,38 @@ fn time_zones_do_not_depend_on_the_machine_s_database() {
     assert!(usual.contains("2026-12-01T00:00:00+01:00  publish"), "{usual}");
     assert_eq!(schedule(&[("TZDIR", "/nonexistent"), ("TZ", "Pacific/Auckland")]), usual);
 }
+
+#[test]
+fn every_page_says_where_it_sits_in_json_ld() {
+    // Search engines show the breadcrumb trail from `navigation_json_ld`; the home page
+    // names the site instead.
+    let site = Site::named("sites", "sections-and-sorting");
+    let head = site.read("themes/plain/templates/head.html");
+    site.write(
+        "themes/plain/templates/head.html",
+        &format!("{head}<script type=\"application/ld+json\">{{{{ doc.navigation_json_ld }}}}</script>\n"),
+    );
+    let output = site.command().arg("build").output().expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json_ld = |rel: &str| {
+        let page = site.read(&format!("public/{rel}"));
+        let script = page.rsplit("<script type=\"application/ld+json\">").next().expect("a script");
+        script[..script.find("</script>").expect("closed")].to_string()
+    };
+    assert_eq!(
+        json_ld("tema/naeringsliv/arealer-og-tomter/index.html"),
+        concat!(
+            r#"{"@context":"https://schema.org","@type":"BreadcrumbList","itemListElement":["#,
+            r#"{"@type":"ListItem","position":1,"name":"Hjem","item":"https://example.org/"},"#,
+            r#"{"@type":"ListItem","position":2,"name":"Tema","item":"https://example.org/tema/"},"#,
+            r#"{"@type":"ListItem","position":3,"name":"Næring","item":"https://example.org/tema/naeringsliv/"},"#,
+            r#"{"@type":"ListItem","position":4,"name":"Næringsarealer","item":"https://example.org/tema/naeringsliv/arealer-og-tomter/"}]}"#
+        )
+    );
+    let home = json_ld("index.html");
+    assert!(
+        home.starts_with(r#"{"@context":"https://schema.org","@type":"WebSite","name":"#)
+            && home.contains(r#""url":"https://example.org/","inLanguage":"nb""#),
+        "{home}"
+    );
+}
