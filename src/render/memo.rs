@@ -187,9 +187,11 @@ impl Memo {
         (kept.before == before && Arc::ptr_eq(&kept.rendered, rendered)).then(|| (kept.value.clone(), kept.digest))
     }
 
-    /// Keeps this build's document values with their renderings.
-    pub fn keep_values(&mut self, values: HashMap<DocRef, RenderedValue>) {
-        self.values = values;
+    /// Keeps this build's document values with their renderings, giving back the last
+    /// build's (the only owner of the values no page of this build shares, for the caller
+    /// to free where it suits).
+    pub fn keep_values(&mut self, values: HashMap<DocRef, RenderedValue>) -> HashMap<DocRef, RenderedValue> {
+        std::mem::replace(&mut self.values, values)
     }
 
     /// Keeps this build's files made with templates; `rendered` of them were rendered.

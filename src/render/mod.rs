@@ -152,7 +152,7 @@ pub fn render(
                 memo::RenderedValue::new(before[doc.id], rendered, world.docs[doc.id].clone(), digests.docs[doc.id]);
             (doc_ref(doc), value)
         });
-        memo.keep_values(values.collect());
+        drop_aside(memo.keep_values(values.collect()));
     }
     let tera = engine::compile(&templates, world.clone(), Phase::Pages).map_err(|e| failed(&mut diags, e))?;
     let renderer = PageRenderer {
