@@ -57,13 +57,15 @@ pub fn build(
         .collect();
     // Each document's date as an instant, once: sorting compares them many times.
     let dated: Vec<Option<Timestamp>> = docs.iter().map(|d| d.meta.date.as_ref().map(|m| m.start(&zone))).collect();
-    link_tree(&mut docs, &homes, locales, &dated);
+    // Every listing by date (sections, terms) sorts by this one order: sorted once, each
+    // document's place in it is all a listing compares.
+    let newest = newest_first_ranks(&docs, locales, &dated);
+    link_tree(&mut docs, &homes, locales, &newest);
     link_translations(&mut docs, &index);
     check_terms(&docs, tree, &mut diags);
     let lang_rels: Vec<String> = config.languages.iter().map(lang_rel).collect();
-    let taxonomies = taxonomy::collect(&config.taxonomies, &lang_rels, &docs, locales, |a, b| {
-        newest_first(&docs[*a], &docs[*b], locales, &dated)
-    });
+    let taxonomies =
+        taxonomy::collect(&config.taxonomies, &lang_rels, &docs, locales, |a, b| newest[*a].cmp(&newest[*b]));
     let aliases = aliases(&docs, tree, &mut diags);
     let assets = assets(&content.assets, &docs);
     let broken = content.broken;
@@ -266,7 +268,7 @@ fn assign_urls(docs: &mut [Doc], files: &[ContentFile], config: &Config, tree: &
 }
 
 /// Parents, the pages of each section (sorted) and its subsections (by weight, then title).
-fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales, dated: &[Option<Timestamp>]) {
+fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales, newest: &[usize]) {
     let sections: BTreeMap<(Vec<String>, LangId), DocId> = docs
         .iter()
         .filter(|d| d.is_section())
@@ -298,7 +300,7 @@ fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales, dated: &[Opti
             let (a, b) = (&docs_ro[*a], &docs_ro[*b]);
             let by_title = || locale.compare(&a.meta.title, &b.meta.title);
             match sort_by {
-                SortBy::Date => newest_first(a, b, locales, dated),
+                SortBy::Date => newest[a.id].cmp(&newest[b.id]),
                 SortBy::Weight => by_weight(a, b).then_with(by_title),
                 SortBy::Title => by_title(),
             }
@@ -323,6 +325,18 @@ fn by_weight(a: &Doc, b: &Doc) -> Ordering {
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     }
+}
+
+/// Each document's place (by `DocId`) when the documents of each language are ordered by
+/// [`newest_first`].
+fn newest_first_ranks(docs: &[Doc], locales: &Locales, dated: &[Option<Timestamp>]) -> Vec<usize> {
+    let mut order: Vec<&Doc> = docs.iter().collect();
+    order.sort_by(|a, b| a.lang.cmp(&b.lang).then_with(|| newest_first(a, b, locales, dated)));
+    let mut rank = vec![0; docs.len()];
+    for (place, doc) in order.into_iter().enumerate() {
+        rank[doc.id] = place;
+    }
+    rank
 }
 
 /// Dated first, newest first; then by weight and title.
