@@ -95,7 +95,7 @@ type Entries = Vec<(&'static str, Value)>;
 pub struct DigestedContext<'a> {
     /// The language of the base context: all that tells one base context from another.
     pub lang: LangId,
-    entries: Vec<(&'static str, Value)>,
+    entries: Entries,
     /// A map given with more keys; merged only for rendering.
     extended: Option<(&'static str, Value, Entries)>,
     hasher: Option<(Hasher, &'a KnownValues)>,

@@ -228,9 +228,10 @@ struct Handed {
 }
 
 /// Frees `value` on another thread: taking apart the values of a whole site takes tens of
-/// milliseconds that a `serve` rebuild need not wait for.
+/// milliseconds that a `serve` rebuild need not wait for. Where no thread can be started,
+/// it is freed here.
 fn drop_aside<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
+    let _ = std::thread::Builder::new().name("drop".into()).spawn(move || drop(value));
 }
 
 fn fingerprints(tree: &SourceTree) -> BTreeMap<String, String> {
