@@ -240,8 +240,8 @@ pub fn read_config(root: &Path) -> Result<String, Diagnostics> {
 }
 
 /// Walks the site and its theme, taking contents and static files' hashes from `earlier`
-/// where the files are unchanged. Files that cannot be used are reported and left out; only an unreadable
-/// site folder stops the build here.
+/// where the files are unchanged. Files that cannot be used are reported and left out; only
+/// an unreadable site folder stops the build here.
 pub fn load(root: &Path, theme: Option<&str>, earlier: &ReadBefore) -> Result<(SourceTree, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let canonical_root = root.canonicalize().map_err(|e| {

@@ -48,6 +48,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::i18n::I18n;
 use crate::locale::Locales;
+use crate::markdown::Rendered;
 use crate::site::Site;
 use crate::source::{Area, SourceTree};
 use crate::timings::Timings;
@@ -57,7 +58,7 @@ use memo::{Got, Memo};
 use output::{Output, Sink, Taken};
 use pages::PageRenderer;
 use templates::Templates;
-use trace::doc_ref;
+use trace::{DocRef, doc_ref};
 use world::{Parts, SiteDigests};
 
 pub struct RenderInputs {
@@ -125,15 +126,14 @@ pub fn render(
         .filter(|d| !rendered[d.id].local.is_empty())
         .map(|d| (d.id, rendered[d.id].local.clone()))
         .collect();
-    // A value made from the same value and the same rendering as last build's is that one.
-    let mut reused: Vec<Option<(Value, Digest)>> = match &before {
-        Some(before) => {
-            site.docs.iter().map(|doc| memo.rendered_value(&doc_ref(doc), before[doc.id], &rendered[doc.id])).collect()
-        }
-        None => Vec::new(),
+    // In `serve`: each document's key, digest before rendering and rendering, to find the
+    // last build's value made from the same two (which is this build's) and to keep this one.
+    let keeping: Option<Vec<(DocRef, Digest, Arc<Rendered>)>> = before
+        .map(|before| site.docs.iter().map(|doc| (doc_ref(doc), before[doc.id], rendered[doc.id].clone())).collect());
+    let reused: Vec<Option<(Value, Digest)>> = match &keeping {
+        Some(keeping) => keeping.iter().map(|(doc, before, r)| memo.rendered_value(doc, *before, r)).collect(),
+        None => vec![None; site.docs.len()],
     };
-    reused.resize_with(site.docs.len(), || None);
-    let kept_renderings = before.as_ref().map(|_| rendered.clone());
     // Each rendering is let go of as soon as its HTML is in the document's value (unless the
     // memo keeps it for the next build), so the HTML of the whole site is not held twice.
     let (docs, known): (Vec<Value>, Vec<Option<Digest>>) = docs
@@ -146,11 +146,9 @@ pub fn render(
         })
         .unzip();
     let world = Arc::new(parts.world(docs, &known));
-    if let (Some(before), Some(renderings), Some(digests)) = (before, kept_renderings, &world.digests) {
-        let values = site.docs.iter().zip(renderings).map(|(doc, rendered)| {
-            let value =
-                memo::RenderedValue::new(before[doc.id], rendered, world.docs[doc.id].clone(), digests.docs[doc.id]);
-            (doc_ref(doc), value)
+    if let (Some(keeping), Some(digests)) = (keeping, &world.digests) {
+        let values = keeping.into_iter().enumerate().map(|(id, (doc, before, rendered))| {
+            (doc, memo::RenderedValue::new(before, rendered, world.docs[id].clone(), digests.docs[id]))
         });
         drop_aside(memo.keep_values(values.collect()));
     }
