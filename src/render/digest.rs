@@ -89,6 +89,9 @@ impl KnownValues {
 /// Keys and values to insert.
 type Entries = Vec<(&'static str, Value)>;
 
+/// Keys to insert, made only when asked for.
+type LaterEntries<'a> = Box<dyn FnOnce() -> Entries + 'a>;
+
 /// What a template is given besides the site-wide base context, and, when results are
 /// remembered, a digest of it. The context itself is only put together when the template is
 /// rendered: a page whose digest shows it unchanged never needs it.
@@ -96,8 +99,8 @@ pub struct DigestedContext<'a> {
     /// The language of the base context: all that tells one base context from another.
     pub lang: LangId,
     entries: Entries,
-    /// A map given with more keys; merged only for rendering.
-    extended: Option<(&'static str, Value, Entries)>,
+    /// A map given with more keys; the keys are made and merged only for rendering.
+    extended: Option<(&'static str, Value, LaterEntries<'a>)>,
     hasher: Option<(Hasher, &'a KnownValues)>,
 }
 
@@ -119,18 +122,16 @@ impl<'a> DigestedContext<'a> {
         self.entries.push((key, value));
     }
 
-    /// Inserts `base` (a map) with more keys, hashing `base` as a whole: when it is a
-    /// remembered value, its content is not hashed again.
-    pub fn insert_with(&mut self, key: &'static str, base: &Value, extras: Entries) {
+    /// Inserts `base` (a map) with the keys of `extras`, hashing `base` as a whole (when it
+    /// is a remembered value, its content is not hashed again) and `extras` as it is: it
+    /// becomes Tera values only if the context is put together.
+    pub fn insert_with<E: Hash + Into<Entries> + 'a>(&mut self, key: &'static str, base: &Value, extras: E) {
         if let Some((hasher, known)) = &mut self.hasher {
             key.hash(hasher);
             known.digest(base).hash(hasher);
-            for (name, value) in &extras {
-                name.hash(hasher);
-                known.digest(value).hash(hasher);
-            }
+            extras.hash(hasher);
         }
-        self.extended = Some((key, base.clone(), extras));
+        self.extended = Some((key, base.clone(), Box::new(move || extras.into())));
     }
 
     pub fn digest(&self) -> Digest {
@@ -140,7 +141,7 @@ impl<'a> DigestedContext<'a> {
     /// The whole context: `base` with everything inserted, later keys over earlier ones.
     pub fn into_context(self, mut base: Context) -> Context {
         if let Some((key, value, extras)) = self.extended {
-            base.insert_value(key, super::values::extended(value, extras));
+            base.insert_value(key, super::values::extended(value, extras()));
         }
         for (key, value) in self.entries {
             base.insert_value(key, value);

@@ -17,6 +17,7 @@ pub mod builtin;
 mod digest;
 mod documents;
 mod engine;
+mod extras;
 mod feeds;
 mod filters;
 mod functions;

@@ -16,7 +16,7 @@ use super::templates::Templates;
 use super::trace::{TRACE_KEY, TraceId};
 use super::views::{self, paginator};
 use super::world::World;
-use super::{builtin, feeds, minify, relative};
+use super::{builtin, extras, feeds, minify, relative};
 use crate::diag::Diagnostic;
 use crate::highlight;
 use crate::ids::LangId;
@@ -213,7 +213,7 @@ impl PageRenderer<'_> {
         let docs = &self.world.docs;
         let rel = if pager > 1 { format!("{}page/{pager}/", doc.rel) } else { doc.rel.clone() };
         let mut context = self.context(doc.lang, &rel);
-        let extras = views::page_extras(site, doc).entries().into();
+        let extras = extras::page_extras(site, doc);
         match doc.section() {
             Some(info) => {
                 let section = self.world.sections[doc.id].as_ref().unwrap_or(&docs[doc.id]);
@@ -246,10 +246,8 @@ impl PageRenderer<'_> {
         let site = self.site();
         let taxonomy = &site.taxonomies[index];
         let mut context = self.context(taxonomy.lang, &taxonomy.rel);
-        let terms: Vec<Value> =
-            taxonomy.terms.iter().map(|t| Value::from(views::term_view(site, t, &self.world.docs))).collect();
         context.insert("taxonomy", Value::from(views::taxonomy_view(site, taxonomy)));
-        context.insert("terms", Value::from(terms));
+        context.insert("terms", Value::from(self.world.terms[index].clone()));
         let error = |e: &tera::Error| self.templates.diagnostic(e).hint(format!("while rendering /{}", taxonomy.rel));
         let origin = Origin::Taxonomy { name: taxonomy.name.clone() };
         self.templated(format!("{}index.html", taxonomy.rel), "taxonomy_list.html", context, origin, error)
@@ -263,7 +261,7 @@ impl PageRenderer<'_> {
         let rel = if pager > 1 { format!("{}page/{pager}/", term.rel) } else { term.rel.clone() };
         let mut context = self.context(taxonomy.lang, &rel);
         context.insert("taxonomy", Value::from(views::taxonomy_view(site, taxonomy)));
-        context.insert("term", Value::from(views::term_view(site, term, docs)));
+        context.insert("term", self.world.terms[index][term_index].clone());
         let paginator = paginator(site, docs, &term.pages, site.config.paginate, pager, &term.rel);
         context.insert("paginator", Value::from(paginator));
         let error = |e: &tera::Error| self.templates.diagnostic(e).hint(format!("while rendering /{rel}"));

@@ -23,6 +23,12 @@ macro_rules! view {
             }
         }
 
+        impl $(<$lt>)? From<$name $(<$lt>)?> for Vec<(&'static str, tera::Value)> {
+            fn from(view: $name $(<$lt>)?) -> Self {
+                view.entries().into()
+            }
+        }
+
         impl $(<$lt>)? From<$name $(<$lt>)?> for tera::Value {
             fn from(view: $name $(<$lt>)?) -> tera::Value {
                 let map: tera::Map = view.entries().into_iter().map(|(key, value)| (key.into(), value)).collect();
@@ -52,6 +58,16 @@ pub fn extended(value: Value, entries: impl IntoIterator<Item = (&'static str, V
         map.insert(key.into(), v);
     }
     Value::from(map)
+}
+
+/// Markup made here (JSON-LD), which templates get unescaped.
+#[derive(Hash)]
+pub struct Markup(pub String);
+
+impl From<Markup> for Value {
+    fn from(markup: Markup) -> Value {
+        Value::safe_string(&markup.0)
+    }
 }
 
 /// Data read by serde (front matter's `extra`, a job) as a Tera value.

@@ -10,12 +10,11 @@ use std::sync::Arc;
 
 use tera::{Map, Value};
 
-use super::json_ld;
 use super::photos::Cover;
 use super::values::{extended, serialized, view, with};
 use crate::config::Config;
 use crate::data::DataSet;
-use crate::ids::{DocId, LangId};
+use crate::ids::DocId;
 use crate::markdown::Rendered;
 use crate::site::{Doc, Site, Taxonomy, Term};
 use crate::source::SourceTree;
@@ -79,19 +78,6 @@ view! {
         pub reading_time: usize,
         pub word_count: usize,
         pub has_code: bool,
-    }
-}
-
-view! {
-    /// What only the page's own template sees besides its [`DocView`] (made when that page
-    /// is rendered, so it is not kept for every document).
-    pub struct PageExtras<'a> {
-        /// `<link rel="alternate" hreflang>` targets ([`Alternate`]).
-        pub alternates: Vec<Alternate>,
-        pub switcher: Vec<SwitcherEntry<'a>>,
-        pub ancestors: Vec<Crumb<'a>>,
-        pub json_ld: Option<Value>,
-        pub navigation_json_ld: Value,
     }
 }
 
@@ -174,38 +160,6 @@ view! {
         pub url: String,
         pub path: String,
         pub is_fallback: bool,
-    }
-}
-
-view! {
-    /// One `<link rel="alternate" hreflang>`.
-    pub struct Alternate {
-        pub hreflang: String,
-        pub url: String,
-    }
-}
-
-view! {
-    /// One entry of a language switcher: the same page in that language, or the nearest
-    /// page above it that exists there.
-    pub struct SwitcherEntry<'a> {
-        pub lang: &'a str,
-        pub locale: &'a str,
-        pub name: &'a str,
-        pub url: String,
-        pub path: String,
-        pub is_current: bool,
-        /// Whether the target is this very page (and not an ancestor) in that language.
-        pub exact: bool,
-    }
-}
-
-view! {
-    /// One step of the breadcrumb trail.
-    pub struct Crumb<'a> {
-        pub title: &'a str,
-        pub url: String,
-        pub path: String,
     }
 }
 
@@ -377,16 +331,6 @@ pub fn with_rendered(value: Value, rendered: &Rendered) -> Value {
     extended(value, view.entries())
 }
 
-pub fn page_extras<'a>(site: &'a Site, doc: &Doc) -> PageExtras<'a> {
-    PageExtras {
-        alternates: site.alternates(doc).into_iter().map(|(hreflang, url)| Alternate { hreflang, url }).collect(),
-        switcher: switcher(site, doc),
-        ancestors: ancestors(site, doc),
-        json_ld: json_ld::for_doc(site, doc).map(|j| Value::safe_string(&j)),
-        navigation_json_ld: Value::safe_string(&json_ld::navigation(site, doc)),
-    }
-}
-
 /// Each section's value with its [`Listing`], by `DocId` (none for pages).
 pub fn section_values(site: &Site, docs: &[Value]) -> Vec<Option<Value>> {
     let with_pages: Vec<Option<Value>> = site
@@ -436,7 +380,14 @@ pub fn taxonomy_view<'a>(site: &'a Site, taxonomy: &'a Taxonomy) -> TaxonomyView
     }
 }
 
-pub fn term_view<'a>(site: &Site, term: &'a Term, docs: &[Value]) -> TermView<'a> {
+/// Each term's value with its pages, by taxonomy and term.
+pub fn term_values(site: &Site, docs: &[Value]) -> Vec<Vec<Value>> {
+    let of_taxonomy =
+        |taxonomy: &Taxonomy| taxonomy.terms.iter().map(|t| Value::from(term_view(site, t, docs))).collect();
+    site.taxonomies.iter().map(of_taxonomy).collect()
+}
+
+fn term_view<'a>(site: &Site, term: &'a Term, docs: &[Value]) -> TermView<'a> {
     TermView {
         name: &term.name,
         slug: &term.slug,
@@ -505,54 +456,6 @@ fn canonical(site: &Site, doc: &Doc) -> String {
         return site.url_of(&original.rel);
     }
     site.url_of(&doc.rel)
-}
-
-fn switcher<'a>(site: &'a Site, doc: &Doc) -> Vec<SwitcherEntry<'a>> {
-    site.config
-        .languages
-        .iter()
-        .enumerate()
-        .map(|(lang, language)| {
-            let (target, exact) = nearest_in(site, doc, lang);
-            SwitcherEntry {
-                lang: &language.key,
-                locale: &language.locale,
-                name: &language.name,
-                url: site.url_of(&target.rel),
-                path: site.path_of(&target.rel),
-                is_current: lang == doc.lang,
-                exact,
-            }
-        })
-        .collect()
-}
-
-/// The document in `lang` closest to `doc`: its translation, else the nearest ancestor's,
-/// else that language's home.
-fn nearest_in<'a>(site: &'a Site, doc: &Doc, lang: LangId) -> (&'a Doc, bool) {
-    let mut current = Some(doc.id);
-    let mut exact = true;
-    while let Some(id) = current {
-        let here = site.doc(id);
-        if let Some(found) = site.index.get(&(here.key.clone(), lang)) {
-            return (site.doc(*found), exact);
-        }
-        exact = false;
-        current = here.parent;
-    }
-    (site.doc(site.homes[lang]), false)
-}
-
-fn ancestors<'a>(site: &'a Site, doc: &Doc) -> Vec<Crumb<'a>> {
-    let mut chain = Vec::new();
-    let mut current = doc.parent;
-    while let Some(id) = current {
-        let d = site.doc(id);
-        chain.push(Crumb { title: &d.meta.title, url: site.url_of(&d.rel), path: site.path_of(&d.rel) });
-        current = d.parent;
-    }
-    chain.reverse();
-    chain
 }
 
 pub fn languages_value(site: &Site) -> Vec<Value> {

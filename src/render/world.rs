@@ -38,6 +38,9 @@ pub struct World {
     pub sections: Vec<Option<Value>>,
     /// Each section's value without pages, by `DocId`.
     pub section_metadata: Vec<Option<Value>>,
+    /// Each term's value with its pages, by taxonomy and term: the same for each of the
+    /// term's pagers and in its taxonomy's list.
+    pub terms: Vec<Vec<Value>>,
     pub config: Value,
     pub languages: Vec<Value>,
     /// `search` of each language.
@@ -140,9 +143,12 @@ impl Parts {
     pub fn world(&self, docs: Vec<Value>, known: &[Option<Digest>]) -> World {
         let sections = views::section_values(&self.site, &docs);
         let section_metadata = views::section_metadata(&self.site, &docs);
+        let terms = views::term_values(&self.site, &docs);
         let languages = views::languages_value(&self.site);
-        let digests =
-            self.digests.as_ref().map(|shared| value_digests(shared, &docs, known, &sections, &section_metadata));
+        let digests = self
+            .digests
+            .as_ref()
+            .map(|shared| value_digests(shared, &docs, known, &sections, &section_metadata, &terms));
         World {
             site: self.site.clone(),
             locales: self.locales.clone(),
@@ -157,6 +163,7 @@ impl Parts {
             docs,
             sections,
             section_metadata,
+            terms,
             tracer: Tracer::new(digests.is_some()),
             digests,
         }
@@ -187,13 +194,15 @@ impl SiteDigests {
     }
 }
 
-/// The digests of one world's document and section values.
+/// The digests of one world's document and section values; its term values are remembered
+/// for the contexts that hold them.
 fn value_digests(
     shared: &SiteDigests,
     docs: &[Value],
     known_docs: &[Option<Digest>],
     sections: &[Option<Value>],
     section_metadata: &[Option<Value>],
+    terms: &[Vec<Value>],
 ) -> Digests {
     let mut known = KnownValues::default();
     // A document's value holds no other document, so they can be hashed apart, in parallel.
@@ -216,6 +225,9 @@ fn value_digests(
         })
         .collect();
     let metadata_digests = section_metadata.iter().map(|section| section.as_ref().map(|s| known.digest(s))).collect();
+    for term in terms.iter().flatten() {
+        known.remember(term);
+    }
     Digests {
         site: shared.site,
         templates: shared.templates.clone(),

@@ -1,0 +1,116 @@
+//! What only a page's own template sees besides its document's value: hreflang
+//! alternates, the language switcher, the breadcrumb trail and JSON-LD. Made for each
+//! page rather than kept for every document, and hashed as the struct it is: it becomes
+//! Tera values only for a page that is rendered.
+
+use super::json_ld;
+use super::values::{Markup, view};
+use crate::ids::LangId;
+use crate::site::{Doc, Site};
+
+view! {
+    /// What only the page's own template sees besides its document's
+    /// [`DocView`](super::views::DocView).
+    #[derive(Hash)]
+    pub struct PageExtras<'a> {
+        /// `<link rel="alternate" hreflang>` targets ([`Alternate`]).
+        pub alternates: Vec<Alternate>,
+        pub switcher: Vec<SwitcherEntry<'a>>,
+        pub ancestors: Vec<Crumb<'a>>,
+        pub json_ld: Option<Markup>,
+        pub navigation_json_ld: Markup,
+    }
+}
+
+view! {
+    /// One `<link rel="alternate" hreflang>`.
+    #[derive(Hash)]
+    pub struct Alternate {
+        pub hreflang: String,
+        pub url: String,
+    }
+}
+
+view! {
+    /// One entry of a language switcher: the same page in that language, or the nearest
+    /// page above it that exists there.
+    #[derive(Hash)]
+    pub struct SwitcherEntry<'a> {
+        pub lang: &'a str,
+        pub locale: &'a str,
+        pub name: &'a str,
+        pub url: String,
+        pub path: String,
+        pub is_current: bool,
+        /// Whether the target is this very page (and not an ancestor) in that language.
+        pub exact: bool,
+    }
+}
+
+view! {
+    /// One step of the breadcrumb trail.
+    #[derive(Hash)]
+    pub struct Crumb<'a> {
+        pub title: &'a str,
+        pub url: String,
+        pub path: String,
+    }
+}
+
+pub fn page_extras<'a>(site: &'a Site, doc: &Doc) -> PageExtras<'a> {
+    PageExtras {
+        alternates: site.alternates(doc).into_iter().map(|(hreflang, url)| Alternate { hreflang, url }).collect(),
+        switcher: switcher(site, doc),
+        ancestors: ancestors(site, doc),
+        json_ld: json_ld::for_doc(site, doc).map(Markup),
+        navigation_json_ld: Markup(json_ld::navigation(site, doc)),
+    }
+}
+
+fn switcher<'a>(site: &'a Site, doc: &Doc) -> Vec<SwitcherEntry<'a>> {
+    site.config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(lang, language)| {
+            let (target, exact) = nearest_in(site, doc, lang);
+            SwitcherEntry {
+                lang: &language.key,
+                locale: &language.locale,
+                name: &language.name,
+                url: site.url_of(&target.rel),
+                path: site.path_of(&target.rel),
+                is_current: lang == doc.lang,
+                exact,
+            }
+        })
+        .collect()
+}
+
+/// The document in `lang` closest to `doc`: its translation, else the nearest ancestor's,
+/// else that language's home.
+fn nearest_in<'a>(site: &'a Site, doc: &Doc, lang: LangId) -> (&'a Doc, bool) {
+    let mut current = Some(doc.id);
+    let mut exact = true;
+    while let Some(id) = current {
+        let here = site.doc(id);
+        if let Some(found) = site.index.get(&(here.key.clone(), lang)) {
+            return (site.doc(*found), exact);
+        }
+        exact = false;
+        current = here.parent;
+    }
+    (site.doc(site.homes[lang]), false)
+}
+
+fn ancestors<'a>(site: &'a Site, doc: &Doc) -> Vec<Crumb<'a>> {
+    let mut chain = Vec::new();
+    let mut current = doc.parent;
+    while let Some(id) = current {
+        let d = site.doc(id);
+        chain.push(Crumb { title: &d.meta.title, url: site.url_of(&d.rel), path: site.path_of(&d.rel) });
+        current = d.parent;
+    }
+    chain.reverse();
+    chain
+}
