@@ -5,7 +5,6 @@
 //! [`SectionMeta`]. Errors point into the whole file.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -176,6 +175,33 @@ pub struct Event {
     pub url: Option<String>,
 }
 
+/// A page's terms by taxonomy, sorted by taxonomy. A list, not a map: a page has one or two
+/// taxonomies, and a map's smallest node takes half a kilobyte for each page of the site.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageTerms(Vec<(String, Vec<String>)>);
+
+impl PageTerms {
+    pub fn get(&self, taxonomy: &str) -> Option<&Vec<String>> {
+        self.0.iter().find(|(name, _)| name == taxonomy).map(|(_, terms)| terms)
+    }
+
+    /// Sets the terms of `taxonomy`, replacing any it had.
+    pub fn insert(&mut self, taxonomy: String, terms: Vec<String>) {
+        match self.0.binary_search_by(|(name, _)| name.cmp(&taxonomy)) {
+            Ok(i) => self.0[i].1 = terms,
+            Err(i) => self.0.insert(i, (taxonomy, terms)),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
+        self.0.iter().map(|(name, terms)| (name, terms))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Vec<String>> {
+        self.0.iter().map(|(_, terms)| terms)
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct PageMeta {
     pub title: String,
@@ -190,7 +216,7 @@ pub struct PageMeta {
     pub template: Option<String>,
     pub weight: Option<i64>,
     pub image: Option<String>,
-    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub taxonomies: PageTerms,
     /// The job and event once complete: as written, with what a translation left out taken
     /// from its default-language page (`content::translations`).
     pub job: Option<Job>,

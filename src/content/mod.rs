@@ -19,7 +19,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::ids::{LangId, SourceId};
 use crate::source::{Area, SourceFile, SourceTree};
 pub use file::{ContentFile, FileMeta};
-pub use front_matter::{Event, Job, PageMeta, PagesFrom, SectionMeta, SortBy, Split};
+pub use front_matter::{Event, Job, PageMeta, PageTerms, PagesFrom, SectionMeta, SortBy, Split};
 use parsed::Parse;
 pub use parsed::ParsedBefore;
 
@@ -84,15 +84,16 @@ pub fn load(tree: &SourceTree, config: &Config, parsed: Option<&mut ParsedBefore
 
     let taxonomies = &config.taxonomies;
     let earlier = parsed.as_deref().and_then(|p| p.usable_with(taxonomies));
+    let keep = parsed.is_some();
     let results: Vec<_> =
-        classified.into_par_iter().map(|c| (c.key.clone(), parse(c, tree, taxonomies, earlier))).collect();
+        classified.into_par_iter().map(|c| (c.key.clone(), parse(c, tree, taxonomies, earlier, keep))).collect();
     let mut now = parsed.is_some().then(|| ParsedBefore::new(taxonomies));
     let mut files = Vec::new();
     let mut broken = std::collections::BTreeSet::new();
     for (key, result) in results {
         match result {
             Ok((file, parse)) => {
-                if let Some(now) = now.as_mut() {
+                if let (Some(now), Some(parse)) = (now.as_mut(), parse) {
                     now.insert(tree.file(file.source), file.is_section(), parse);
                 }
                 files.push(file);
@@ -130,19 +131,23 @@ fn untitled_section(file: &ContentFile, tree: &SourceTree) -> Option<Diagnostic>
 }
 
 /// A classified file with its front matter, from `earlier` when it parsed the same text.
+/// A content file, and what was parsed of it when it is to be kept (`keep`) for the next
+/// build: a build that keeps nothing does not copy each file's front matter.
 fn parse(
     c: Classified,
     tree: &SourceTree,
     taxonomies: &[String],
     earlier: Option<&ParsedBefore>,
-) -> Result<(ContentFile, Parse), Diagnostic> {
+    keep: bool,
+) -> Result<(ContentFile, Option<Parse>), Diagnostic> {
     let file = tree.file(c.source);
     let is_section = matches!(c.kind, Kind::Section);
     let parse = match earlier.and_then(|e| e.get(file, is_section)) {
         Some(parse) => parse,
         None => Arc::new(parse_front_matter(file, is_section, taxonomies)?),
     };
-    let (split, meta) = (*parse).clone();
+    let ((split, meta), parse) =
+        if keep { ((*parse).clone(), Some(parse)) } else { (Arc::unwrap_or_clone(parse), None) };
     let (stem, is_bundle) = match c.kind {
         Kind::Section => (String::new(), false),
         Kind::Page { stem } => (stem, false),

@@ -12,9 +12,9 @@ use crate::site::{Doc, Site};
 
 pub fn for_doc(site: &Site, doc: &Doc) -> Option<String> {
     let zone = &site.config.time_zone;
-    let value = if let Some(job) = &doc.meta.job {
+    let value = if let Some(job) = doc.meta.job.as_deref() {
         job_posting(site, doc, job)
-    } else if let Some(event) = &doc.meta.event {
+    } else if let Some(event) = doc.meta.event.as_deref() {
         let mut value = json!({
             "@context": "https://schema.org",
             "@type": "Event",

@@ -102,7 +102,7 @@ pub fn section_name(site: &Site, doc: &Doc) -> String {
 
 /// What the index takes from `doc`, listed under `section`.
 pub fn collect<'a>(doc: &'a Doc, section: &str, source: &'a Source, i18n: &I18n) -> Collected<'a> {
-    let job = doc.meta.job.as_ref();
+    let job = doc.meta.job.as_deref();
     let employment = job.map(|job| {
         let key = serde_json::to_value(job.employment_type).ok().and_then(|v| v.as_str().map(str::to_string));
         let key = key.unwrap_or_default();

@@ -144,8 +144,8 @@ fn doc_from_file(id: DocId, key: &str, lang: LangId, file: &ContentFile, config:
                 template: page.template.clone(),
                 aliases: page.aliases.clone(),
                 taxonomies: page.taxonomies.clone(),
-                job: page.job.clone(),
-                event: page.event.clone(),
+                job: page.job.clone().map(Box::new),
+                event: page.event.clone().map(Box::new),
                 extra: page.extra.clone(),
                 hidden_from_search: page.search == Some(false),
             },
@@ -367,7 +367,7 @@ fn link_translations(docs: &mut [Doc], index: &BTreeMap<(String, LangId), DocId>
 
 fn check_terms(docs: &[Doc], tree: &SourceTree, diags: &mut Diagnostics) {
     for doc in docs.iter().filter(|d| !d.is_fallback()) {
-        for (taxonomy, terms) in &doc.meta.taxonomies {
+        for (taxonomy, terms) in doc.meta.taxonomies.iter() {
             for term in terms.iter().filter(|t| slugify(t).is_empty()) {
                 let Some(source) = doc.source else { continue };
                 let file = tree.file(source);

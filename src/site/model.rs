@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use super::urls;
 use crate::config::Config;
 use crate::content::publishing::Unpublished;
-use crate::content::{Event, Job, SortBy};
+use crate::content::{Event, Job, PageTerms, SortBy};
 use crate::dates::Moment;
 use crate::ids::{DocId, LangId, SourceId};
 
@@ -214,9 +214,10 @@ pub struct Meta {
     pub image: Option<String>,
     pub template: Option<String>,
     pub aliases: Vec<String>,
-    pub taxonomies: BTreeMap<String, Vec<String>>,
-    pub job: Option<Job>,
-    pub event: Option<Event>,
+    pub taxonomies: PageTerms,
+    // Boxed: few documents are jobs or events, and every document holds these.
+    pub job: Option<Box<Job>>,
+    pub event: Option<Box<Event>>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Front matter `search: false`: the page stays out of the search index.
     pub hidden_from_search: bool,
