@@ -41,6 +41,9 @@ pub fn matching_end(events: &[Event], start: usize, is_end: impl Fn(&TagEnd) -> 
 pub fn to_html<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Grown by doubling, a document's HTML holds up to twice its length until the build is
+    // done with it; a large site keeps all of it at once.
+    html.shrink_to_fit();
     html
 }
 

@@ -134,6 +134,8 @@ pub fn render(input: &DocInput<'_>, host: &dyn Host) -> (Rendered, Vec<Diagnosti
     out.html = html;
     out.summary = summary;
     out.toc = nest_toc(renderer.flat_toc);
+    // The text waits for the search index until every page is written.
+    out.text.shrink_to_fit();
     (out, renderer.diags)
 }
 

@@ -117,8 +117,15 @@ pub fn render(
 
     // Pages, with everything rendered.
     let before: Option<Vec<Digest>> = markdown_world.digests.as_ref().map(|d| d.docs.clone());
-    // Only now is the first phase's world done with; dropping it frees its memory.
-    drop_aside((markdown_tera, markdown_world));
+    // Only now is the first phase's world done with. A build frees it here, before each
+    // document's value is extended with its rendering, so that the value's map is extended
+    // in place, not copied while the world still holds it; `serve` (which keeps digests)
+    // does not wait for it.
+    if before.is_some() {
+        drop_aside((markdown_tera, markdown_world));
+    } else {
+        drop((markdown_tera, markdown_world));
+    }
     let has_code = rendered.iter().any(|r| r.has_code);
     let search_sources = search::sources(&site, &mut rendered);
     let originals_only = site.docs.iter().filter(|d| !d.is_fallback());
