@@ -130,9 +130,9 @@ fn untitled_section(file: &ContentFile, tree: &SourceTree) -> Option<Diagnostic>
     )
 }
 
-/// A classified file with its front matter, from `earlier` when it parsed the same text.
-/// A content file, and what was parsed of it when it is to be kept (`keep`) for the next
-/// build: a build that keeps nothing does not copy each file's front matter.
+/// A classified file with its front matter, from `earlier` when it parsed the same text, and
+/// what was parsed of it when that is to be kept (`keep`) for the next build: a build that
+/// keeps nothing does not copy each file's front matter.
 fn parse(
     c: Classified,
     tree: &SourceTree,
