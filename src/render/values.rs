@@ -1,7 +1,6 @@
 //! Building Tera values: the `view!` macro that declares what a template sees as a typed
 //! struct, and [`with`], which extends a shared map without copying what it holds.
 
-use tera::value::Key;
 use tera::{Map, Value};
 
 /// Declares a struct that templates see as a map with one key per field, in field order.
@@ -56,14 +55,10 @@ pub fn with(value: &Value, entries: impl IntoIterator<Item = (&'static str, Valu
 }
 
 /// [`with`], taking `value`: when nothing else holds its map, the map is extended in place
-/// rather than copied. Room is made for the new keys only, exactly: a document's value is
-/// mostly replaced keys, and a map grown by half for each of a large site's documents is
-/// hundreds of megabytes.
+/// rather than copied. Nothing is reserved ahead: a rendering only replaces keys a
+/// document's value has, and room reserved for them would be held by every document.
 pub fn extended(value: Value, entries: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
     let mut map: Map = value.into_map().unwrap_or_default();
-    let entries: Vec<(&'static str, Value)> = entries.into_iter().collect();
-    let added = entries.iter().filter(|(key, _)| !map.contains_key(&Key::Str(key))).count();
-    map.reserve_exact(added);
     for (key, v) in entries {
         map.insert(key.into(), v);
     }
