@@ -8,8 +8,6 @@
 //! `æ` → `ae`, accents dropped (`é` → `e`, `å` → `a`), and `aa` → `a` (`aapen`, `apen` and
 //! `åpen` are one word). `search.js` folds a query the same way, with the same table.
 
-use std::borrow::Cow;
-
 use icu_normalizer::DecomposingNormalizerBorrowed;
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -82,9 +80,11 @@ impl Analyzer {
 }
 
 /// Calls `each` with every word of `text`, lower-cased: runs of letters and digits
-/// (Unicode's) of two characters or more. A word already in lower case is lent, not copied.
-pub fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(Cow<'a, str>)) {
+/// (Unicode's) of two characters or more. A word already in lower case is lent as it
+/// stands; others are lowered into one buffer, reused.
+pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
     let bytes = text.as_bytes();
+    let mut lowered = String::new();
     let mut at = 0;
     while at < bytes.len() {
         // ASCII a byte at a time; other characters decoded.
@@ -110,11 +110,20 @@ pub fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(Cow<'a, str>)) {
         }
         if chars >= 2 {
             let word = &text[start..at];
-            each(match (upper, ascii) {
-                (false, _) => Cow::Borrowed(word),
-                (true, true) => Cow::Owned(word.to_ascii_lowercase()),
-                (true, false) => Cow::Owned(word.to_lowercase()),
-            });
+            if upper {
+                lowered.clear();
+                if ascii {
+                    lowered.push_str(word);
+                    lowered.make_ascii_lowercase();
+                } else {
+                    // As a whole word, for the rules that depend on the letters around
+                    // (a final Σ is ς), as the browser lowers it.
+                    lowered.push_str(&word.to_lowercase());
+                }
+                each(&lowered);
+            } else {
+                each(word);
+            }
         }
         // Past the separator that ended the word (or the one at `at`).
         if chars == 0 || at < bytes.len() {
@@ -188,7 +197,7 @@ mod tests {
     #[test]
     fn words_are_runs_of_letters_and_digits() {
         let mut found = Vec::new();
-        for_each_word("Jobb i Øyer: 2 sykepleiere, 100 %! <script>ÅPEN", |w| found.push(w.into_owned()));
+        for_each_word("Jobb i Øyer: 2 sykepleiere, 100 %! <script>ÅPEN", |w| found.push(w.to_string()));
         assert_eq!(found, ["jobb", "øyer", "sykepleiere", "100", "script", "åpen"]);
         // The same words as splitting at every character that is not a letter or a digit.
         let text = "Ærlig talt – «Sykepleiere» i Øyer/Gausdal, 2 000 kr … x1 ÿ ab\u{301}c";
@@ -198,7 +207,7 @@ mod tests {
             .map(str::to_lowercase)
             .collect();
         let mut ours = Vec::new();
-        for_each_word(text, |w| ours.push(w.into_owned()));
+        for_each_word(text, |w| ours.push(w.to_string()));
         assert_eq!(ours, std::mem::take(&mut split));
     }
 

@@ -2,10 +2,6 @@
 //! hit shows and filters by. Read from the site model and the rendered Markdown, never
 //! from the finished HTML.
 
-use std::borrow::Cow;
-
-use rustc_hash::FxHashMap;
-
 use crate::i18n::{Entry, I18n};
 use crate::markdown::{Rendered, TocEntry};
 use crate::site::{Doc, Site};
@@ -71,24 +67,25 @@ fn collect_headings(toc: &[TocEntry], out: &mut String) {
     }
 }
 
-/// What a hit shows and is filtered by.
-pub struct Shown {
-    pub path: String,
-    pub title: String,
-    pub description: String,
-    pub section: String,
-    pub tags: Vec<String>,
-    pub location: Option<String>,
+/// What a hit shows and is filtered by, lent by the site and the document's source.
+pub struct Shown<'a> {
+    pub path: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub section: &'a str,
+    pub tags: &'a [String],
+    pub location: Option<&'a str>,
+    /// The employment type's label in the page's language.
     pub employment: Option<String>,
     /// The start of the text, for excerpts.
-    pub excerpt: String,
+    pub excerpt: &'a str,
 }
 
-/// One document as the index sees it; its words are lent by the site and the sources.
+/// One document as the index sees it: what a hit shows, and where its words come from.
 pub struct Collected<'a> {
-    pub shown: Shown,
-    /// Lower-cased word → where it stands.
-    pub words: FxHashMap<Cow<'a, str>, Counts>,
+    pub shown: Shown<'a>,
+    doc: &'a Doc,
+    source: &'a Source,
     /// The length of the body in words, which dilutes each word in it.
     pub body_words: usize,
     pub is_section: bool,
@@ -101,7 +98,7 @@ pub fn section_name(site: &Site, doc: &Doc) -> String {
 }
 
 /// What the index takes from `doc`, listed under `section`.
-pub fn collect<'a>(doc: &'a Doc, section: &str, source: &'a Source, i18n: &I18n) -> Collected<'a> {
+pub fn collect<'a>(doc: &'a Doc, section: &'a str, source: &'a Source, i18n: &I18n) -> Collected<'a> {
     let job = doc.meta.job.as_deref();
     let employment = job.map(|job| {
         let key = serde_json::to_value(job.employment_type).ok().and_then(|v| v.as_str().map(str::to_string));
@@ -112,54 +109,58 @@ pub fn collect<'a>(doc: &'a Doc, section: &str, source: &'a Source, i18n: &I18n)
         }
     });
     let shown = Shown {
-        path: doc.rel.clone(),
-        title: doc.meta.title.clone(),
-        description: doc.meta.description.clone().unwrap_or_default(),
-        section: section.to_string(),
-        tags: doc.meta.taxonomies.get("tags").cloned().unwrap_or_default(),
-        location: job.map(|j| j.location.clone()),
+        path: &doc.rel,
+        title: &doc.meta.title,
+        description: doc.meta.description.as_deref().unwrap_or_default(),
+        section,
+        tags: doc.meta.taxonomies.get("tags").map_or(&[], Vec::as_slice),
+        location: job.map(|j| j.location.as_str()),
         employment,
         excerpt: excerpt(&source.text),
     };
-    let mut words: FxHashMap<Cow<'a, str>, Counts> =
-        FxHashMap::with_capacity_and_hasher(source.text.len() / 16 + 16, Default::default());
-    let mut add = |field: Field, text: &'a str| for_each_word(text, |word| tally(&mut words, word, field));
-    add(Field::Title, &doc.meta.title);
-    for terms in doc.meta.taxonomies.values() {
-        for term in terms {
-            add(Field::Tags, term);
-        }
-    }
-    if let Some(job) = job {
-        add(Field::Job, &job.employer);
-        add(Field::Job, &job.location);
-    }
-    add(Field::Headings, &source.headings);
-    add(Field::Description, doc.meta.description.as_deref().unwrap_or_default());
-    add(Field::Body, &source.text);
-    // The employment type's label and the section's name are made here, not lent.
-    let mut owned =
-        |field: Field, text: &str| for_each_word(text, |w| tally(&mut words, Cow::Owned(w.into_owned()), field));
-    if let Some(employment) = &shown.employment {
-        owned(Field::Job, employment);
-    }
-    owned(Field::Section, &shown.section);
-    Collected { shown, words, body_words: source.words, is_section: doc.is_section() }
+    Collected { shown, doc, source, body_words: source.words, is_section: doc.is_section() }
 }
 
-/// Counts `word` once more in `field`.
-fn tally<'a>(words: &mut FxHashMap<Cow<'a, str>, Counts>, word: Cow<'a, str>, field: Field) {
-    let counts = words.entry(word).or_default();
-    counts[field as usize] = counts[field as usize].saturating_add(1);
+impl Collected<'_> {
+    /// About how many different words the document has, to size what counts them once.
+    pub fn words_hint(&self) -> usize {
+        self.source.text.len() / 16 + 16
+    }
+
+    /// Calls `each` with every word of the document, lower-cased, and the field it stands in.
+    pub fn for_each_word(&self, mut each: impl FnMut(&str, Field)) {
+        let mut add = |field: Field, text: &str| for_each_word(text, |word| each(word, field));
+        add(Field::Title, self.shown.title);
+        for terms in self.doc.meta.taxonomies.values() {
+            for term in terms {
+                add(Field::Tags, term);
+            }
+        }
+        if let Some(job) = self.doc.meta.job.as_deref() {
+            add(Field::Job, &job.employer);
+            add(Field::Job, &job.location);
+        }
+        if let Some(employment) = &self.shown.employment {
+            add(Field::Job, employment);
+        }
+        add(Field::Headings, &self.source.headings);
+        add(Field::Description, self.shown.description);
+        add(Field::Section, self.shown.section);
+        add(Field::Body, &self.source.text);
+    }
 }
 
 /// The first [`EXCERPT_CHARS`] characters of `text`, cut between words.
-fn excerpt(text: &str) -> String {
+fn excerpt(text: &str) -> &str {
+    // No more bytes than that is no more characters either: no need to count them.
+    if text.len() <= EXCERPT_CHARS {
+        return text;
+    }
     let Some((cut, _)) = text.char_indices().nth(EXCERPT_CHARS) else {
-        return text.to_string();
+        return text;
     };
     let head = &text[..cut];
-    head.rfind(char::is_whitespace).map_or(head, |space| &head[..space]).to_string()
+    head.rfind(char::is_whitespace).map_or(head, |space| &head[..space])
 }
 
 #[cfg(test)]

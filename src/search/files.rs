@@ -58,7 +58,7 @@ impl Writer {
     }
 
     /// The records of the next pages, in page order; a batch holds whole files of pages.
-    pub fn pages(&mut self, batch: Vec<Shown>) {
+    pub fn pages(&mut self, batch: &[&Shown]) {
         let section = |name: &str| self.sections.iter().position(|s| s == name).unwrap_or(0);
         let files: Vec<(String, Vec<u8>)> = batch
             .par_chunks(PAGES_PER_FILE)
@@ -67,15 +67,15 @@ impl Writer {
                 text.push('[');
                 for (i, r) in group.iter().enumerate() {
                     text.push_str(if i == 0 { "{\"u\":" } else { ",{\"u\":" });
-                    push_json(&mut text, &r.path);
+                    push_json(&mut text, r.path);
                     text.push_str(",\"t\":");
-                    push_json(&mut text, &r.title);
+                    push_json(&mut text, r.title);
                     text.push_str(",\"s\":");
-                    text.push_str(itoa::Buffer::new().format(section(&r.section)));
+                    text.push_str(itoa::Buffer::new().format(section(r.section)));
                     text.push_str(",\"d\":");
-                    push_json(&mut text, &r.description);
+                    push_json(&mut text, r.description);
                     text.push_str(",\"x\":");
-                    push_json(&mut text, &r.excerpt);
+                    push_json(&mut text, r.excerpt);
                     text.push('}');
                 }
                 text.push(']');
@@ -85,10 +85,10 @@ impl Writer {
         self.page_files.extend(files);
         for shown in batch {
             self.facets.push(Facets {
-                section: section(&shown.section),
-                tags: shown.tags,
-                location: shown.location,
-                employment: shown.employment,
+                section: section(shown.section),
+                tags: shown.tags.to_vec(),
+                location: shown.location.map(str::to_string),
+                employment: shown.employment.clone(),
             });
         }
     }

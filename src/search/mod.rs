@@ -77,7 +77,7 @@ fn language_files(site: &Site, lang: LangId, docs: Vec<(&Doc, Source)>, i18n: &I
         let collected: Vec<collect::Collected> =
             batch.par_iter().map(|(section, doc, source)| collect::collect(doc, section, source, i18n)).collect();
         postings.add((b * BATCH) as u32, &collected, &analyzer, average);
-        writer.pages(collected.into_iter().map(|c| c.shown).collect());
+        writer.pages(&collected.iter().map(|c| &c.shown).collect::<Vec<_>>());
     }
     writer.finish(&postings, search)
 }
