@@ -16,10 +16,11 @@
 //! - `filters`: page numbers by section (first page and count: pages are numbered by
 //!   section), tag, job location and employment type.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
+use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 use rayon::prelude::*;
 
 use super::collect::Shown;
@@ -127,7 +128,8 @@ impl Writer {
 fn forward_texts(terms: &[(&str, &[Posting])], forms: &BTreeMap<String, &str>) -> Vec<(String, Text)> {
     let mut keys: Vec<(&str, Option<&[Posting]>)> =
         terms.iter().map(|(t, list)| (*t, Some(*list))).chain(forms.keys().map(|f| (f.as_str(), None))).collect();
-    keys.sort_unstable_by_key(|(key, _)| *key);
+    // Two sorted runs, which a stable sort merges in one pass.
+    keys.sort_by_key(|(key, _)| *key);
     let mut chunks = Chunks::default();
     for (key, list) in keys {
         let (terms, form_entries) = chunks.start(key);
@@ -262,11 +264,38 @@ fn deltas(pages: &[usize]) -> String {
 
 /// A file's text gzipped, named by its kind and a hash of the bytes.
 fn named(kind: &str, text: &str) -> (String, Vec<u8>) {
-    // No file name and no time in the header: the same text gives the same bytes.
-    let mut gz =
-        flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(text.len() / 3 + 64), flate2::Compression::fast());
-    let bytes = gz.write_all(text.as_bytes()).and_then(|()| gz.finish()).unwrap_or_default();
+    let bytes = gzip(text.as_bytes());
     (format!("{kind}-{:012x}.json.gz", xxhash_rust::xxh3::xxh3_64(&bytes) >> 16), bytes)
+}
+
+thread_local! {
+    /// One compressor a thread, reset for each file: a new one zeroes some 440 KB of tables,
+    /// more than most files' text.
+    static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
+}
+
+/// `text` gzipped, the same bytes as `flate2::GzBuilder` writes with no name and no time,
+/// so that the same text gives the same bytes on any system.
+fn gzip(text: &[u8]) -> Vec<u8> {
+    // The magic number, deflate, no flags, no time, the fastest level (4), system unknown.
+    let mut out = Vec::with_capacity(text.len() / 3 + 64);
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255]);
+    DEFLATE.with_borrow_mut(|deflate| {
+        deflate.reset();
+        loop {
+            let read = deflate.total_in() as usize;
+            match deflate.compress_vec(&text[read..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => break,
+                Ok(_) => out.reserve(out.len().max(64)),
+                Err(e) => unreachable!("deflate reports errors of misuse only: {e}"),
+            }
+        }
+    });
+    let mut crc = Crc::new();
+    crc.update(text);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&crc.amount().to_le_bytes());
+    out
 }
 
 fn keyed_list(keys: &[String], files: &[&str]) -> String {
