@@ -274,8 +274,8 @@ thread_local! {
     static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
 }
 
-/// `text` gzipped, the same bytes as `flate2::GzBuilder` writes with no name and no time,
-/// so that the same text gives the same bytes on any system.
+/// `text` gzipped, with the header `flate2::GzBuilder` writes with no name and no time (and
+/// "system unknown"), so that the same text gives the same bytes on any system.
 fn gzip(text: &[u8]) -> Vec<u8> {
     // The magic number, deflate, no flags, no time, the fastest level (4), system unknown.
     let mut out = Vec::with_capacity(text.len() / 3 + 64);
