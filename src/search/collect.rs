@@ -86,9 +86,6 @@ pub struct Collected<'a> {
     pub shown: Shown<'a>,
     doc: &'a Doc,
     source: &'a Source,
-    /// The length of the body in words, which dilutes each word in it.
-    pub body_words: usize,
-    pub is_section: bool,
 }
 
 /// The section a document is listed under: a section's own title, else its parent's.
@@ -118,10 +115,19 @@ pub fn collect<'a>(doc: &'a Doc, section: &'a str, source: &'a Source, i18n: &I1
         employment,
         excerpt: excerpt(&source.text),
     };
-    Collected { shown, doc, source, body_words: source.words, is_section: doc.is_section() }
+    Collected { shown, doc, source }
 }
 
 impl Collected<'_> {
+    /// The length of the body in words, which dilutes each word in it.
+    pub fn body_words(&self) -> usize {
+        self.source.words
+    }
+
+    pub fn is_section(&self) -> bool {
+        self.doc.is_section()
+    }
+
     /// About how many different words the document has, to size what counts them once.
     pub fn words_hint(&self) -> usize {
         self.source.text.len() / 16 + 16

@@ -130,7 +130,9 @@ impl Postings {
                 }
                 by_term
                     .into_iter()
-                    .map(|(term, counts)| (term, score(&counts, doc.body_words, average_body_words, doc.is_section)))
+                    .map(|(term, counts)| {
+                        (term, score(&counts, doc.body_words(), average_body_words, doc.is_section()))
+                    })
                     .collect()
             })
             .collect();
