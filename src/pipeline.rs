@@ -85,7 +85,7 @@ fn generate_into(
     let reading_began = std::time::SystemTime::now();
     let nothing_read = source::ReadBefore::default();
     let earlier = memory.as_ref().map_or(&nothing_read, |m| &m.read);
-    let (config, tree, mut diags) = load_with(options, earlier)?;
+    let (config, mut tree, mut diags) = load_with(options, earlier)?;
     if let Some(memory) = memory.as_deref_mut() {
         memory.read = source::ReadBefore::of(&tree, reading_began);
     }
@@ -110,7 +110,7 @@ fn generate_into(
     timings.lap("site model");
     let inputs = RenderInputs { site, locales, i18n, data };
     let memo = memory.map(|m| &mut m.render);
-    let (output, render_diags) = match render::render(inputs, &tree, &mut timings, memo, sink) {
+    let (output, render_diags) = match render::render(inputs, &mut tree, &mut timings, memo, sink) {
         Ok(result) => result,
         Err(render_diags) => {
             diags.extend(render_diags);

@@ -82,6 +82,9 @@ pub enum Contents {
     /// Not read: copied from this path when the output is written.
     OnDisk(PathBuf),
     Embedded(&'static [u8]),
+    /// Read and let go of: a build needs a content file's text only until its Markdown
+    /// is rendered ([`SourceTree::release`]).
+    Released,
 }
 
 #[derive(Clone, Debug)]
@@ -161,7 +164,7 @@ impl SourceFile {
             Contents::Text(text) => Some(text.as_bytes()),
             Contents::Bytes(bytes) => Some(bytes),
             Contents::Embedded(bytes) => Some(bytes),
-            Contents::OnDisk(_) => None,
+            Contents::OnDisk(_) | Contents::Released => None,
         }
     }
 }
@@ -180,6 +183,17 @@ impl SourceTree {
 
     pub fn file(&self, id: SourceId) -> &SourceFile {
         &self.files[id]
+    }
+
+    /// Lets go of the texts of `area`'s files; what else is known of them (paths, for
+    /// messages; files left on disk) stays. A text shared with what `serve` keeps for the
+    /// next build stays there.
+    pub fn release(&mut self, area: Area) {
+        for file in self.files.iter_mut().filter(|f| f.area == area) {
+            if let Contents::Text(_) = file.contents {
+                file.contents = Contents::Released;
+            }
+        }
     }
 
     pub fn find(&self, area: Area, rel: &str) -> Option<SourceId> {
@@ -342,12 +356,7 @@ fn fingerprint_static_files(files: &mut [SourceFile], earlier: &ReadBefore) -> R
                 std::io::copy(&mut reader, &mut hasher)
                     .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", file.display)))?;
             }
-            other => hasher.update(match other {
-                Contents::Text(text) => text.as_bytes(),
-                Contents::Bytes(bytes) => bytes,
-                Contents::Embedded(bytes) => bytes,
-                Contents::OnDisk(_) => &[],
-            }),
+            _ => hasher.update(file.bytes().unwrap_or_default()),
         }
         let digest = hasher.finalize();
         file.fingerprint = Some(digest.iter().take(5).map(|b| format!("{b:02x}")).collect());

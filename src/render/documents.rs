@@ -19,11 +19,14 @@ use crate::site::{Body, Doc, Site};
 use crate::source::SourceTree;
 
 /// Each document's rendering, by `DocId`, with every document's warnings and errors.
+/// `texts` holds each document's file's text (see [`texts`]); each is let go of as soon as
+/// its document is rendered.
 pub fn render_all(
     world: &World,
     tera: &Tera,
     templates: &Templates,
     tree: &SourceTree,
+    texts: Vec<Option<Arc<str>>>,
     memo: &mut Memo,
     diags: &mut Diagnostics,
 ) -> Vec<Arc<Rendered>> {
@@ -32,15 +35,17 @@ pub fn render_all(
     let results: Vec<_> = site
         .docs
         .par_iter()
-        .map(|doc| {
+        .zip(texts)
+        .map(|(doc, text)| {
             let key = doc_ref(doc);
+            let file = doc.source.map(|s| (tree.file(s).display.as_str(), text.as_deref().unwrap_or_default()));
             let rendered = recall.get_or_render(
                 &key,
-                || inputs(doc, tree),
+                || inputs(doc, file),
                 |trace| {
                     let host = DocHost { world, tera, templates, trace };
                     let what = || format!("rendering the Markdown of {}", site.path_of(&doc.rel));
-                    let (rendered, warnings) = match Diagnostic::catch(what, || Ok(render_one(doc, tree, &host))) {
+                    let (rendered, warnings) = match Diagnostic::catch(what, || Ok(render_one(doc, file, &host))) {
                         Ok(result) => result,
                         Err(d) => (Rendered::default(), vec![d]),
                     };
@@ -72,22 +77,27 @@ pub fn render_all(
     rendered
 }
 
-/// What a document's Markdown is made from besides what it reads: its whole file (the
-/// front matter's length moves the lines of everything after it) and its language.
-fn inputs(doc: &Doc, tree: &SourceTree) -> Digest {
-    let file = doc.source.map(|s| tree.file(s));
-    digest::of((file.map(|f| (&f.display, f.text())), doc.lang, matches!(doc.body, Body::Empty)))
+/// Each document's file's text, by `DocId` (a fallback shares its original's), taken so
+/// that the tree can let go of them: then each text lives only until the last document
+/// made from it is rendered, not beside the whole site's HTML.
+pub fn texts(site: &Site, tree: &SourceTree) -> Vec<Option<Arc<str>>> {
+    site.docs.iter().map(|doc| doc.source.and_then(|s| tree.file(s).shared_text().cloned())).collect()
 }
 
-fn render_one(doc: &Doc, tree: &SourceTree, host: &DocHost) -> (Rendered, Vec<Diagnostic>) {
-    match &doc.body {
-        Body::File { source, range } => {
-            let file = tree.file(*source);
-            let input =
-                DocInput { doc: doc.id, lang: doc.lang, file: &file.display, text: file.text(), body: range.clone() };
+/// What a document's Markdown is made from besides what it reads: its whole file, as
+/// (shown path, text) — the front matter's length moves the lines of everything after
+/// it — and its language.
+fn inputs(doc: &Doc, file: Option<(&str, &str)>) -> Digest {
+    digest::of((file, doc.lang, matches!(doc.body, Body::Empty)))
+}
+
+fn render_one(doc: &Doc, file: Option<(&str, &str)>, host: &DocHost) -> (Rendered, Vec<Diagnostic>) {
+    match (&doc.body, file) {
+        (Body::File { range, .. }, Some((display, text))) => {
+            let input = DocInput { doc: doc.id, lang: doc.lang, file: display, text, body: range.clone() };
             markdown::render(&input, host)
         }
-        Body::Empty => (Rendered::default(), Vec::new()),
+        _ => (Rendered::default(), Vec::new()),
     }
 }
 

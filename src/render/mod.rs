@@ -71,10 +71,11 @@ pub struct RenderInputs {
 
 /// Renders every output file. With a memo (in `serve`), a document or file whose inputs
 /// are unchanged since the memo's build is reused, and the memo then holds this build.
-/// Each rendered file goes to `sink` as soon as it is made.
+/// Each rendered file goes to `sink` as soon as it is made. The content files' texts are
+/// let go of once their Markdown is rendered.
 pub fn render(
     inputs: RenderInputs,
-    tree: &SourceTree,
+    tree: &mut SourceTree,
     timings: &mut Timings,
     memo: Option<&mut Memo>,
     sink: &dyn Sink,
@@ -112,7 +113,10 @@ pub fn render(
     let markdown_world = Arc::new(parts.world(docs.clone(), &[]));
     let markdown_tera =
         engine::compile(&templates, markdown_world.clone(), Phase::Markdown).map_err(|e| failed(&mut diags, e))?;
-    let mut rendered = documents::render_all(&markdown_world, &markdown_tera, &templates, tree, memo, &mut diags);
+    let texts = documents::texts(&site, tree);
+    tree.release(Area::Content);
+    let mut rendered =
+        documents::render_all(&markdown_world, &markdown_tera, &templates, tree, texts, memo, &mut diags);
     timings.lap("markdown");
 
     // Pages, with everything rendered.
@@ -165,7 +169,7 @@ pub fn render(
         world: &world,
         tera: &tera,
         templates: &templates,
-        tree,
+        tree: &*tree,
         recall: memo.files(&world),
         minifier: minify::Minifier::default(),
     };

@@ -274,7 +274,7 @@ pub fn copies(site: &Site, tree: &SourceTree) -> Vec<CopyFile> {
         let from = match &file.contents {
             Contents::OnDisk(path) => CopySource::Disk(path.clone()),
             Contents::Embedded(bytes) => CopySource::Embedded(bytes),
-            Contents::Text(_) | Contents::Bytes(_) => continue,
+            Contents::Text(_) | Contents::Bytes(_) | Contents::Released => continue,
         };
         out.push(CopyFile {
             rel: file.rel.clone(),
