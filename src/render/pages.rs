@@ -84,13 +84,16 @@ impl PageRenderer<'_> {
                     None if parts > 1 => ("sitemap.xml".to_string(), feeds::sitemap_index(site, parts)),
                     None => (
                         "sitemap.xml".to_string(),
-                        feeds::sitemap(&feeds::sitemap_entries(site, *taxonomy_pages, 0..len)),
+                        feeds::sitemap(feeds::sitemap_entries(site, *taxonomy_pages, 0..len), len),
                     ),
                     Some(part) => {
                         let from = (part - 1) * feeds::SITEMAP_LIMIT;
-                        let entries =
-                            feeds::sitemap_entries(site, *taxonomy_pages, from..len.min(from + feeds::SITEMAP_LIMIT));
-                        (feeds::sitemap_part(*part), feeds::sitemap(&entries))
+                        let range = from..len.min(from + feeds::SITEMAP_LIMIT);
+                        let count = range.len();
+                        (
+                            feeds::sitemap_part(*part),
+                            feeds::sitemap(feeds::sitemap_entries(site, *taxonomy_pages, range), count),
+                        )
                     }
                 };
                 Ok(self.file(rel, text, Origin::Sitemap))
