@@ -573,4 +573,34 @@ mod tests {
         assert_eq!((loc.line, loc.col), (2, 5));
         assert_eq!(text_or_error(b"\xEF\xBB\xBFhei".to_vec(), "x").ok().as_deref(), Some("hei"));
     }
+
+    #[test]
+    fn releasing_an_area_lets_go_of_its_texts_only() {
+        let file = |area, rel: &str, contents| SourceFile {
+            area,
+            origin: Origin::Site,
+            rel: rel.into(),
+            display: rel.into(),
+            contents,
+            fingerprint: None,
+            stamp: None,
+        };
+        let text = |t: &str| Contents::Text(t.into());
+        let mut tree = SourceTree {
+            root: PathBuf::from("."),
+            files: vec![
+                file(Area::Content, "a.md", text("# A")),
+                file(Area::Content, "foto.jpg", Contents::OnDisk(PathBuf::from("content/foto.jpg"))),
+                file(Area::Templates, "page.html", text("{{ page.content }}")),
+            ],
+        };
+        let shared = tree.files[0].shared_text().cloned();
+        tree.release(Area::Content);
+        assert_eq!(tree.files[0].text(), "");
+        assert_eq!(tree.files[0].display, "a.md");
+        assert!(matches!(tree.files[1].contents, Contents::OnDisk(_)));
+        assert_eq!(tree.files[2].text(), "{{ page.content }}");
+        // A text that is shared (serve keeps what it read) stays with whoever shares it.
+        assert_eq!(shared.as_deref(), Some("# A"));
+    }
 }
