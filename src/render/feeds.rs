@@ -75,7 +75,7 @@ pub struct SitemapEntry {
 }
 
 /// The sitemap of `entries`, `count` of them. Room for the whole text is made once the
-/// first [`SAMPLE`] entries show how long an entry is (with a tenth to spare), rather than
+/// first `SAMPLE` entries show how long an entry is (with a tenth to spare), rather than
 /// grown by doubling to up to twice the 20 MB that a part of 50,000 URLs takes.
 pub fn sitemap(entries: impl Iterator<Item = SitemapEntry>, count: usize) -> String {
     use std::fmt::Write;
@@ -159,4 +159,25 @@ pub fn sitemap_index(site: &Site, parts: usize) -> String {
 /// The file of the sitemap's part `part` (from 1).
 pub fn sitemap_part(part: usize) -> String {
     format!("sitemap-{part}.xml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sitemap_lists_every_entry_once_in_order_past_the_sample() {
+        let entry = |n: usize| SitemapEntry {
+            url: format!("https://example.org/side-{n}/"),
+            lastmod: n.is_multiple_of(2).then(|| "2026-12-03T00:00:00+01:00".to_string()),
+            alternates: vec![("en".into(), format!("https://example.org/en/page-{n}/?a=1&b=2"))],
+        };
+        let text = sitemap((0..250).map(entry), 250);
+        assert!(text.starts_with("<?xml") && text.ends_with("</urlset>\n"));
+        let locs: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("<loc>")?.strip_suffix("</loc>")).collect();
+        let expected: Vec<String> = (0..250).map(|n| format!("https://example.org/side-{n}/")).collect();
+        assert_eq!(locs, expected);
+        assert_eq!(text.matches("<lastmod>").count(), 125);
+        assert!(text.contains("href=\"https://example.org/en/page-249/?a=1&amp;b=2\"/>\n</url>"));
+    }
 }
