@@ -185,7 +185,7 @@ fn doc_from_file(id: DocId, key: &str, lang: LangId, file: &ContentFile, config:
         lang,
         text_lang: file.lang,
         source: Some(file.source),
-        body: Body::File { source: file.source, range: file.split.body.clone() },
+        body: Body::File { range: file.split.body.clone() },
         meta,
         kind,
         slug: String::new(),

@@ -148,8 +148,8 @@ impl std::fmt::Display for NotFound {
 /// Where a document's Markdown comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
-    /// A byte range of a content file.
-    File { source: SourceId, range: std::ops::Range<usize> },
+    /// A byte range of the document's file ([`Doc::source`]).
+    File { range: std::ops::Range<usize> },
     /// No text (a home or section that has no `_index.md`).
     Empty,
 }
