@@ -10,13 +10,36 @@
 
 use std::hash::Hash;
 
-use tera::{Context, Value};
-use xxhash_rust::xxh3::Xxh3Default as Hasher;
-
 use crate::ids::LangId;
+use tera::{Context, Value};
 
 /// A hash of some input.
 pub type Digest = u128;
+
+/// Gathers the bytes hashed and hashes them in one pass at the end. A digest is made of
+/// many small fields, and XXH3's streaming state costs far more for each small write than
+/// copying its bytes does.
+struct Hasher(Vec<u8>);
+
+impl Hasher {
+    fn new() -> Hasher {
+        Hasher(Vec::with_capacity(256))
+    }
+
+    fn digest128(&self) -> Digest {
+        xxhash_rust::xxh3::xxh3_128(&self.0)
+    }
+}
+
+impl std::hash::Hasher for Hasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.0)
+    }
+}
 
 /// The digest of anything hashable.
 pub fn of(value: impl Hash) -> Digest {
@@ -56,33 +79,38 @@ impl KnownValues {
             return *known;
         }
         let mut hasher = Hasher::new();
-        value.kind().hash(&mut hasher);
-        value.is_safe().hash(&mut hasher);
+        self.write(value, &mut hasher);
+        hasher.digest128()
+    }
+
+    /// Writes the content of `value` into `hasher`. A map or list in it goes in as its
+    /// digest, so that a remembered one counts the same as its content would; anything else
+    /// goes in as it is, which spares a hasher for each text and number.
+    fn write(&self, value: &Value, hasher: &mut Hasher) {
+        value.kind().hash(hasher);
+        value.is_safe().hash(hasher);
+        let item = |item: &Value, hasher: &mut Hasher| {
+            if item.as_map().is_some() || item.as_array().is_some() {
+                item.kind().hash(hasher);
+                self.digest(item).hash(hasher);
+            } else {
+                self.write(item, hasher);
+            }
+        };
         if let Some(map) = value.as_map() {
-            map.len().hash(&mut hasher);
-            for (key, item) in map {
-                key.hash(&mut hasher);
-                self.digest(item).hash(&mut hasher);
+            map.len().hash(hasher);
+            for (key, value) in map {
+                key.hash(hasher);
+                item(value, hasher);
             }
         } else if let Some(items) = value.as_array() {
-            items.len().hash(&mut hasher);
-            for item in items {
-                self.digest(item).hash(&mut hasher);
+            items.len().hash(hasher);
+            for value in items {
+                item(value, hasher);
             }
-        } else if let Some(text) = value.as_str() {
-            text.hash(&mut hasher);
-        } else if let Some(n) = value.as_i128() {
-            n.hash(&mut hasher);
-        } else if let Some(n) = value.as_u128() {
-            n.hash(&mut hasher);
-        } else if let Some(n) = value.as_f64() {
-            n.to_bits().hash(&mut hasher);
-        } else if let Some(b) = value.as_bool() {
-            b.hash(&mut hasher);
-        } else if let Some(bytes) = value.as_bytes() {
-            bytes.hash(&mut hasher);
+        } else {
+            super::values::hash_scalar(value, hasher);
         }
-        hasher.digest128()
     }
 }
 

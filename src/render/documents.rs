@@ -7,16 +7,76 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::Tera;
 
+use tera::Value;
+
 use super::digest::{self, Digest};
 use super::host::DocHost;
-use super::memo::{Got, MarkdownResult, Memo};
+use super::memo::{Got, MarkdownResult, Memo, ValueBefore};
+use super::photos::Cover;
 use super::templates::Templates;
-use super::trace::doc_ref;
+use super::trace::{DocRef, doc_ref};
+use super::views::{self, SharedValues};
 use super::world::World;
+use crate::data::DataSet;
 use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::markdown::{self, DocInput, Rendered};
 use crate::site::{Body, Doc, Site};
 use crate::source::SourceTree;
+
+/// The digest of a document's view, and of its value when the last build's is reused.
+type ViewDigests = (Digest, Option<Digest>);
+
+/// Every document's value before its Markdown is rendered, by `DocId`.
+pub struct ValuesBefore {
+    pub values: Vec<Value>,
+    /// Each document's [`ViewDigests`], in `serve`.
+    digests: Option<Vec<ViewDigests>>,
+}
+
+impl ValuesBefore {
+    /// The values' digests known without hashing them, by `DocId`.
+    pub fn known(&self) -> Vec<Option<Digest>> {
+        self.digests.iter().flatten().map(|(_, known)| *known).collect()
+    }
+
+    /// What the memo keeps of each document, given every value's digest.
+    pub fn to_keep(&self, site: &Site, digests: &[Digest]) -> std::collections::HashMap<DocRef, ValueBefore> {
+        let views = self.digests.iter().flatten().map(|(view, _)| *view);
+        let kept = site.docs.iter().zip(views).zip(&self.values).zip(digests);
+        kept.map(|(((doc, view), value), digest)| (doc_ref(doc), ValueBefore::new(view, value.clone(), *digest)))
+            .collect()
+    }
+}
+
+/// Every document's value before its Markdown is rendered (`covers` are the documents'
+/// link-preview images, by `DocId`). With a memo (in `serve`) each document's view is
+/// hashed as the struct it is, and one that hashes as it did in the last build gets that
+/// build's value back, with its digest, instead of a new map.
+pub fn values_before(
+    site: &Site,
+    tree: &SourceTree,
+    data: &DataSet,
+    covers: &[Option<Arc<Cover>>],
+    memo: Option<&Memo>,
+) -> ValuesBefore {
+    let shared = SharedValues::new(site);
+    let made: Vec<(Value, Option<ViewDigests>)> = site
+        .docs
+        .par_iter()
+        .map(|doc| {
+            let view = views::doc_view(site, tree, data, &shared, doc, covers[doc.id].as_deref());
+            let Some(memo) = memo else { return (Value::from(view), None) };
+            let digest = digest::of(&view);
+            match memo.value_before(&doc_ref(doc), digest) {
+                Some((value, known)) => (value, Some((digest, Some(known)))),
+                None => (Value::from(view), Some((digest, None))),
+            }
+        })
+        .collect();
+    let (values, digests): (Vec<Value>, Vec<_>) = made.into_iter().unzip();
+    let digests = memo.map(|_| digests.into_iter().flatten().collect());
+    ValuesBefore { values, digests }
+}
 
 /// Each document's rendering, by `DocId`, with every document's warnings and errors.
 /// `texts` holds each document's file's text (see [`texts`]); each is let go of as soon as

@@ -116,9 +116,26 @@ impl RenderedValue {
     }
 }
 
+/// A document's value before its Markdown is rendered, with the digest of the view it was
+/// made from and its own digest.
+pub struct ValueBefore {
+    view: Digest,
+    value: Value,
+    digest: Digest,
+}
+
+impl ValueBefore {
+    pub fn new(view: Digest, value: Value, digest: Digest) -> ValueBefore {
+        ValueBefore { view, value, digest }
+    }
+}
+
 /// What one build remembers for the next.
 #[derive(Default)]
 pub struct Memo {
+    /// Each document's value before rendering. A value is a function of its view alone, so
+    /// it needs no record of reads.
+    before: HashMap<DocRef, ValueBefore>,
     markdown: Remembered<DocRef, Arc<MarkdownResult>>,
     files: Remembered<String, OutputFile>,
     /// Each document's value with its rendering. A value is a function of its value before
@@ -178,6 +195,19 @@ impl Memo {
         self.markdown.keep(world, entries);
         self.reuse.documents_rendered = rendered;
         self.reuse.documents = total;
+    }
+
+    /// The last build's value of `doc` before rendering, and its digest, when it was made from
+    /// a view with the digest `view`.
+    pub fn value_before(&self, doc: &DocRef, view: Digest) -> Option<(Value, Digest)> {
+        let kept = self.before.get(doc)?;
+        (kept.view == view).then(|| (kept.value.clone(), kept.digest))
+    }
+
+    /// Keeps this build's document values before rendering, giving back the last build's
+    /// (as [`Memo::keep_values`] does).
+    pub fn keep_values_before(&mut self, values: HashMap<DocRef, ValueBefore>) -> HashMap<DocRef, ValueBefore> {
+        std::mem::replace(&mut self.before, values)
     }
 
     /// The last build's value of `doc` with its rendering, and its digest, when it was made

@@ -108,9 +108,13 @@ pub fn render(
 
     // Markdown, with documents as they are before rendering.
     let covers = photos.covers(&site, tree, &mut diags);
-    let docs = views::doc_values(&site, tree, &parts.data, &covers);
+    let before = documents::values_before(&site, tree, &parts.data, &covers, parts.digests.as_ref().map(|_| &*memo));
     drop(covers);
-    let markdown_world = Arc::new(parts.world(docs.clone(), &[]));
+    let markdown_world = Arc::new(parts.world(before.values.clone(), &before.known()));
+    if let Some(digests) = &markdown_world.digests {
+        drop_aside(memo.keep_values_before(before.to_keep(&site, &digests.docs)));
+    }
+    let docs = before.values;
     let markdown_tera =
         engine::compile(&templates, markdown_world.clone(), Phase::Markdown).map_err(|e| failed(&mut diags, e))?;
     let texts = documents::texts(&site, tree);

@@ -1,5 +1,8 @@
 //! Building Tera values: the `view!` macro that declares what a template sees as a typed
-//! struct, and [`with`], which extends a shared map without copying what it holds.
+//! struct, [`with`], which extends a shared map without copying what it holds, and
+//! [`Held`], a value inside a view that hashes by its content.
+
+use std::hash::{Hash, Hasher};
 
 use tera::{Map, Value};
 
@@ -65,6 +68,60 @@ pub fn extended(value: Value, entries: impl IntoIterator<Item = (&'static str, V
     Value::from(map)
 }
 
+/// A Tera value inside a view struct. It hashes by its content, so that a view holding it
+/// can derive `Hash` and be hashed as the struct it is, before it becomes a map.
+#[derive(Clone)]
+pub struct Held(pub Value);
+
+impl From<Held> for Value {
+    fn from(held: Held) -> Value {
+        held.0
+    }
+}
+
+impl Hash for Held {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hash_content(&self.0, state);
+    }
+}
+
+/// Hashes `value` by what it is and holds, all the way down.
+fn hash_content<H: Hasher>(value: &Value, state: &mut H) {
+    value.kind().hash(state);
+    value.is_safe().hash(state);
+    if let Some(map) = value.as_map() {
+        map.len().hash(state);
+        for (key, item) in map {
+            key.hash(state);
+            hash_content(item, state);
+        }
+    } else if let Some(items) = value.as_array() {
+        items.len().hash(state);
+        for item in items {
+            hash_content(item, state);
+        }
+    } else {
+        hash_scalar(value, state);
+    }
+}
+
+/// Hashes what a value that is neither a map nor a list holds.
+pub fn hash_scalar<H: Hasher>(value: &Value, state: &mut H) {
+    if let Some(text) = value.as_str() {
+        text.hash(state);
+    } else if let Some(n) = value.as_i128() {
+        n.hash(state);
+    } else if let Some(n) = value.as_u128() {
+        n.hash(state);
+    } else if let Some(n) = value.as_f64() {
+        n.to_bits().hash(state);
+    } else if let Some(b) = value.as_bool() {
+        b.hash(state);
+    } else if let Some(bytes) = value.as_bytes() {
+        bytes.hash(state);
+    }
+}
+
 /// Markup made here (JSON-LD), which templates get unescaped.
 #[derive(Hash)]
 pub struct Markup(pub String);
@@ -101,6 +158,23 @@ mod tests {
         assert_eq!(keys, ["name", "count", "next"]);
         assert_eq!(value.get_from_path("name").and_then(|v| v.as_str().map(str::to_string)).as_deref(), Some("Øyer"));
         assert!(value.get_from_path("next").is_some_and(|v| v.is_none()));
+    }
+
+    #[test]
+    fn a_held_value_hashes_by_what_it_holds_all_the_way_down() {
+        let digest = |value: Value| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            Held(value).hash(&mut hasher);
+            hasher.finish()
+        };
+        let pair = |name: &str, next: Option<&str>| {
+            Value::from(vec![Value::from(Pair { name: name.into(), count: 1, next: next.map(str::to_string) })])
+        };
+        assert_eq!(digest(pair("Øyer", None)), digest(pair("Øyer", None)));
+        assert_ne!(digest(pair("Øyer", None)), digest(pair("Øyer", Some("Gausdal"))));
+        assert_ne!(digest(pair("Øyer", None)), digest(pair("Oyer", None)));
+        assert_ne!(digest(Value::safe_string("<b>")), digest(Value::from("<b>")));
+        assert_ne!(digest(Value::from(1)), digest(Value::from("1")));
     }
 
     #[test]

@@ -6,12 +6,11 @@
 //! values are reference counted), so a listing page costs its own items, not the site.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use tera::{Map, Value};
 
 use super::photos::Cover;
-use super::values::{extended, serialized, view, with};
+use super::values::{Held, extended, serialized, view, with};
 use crate::config::Config;
 use crate::data::DataSet;
 use crate::ids::DocId;
@@ -22,7 +21,9 @@ use crate::source::SourceTree;
 view! {
     /// A document as every template can reach it (listings, `get_page`, `page` and
     /// `section`). The fields from `content` to `has_code` are none until its Markdown is
-    /// rendered ([`RenderedView`]).
+    /// rendered ([`RenderedView`]). It hashes as the struct it is: equal digests, equal
+    /// values.
+    #[derive(Hash)]
     pub struct DocView<'a> {
         pub kind: &'static str,
         pub title: &'a str,
@@ -47,25 +48,25 @@ view! {
         /// section's, else the site's; for a photo, the card cut from it.
         pub image: Option<String>,
         /// The card's `{url, width, height, type}`, when the image is a photo.
-        pub card: Option<Value>,
+        pub card: Option<Held>,
         /// The versions of the photo the page's own `image:` names ([`crate::images::Picture`]).
-        pub picture: Option<Value>,
-        pub extra: Value,
+        pub picture: Option<Held>,
+        pub extra: Held,
         pub file: Option<&'a str>,
-        pub job: Option<Value>,
-        pub event: Option<Value>,
+        pub job: Option<Held>,
+        pub event: Option<Held>,
         /// Each taxonomy of the site → the document's terms ([`TermRef`]).
-        pub taxonomies: Value,
+        pub taxonomies: Held,
         /// Every language version ([`TranslationView`]), shared by the group.
-        pub translations: Value,
-        pub content: Option<Value>,
-        pub summary: Option<Value>,
-        pub toc: Option<Value>,
+        pub translations: Held,
+        pub content: Option<Held>,
+        pub summary: Option<Held>,
+        pub toc: Option<Held>,
         pub reading_time: Option<usize>,
         pub word_count: Option<usize>,
         pub has_code: bool,
         /// For a page made from a data row, the row by column.
-        pub row: Option<Value>,
+        pub row: Option<Held>,
     }
 }
 
@@ -199,7 +200,7 @@ view! {
 
 /// Values many documents share, built once: each taxonomy term's reference, and each
 /// translation group's list of language versions.
-struct SharedValues {
+pub struct SharedValues {
     /// (taxonomy index, term slug) → [`TermRef`].
     terms: BTreeMap<(usize, String), Value>,
     /// Translation key → the list of language versions.
@@ -207,7 +208,7 @@ struct SharedValues {
 }
 
 impl SharedValues {
-    fn new(site: &Site) -> SharedValues {
+    pub fn new(site: &Site) -> SharedValues {
         let mut terms = BTreeMap::new();
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
             for term in &taxonomy.terms {
@@ -265,18 +266,18 @@ impl SharedValues {
     }
 }
 
-/// The value of one document before its Markdown is rendered.
-fn doc_value(
-    site: &Site,
-    tree: &SourceTree,
+/// One document as it is before its Markdown is rendered.
+pub fn doc_view<'a>(
+    site: &'a Site,
+    tree: &'a SourceTree,
     data: &DataSet,
     shared: &SharedValues,
-    doc: &Doc,
+    doc: &'a Doc,
     cover: Option<&Cover>,
-) -> Value {
+) -> DocView<'a> {
     let config = &site.config;
-    let row = doc.row.as_ref().and_then(|r| data.tables.get(&r.table).map(|t| serialized(&t.row_json(r.row))));
-    Value::from(DocView {
+    let row = doc.row.as_ref().and_then(|r| data.tables.get(&r.table).map(|t| Held(serialized(&t.row_json(r.row)))));
+    DocView {
         kind: if doc.is_section() { "section" } else { "page" },
         title: &doc.meta.title,
         description: doc.meta.description.as_deref(),
@@ -292,14 +293,19 @@ fn doc_value(
         updated: doc.meta.updated.as_ref().map(|d| d.as_str()),
         weight: doc.meta.weight,
         image: cover.map(|c| c.url.clone()),
-        card: cover.and_then(|c| c.card.as_ref()).map(serialized),
-        picture: cover.and_then(|c| c.picture.as_ref()).filter(|_| doc.meta.image.is_some()).map(serialized),
-        extra: serialized(&doc.meta.extra),
+        card: cover.and_then(|c| c.card.as_ref()).map(|card| Held(serialized(card))),
+        picture: cover
+            .and_then(|c| c.picture.as_ref())
+            .filter(|_| doc.meta.image.is_some())
+            .map(|p| Held(serialized(p))),
+        extra: Held(serialized(&doc.meta.extra)),
         file: doc.source.map(|s| tree.file(s).display.as_str()),
-        job: doc.meta.job.as_deref().map(serialized),
-        event: doc.meta.event.as_deref().map(serialized),
-        taxonomies: shared.taxonomies(site, doc),
-        translations: shared.translations.get(&doc.key).cloned().unwrap_or_else(|| Value::from(Vec::<Value>::new())),
+        job: doc.meta.job.as_deref().map(|job| Held(serialized(job))),
+        event: doc.meta.event.as_deref().map(|event| Held(serialized(event))),
+        taxonomies: Held(shared.taxonomies(site, doc)),
+        translations: Held(
+            shared.translations.get(&doc.key).cloned().unwrap_or_else(|| Value::from(Vec::<Value>::new())),
+        ),
         content: None,
         summary: None,
         toc: None,
@@ -307,15 +313,7 @@ fn doc_value(
         word_count: None,
         has_code: false,
         row,
-    })
-}
-
-/// Values of every document, in `DocId` order, before their Markdown is rendered.
-/// `covers` are the documents' link-preview images, by `DocId`.
-pub fn doc_values(site: &Site, tree: &SourceTree, data: &DataSet, covers: &[Option<Arc<Cover>>]) -> Vec<Value> {
-    use rayon::prelude::*;
-    let shared = SharedValues::new(site);
-    site.docs.par_iter().map(|doc| doc_value(site, tree, data, &shared, doc, covers[doc.id].as_deref())).collect()
+    }
 }
 
 /// A document's value with its rendered Markdown.
