@@ -10,8 +10,9 @@
 
 use std::hash::Hash;
 
-use crate::ids::LangId;
 use tera::{Context, Value};
+
+use crate::ids::LangId;
 
 /// A hash of some input.
 pub type Digest = u128;

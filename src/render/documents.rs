@@ -1,13 +1,12 @@
-//! The first phase: every document's Markdown, rendered in parallel (or reused from the
-//! last `serve` build), and the anchors that `@/page.md#anchor` links name, checked once
-//! every document is rendered.
+//! The first phase: every document's value before rendering and its Markdown, rendered in
+//! parallel (or reused from the last `serve` build), and the anchors that
+//! `@/page.md#anchor` links name, checked once every document is rendered.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::Tera;
-
-use tera::Value;
+use tera::{Tera, Value};
 
 use super::digest::{self, Digest};
 use super::host::DocHost;
@@ -40,7 +39,7 @@ impl ValuesBefore {
     }
 
     /// What the memo keeps of each document, given every value's digest.
-    pub fn to_keep(&self, site: &Site, digests: &[Digest]) -> std::collections::HashMap<DocRef, ValueBefore> {
+    pub fn to_keep(&self, site: &Site, digests: &[Digest]) -> HashMap<DocRef, ValueBefore> {
         let views = self.digests.iter().flatten().map(|(view, _)| *view);
         let kept = site.docs.iter().zip(views).zip(&self.values).zip(digests);
         kept.map(|(((doc, view), value), digest)| (doc_ref(doc), ValueBefore::new(view, value.clone(), *digest)))
