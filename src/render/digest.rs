@@ -88,30 +88,14 @@ impl KnownValues {
     /// digest, so that a remembered one counts the same as its content would; anything else
     /// goes in as it is, which spares a hasher for each text and number.
     fn write(&self, value: &Value, hasher: &mut Hasher) {
-        value.kind().hash(hasher);
-        value.is_safe().hash(hasher);
-        let item = |item: &Value, hasher: &mut Hasher| {
+        super::values::hash_with(value, hasher, &mut |item, hasher| {
             if item.as_map().is_some() || item.as_array().is_some() {
                 item.kind().hash(hasher);
                 self.digest(item).hash(hasher);
             } else {
                 self.write(item, hasher);
             }
-        };
-        if let Some(map) = value.as_map() {
-            map.len().hash(hasher);
-            for (key, value) in map {
-                key.hash(hasher);
-                item(value, hasher);
-            }
-        } else if let Some(items) = value.as_array() {
-            items.len().hash(hasher);
-            for value in items {
-                item(value, hasher);
-            }
-        } else {
-            super::values::hash_scalar(value, hasher);
-        }
+        });
     }
 }
 

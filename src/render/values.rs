@@ -87,18 +87,23 @@ impl Hash for Held {
 
 /// Hashes `value` by what it is and holds, all the way down.
 fn hash_content<H: Hasher>(value: &Value, state: &mut H) {
+    hash_with(value, state, &mut |item, state| hash_content(item, state));
+}
+
+/// Hashes `value`: its kind and what it holds, each item of a map or list by `item`.
+pub fn hash_with<H: Hasher>(value: &Value, state: &mut H, item: &mut impl FnMut(&Value, &mut H)) {
     value.kind().hash(state);
     value.is_safe().hash(state);
     if let Some(map) = value.as_map() {
         map.len().hash(state);
-        for (key, item) in map {
+        for (key, value) in map {
             key.hash(state);
-            hash_content(item, state);
+            item(value, state);
         }
     } else if let Some(items) = value.as_array() {
         items.len().hash(state);
-        for item in items {
-            hash_content(item, state);
+        for value in items {
+            item(value, state);
         }
     } else {
         hash_scalar(value, state);
@@ -106,7 +111,7 @@ fn hash_content<H: Hasher>(value: &Value, state: &mut H) {
 }
 
 /// Hashes what a value that is neither a map nor a list holds.
-pub fn hash_scalar<H: Hasher>(value: &Value, state: &mut H) {
+fn hash_scalar<H: Hasher>(value: &Value, state: &mut H) {
     if let Some(text) = value.as_str() {
         text.hash(state);
     } else if let Some(n) = value.as_i128() {
