@@ -1,9 +1,7 @@
 //! Digests of what templates and Markdown read, so a later build can tell whether an
 //! output's inputs changed without rendering it again.
 //!
-//! A digest is a 128-bit XXH3 hash, good within one running program (nothing is stored on
-//! disk): fast on long texts, and wide enough that two different inputs never meet in
-//! practice, since a collision would serve a stale page.
+//! A digest is a 128-bit XXH3 hash ([`super::hash`]).
 //! Tera values are hashed by content; the values many contexts share (each document, each
 //! section's list of pages) are hashed once and then recognised by address, which the table
 //! keeps alive so that no other value can come to live there.
@@ -12,42 +10,9 @@ use std::hash::Hash;
 
 use tera::{Context, Value};
 
+use super::hash::Hasher;
+pub use super::hash::{Digest, of};
 use crate::ids::LangId;
-
-/// A hash of some input.
-pub type Digest = u128;
-
-/// Gathers the bytes hashed and hashes them in one pass at the end. A digest is made of
-/// many small fields, and XXH3's streaming state costs far more for each small write than
-/// copying its bytes does.
-struct Hasher(Vec<u8>);
-
-impl Hasher {
-    fn new() -> Hasher {
-        Hasher(Vec::with_capacity(256))
-    }
-
-    fn digest128(&self) -> Digest {
-        xxhash_rust::xxh3::xxh3_128(&self.0)
-    }
-}
-
-impl std::hash::Hasher for Hasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
-    }
-
-    fn finish(&self) -> u64 {
-        xxhash_rust::xxh3::xxh3_64(&self.0)
-    }
-}
-
-/// The digest of anything hashable.
-pub fn of(value: impl Hash) -> Digest {
-    let mut hasher = Hasher::new();
-    value.hash(&mut hasher);
-    hasher.digest128()
-}
 
 /// The digests of shared values, by the address of their map or list. Each entry holds a
 /// clone of its value (a reference count, not a copy): while the table lives, so does the

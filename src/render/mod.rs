@@ -8,8 +8,8 @@
 //! 4. Refuse two outputs that claim one path ([`output`]).
 //!
 //! Inside this module, files depend on each other one way (ARCHITECTURE.md lists the
-//! order): the template contract (`values`, `views`) and the records of what was read
-//! (`digest`, `trace`) at the bottom; `world`, what templates can look up, above them;
+//! order): the hash digests are made with (`hash`), the template contract (`values`,
+//! `views`) and the records of what was read (`digest`, `trace`) at the bottom; `world`, what templates can look up, above them;
 //! `memo`, `templates`, `functions`, `filters`, `host` and `engine` above that; `documents`,
 //! `plan` and `pages` at the top, and this file over all.
 
@@ -21,6 +21,7 @@ mod extras;
 mod feeds;
 mod filters;
 mod functions;
+mod hash;
 mod host;
 mod json_ld;
 mod local_links;

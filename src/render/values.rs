@@ -1,10 +1,13 @@
 //! Building Tera values: the `view!` macro that declares what a template sees as a typed
-//! struct, [`with`], which extends a shared map without copying what it holds, and
-//! [`Held`], a value inside a view that hashes by its content.
+//! struct, [`with`], which extends a shared map without copying what it holds, [`Held`], a
+//! value inside a view that hashes by its content, and [`Shared`], one that many views hold
+//! and that is hashed once.
 
 use std::hash::{Hash, Hasher};
 
 use tera::{Map, Value};
+
+use super::hash::Digest;
 
 /// Declares a struct that templates see as a map with one key per field, in field order.
 /// A field holds anything that turns into a Tera value (text borrowed from the model is
@@ -82,6 +85,43 @@ impl From<Held> for Value {
 impl Hash for Held {
     fn hash<H: Hasher>(&self, state: &mut H) {
         hash_content(&self.0, state);
+    }
+}
+
+/// A value many views hold (a translation group's list, a term's reference), with the digest
+/// of its content made once: a view holding it hashes the digest, not the content again.
+#[derive(Clone)]
+pub struct Shared {
+    value: Value,
+    digest: Digest,
+}
+
+impl Shared {
+    pub fn new(value: Value) -> Shared {
+        let digest = super::hash::of(Held(value.clone()));
+        Shared { value, digest }
+    }
+
+    /// A value made of shared values (as a document's terms are of each term's reference),
+    /// with its digest made of theirs.
+    pub fn made_of(value: Value, parts: impl Hash) -> Shared {
+        Shared { value, digest: super::hash::of(parts) }
+    }
+
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+}
+
+impl From<Shared> for Value {
+    fn from(shared: Shared) -> Value {
+        shared.value
+    }
+}
+
+impl Hash for Shared {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.digest.hash(state);
     }
 }
 
@@ -180,6 +220,22 @@ mod tests {
         assert_ne!(digest(pair("Øyer", None)), digest(pair("Oyer", None)));
         assert_ne!(digest(Value::safe_string("<b>")), digest(Value::from("<b>")));
         assert_ne!(digest(Value::from(1)), digest(Value::from("1")));
+    }
+
+    #[test]
+    fn a_shared_value_hashes_as_its_content_and_a_value_made_of_shared_ones_as_its_parts() {
+        let pair = |name: &str| Value::from(Pair { name: name.into(), count: 1, next: None });
+        let digest = |shared: &Shared| super::super::hash::of(shared);
+        let (oyer, gausdal) = (Shared::new(pair("Øyer")), Shared::new(pair("Gausdal")));
+        assert_eq!(digest(&oyer), digest(&Shared::new(pair("Øyer"))));
+        assert_ne!(digest(&oyer), digest(&gausdal));
+        let list = |parts: Vec<&Shared>| {
+            let value = Value::from(parts.iter().map(|p| p.value().clone()).collect::<Vec<_>>());
+            Shared::made_of(value, parts)
+        };
+        assert_eq!(digest(&list(vec![&oyer, &gausdal])), digest(&list(vec![&oyer, &gausdal])));
+        assert_ne!(digest(&list(vec![&oyer, &gausdal])), digest(&list(vec![&gausdal, &oyer])));
+        assert_ne!(digest(&list(vec![&oyer])), digest(&list(vec![&oyer, &gausdal])));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use tera::{Map, Value};
 
 use super::photos::Cover;
-use super::values::{Held, extended, serialized, view, with};
+use super::values::{Held, Shared, extended, serialized, view, with};
 use crate::config::Config;
 use crate::data::DataSet;
 use crate::ids::DocId;
@@ -56,9 +56,9 @@ view! {
         pub job: Option<Held>,
         pub event: Option<Held>,
         /// Each taxonomy of the site → the document's terms ([`TermRef`]).
-        pub taxonomies: Held,
+        pub taxonomies: Shared,
         /// Every language version ([`TranslationView`]), shared by the group.
-        pub translations: Held,
+        pub translations: Shared,
         pub content: Option<Held>,
         pub summary: Option<Held>,
         pub toc: Option<Held>,
@@ -202,9 +202,9 @@ view! {
 /// translation group's list of language versions.
 pub struct SharedValues {
     /// (taxonomy index, term slug) → [`TermRef`].
-    terms: BTreeMap<(usize, String), Value>,
+    terms: BTreeMap<(usize, String), Shared>,
     /// Translation key → the list of language versions.
-    translations: BTreeMap<String, Value>,
+    translations: BTreeMap<String, Shared>,
 }
 
 impl SharedValues {
@@ -218,7 +218,7 @@ impl SharedValues {
                     url: site.url_of(&term.rel),
                     path: site.path_of(&term.rel),
                 };
-                terms.insert((t, term.slug.clone()), Value::from(view));
+                terms.insert((t, term.slug.clone()), Shared::new(Value::from(view)));
             }
         }
         let mut translations = BTreeMap::new();
@@ -243,26 +243,29 @@ impl SharedValues {
                     }
                 })
                 .collect();
-            translations.insert(doc.key.clone(), Value::from(list));
+            translations.insert(doc.key.clone(), Shared::new(Value::from(list)));
         }
         SharedValues { terms, translations }
     }
 
-    /// `{tags: [term, …]}` with every taxonomy of the site as a key.
-    fn taxonomies(&self, site: &Site, doc: &Doc) -> Value {
+    /// `{tags: [term, …]}` with every taxonomy of the site as a key, its digest made of its
+    /// terms'.
+    fn taxonomies(&self, site: &Site, doc: &Doc) -> Shared {
         let mut map = Map::new();
+        let mut parts: Vec<(&str, Vec<&Shared>)> = Vec::with_capacity(site.config.taxonomies.len());
         for name in &site.config.taxonomies {
             let index = site.taxonomies.iter().position(|t| &t.name == name && t.lang == doc.lang);
             let written = doc.meta.taxonomies.get(name).map(Vec::as_slice).unwrap_or_default();
             let mut slugs: Vec<String> = written.iter().map(|w| crate::slug::slugify(w)).collect();
             slugs.dedup();
-            let terms: Vec<Value> = match index {
-                Some(t) => slugs.into_iter().filter_map(|slug| self.terms.get(&(t, slug)).cloned()).collect(),
+            let terms: Vec<&Shared> = match index {
+                Some(t) => slugs.into_iter().filter_map(|slug| self.terms.get(&(t, slug))).collect(),
                 None => Vec::new(),
             };
-            map.insert(name.clone().into(), Value::from(terms));
+            map.insert(name.clone().into(), Value::from(terms.iter().map(|t| t.value().clone()).collect::<Vec<_>>()));
+            parts.push((name, terms));
         }
-        Value::from(map)
+        Shared::made_of(Value::from(map), parts)
     }
 }
 
@@ -302,10 +305,12 @@ pub fn doc_view<'a>(
         file: doc.source.map(|s| tree.file(s).display.as_str()),
         job: doc.meta.job.as_deref().map(|job| Held(serialized(job))),
         event: doc.meta.event.as_deref().map(|event| Held(serialized(event))),
-        taxonomies: Held(shared.taxonomies(site, doc)),
-        translations: Held(
-            shared.translations.get(&doc.key).cloned().unwrap_or_else(|| Value::from(Vec::<Value>::new())),
-        ),
+        taxonomies: shared.taxonomies(site, doc),
+        translations: shared
+            .translations
+            .get(&doc.key)
+            .cloned()
+            .unwrap_or_else(|| Shared::new(Value::from(Vec::<Value>::new()))),
         content: None,
         summary: None,
         toc: None,
