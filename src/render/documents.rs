@@ -30,6 +30,8 @@ pub struct ValuesBefore {
     pub values: Vec<Value>,
     /// Each document's [`ViewDigests`], in `serve`.
     digests: Option<Vec<ViewDigests>>,
+    /// The values documents share, for the memo to keep (in `serve`).
+    pub shared: Option<SharedValues>,
 }
 
 impl ValuesBefore {
@@ -58,7 +60,7 @@ pub fn values_before(
     covers: &[Option<Arc<Cover>>],
     memo: Option<&Memo>,
 ) -> ValuesBefore {
-    let shared = SharedValues::new(site);
+    let shared = SharedValues::new(site, memo.and_then(Memo::shared_values));
     let made: Vec<(Value, Option<ViewDigests>)> = site
         .docs
         .par_iter()
@@ -74,7 +76,7 @@ pub fn values_before(
         .collect();
     let (values, digests): (Vec<Value>, Vec<_>) = made.into_iter().unzip();
     let digests = memo.map(|_| digests.into_iter().flatten().collect());
-    ValuesBefore { values, digests }
+    ValuesBefore { values, digests, shared: memo.map(|_| shared) }
 }
 
 /// Each document's rendering, by `DocId`, with every document's warnings and errors.

@@ -19,6 +19,7 @@ use tera::Value;
 use super::digest::{self, Digest};
 use super::output::OutputFile;
 use super::trace::{DocRef, Read, TraceId, doc_ref};
+use super::views::SharedValues;
 use super::world::World;
 use crate::ids::{DocId, LangId};
 use crate::markdown::Rendered;
@@ -136,6 +137,9 @@ pub struct Memo {
     /// Each document's value before rendering. A value is a function of its view alone, so
     /// it needs no record of reads.
     before: HashMap<DocRef, ValueBefore>,
+    /// The values documents share (translation lists, term references), reused where they
+    /// are made of the same views.
+    shared: Option<SharedValues>,
     markdown: Remembered<DocRef, Arc<MarkdownResult>>,
     files: Remembered<String, OutputFile>,
     /// Each document's value with its rendering. A value is a function of its value before
@@ -204,10 +208,19 @@ impl Memo {
         (kept.view == view).then(|| (kept.value.clone(), kept.digest))
     }
 
-    /// Keeps this build's document values before rendering, giving back the last build's
-    /// (as [`Memo::keep_values`] does).
-    pub fn keep_values_before(&mut self, values: HashMap<DocRef, ValueBefore>) -> HashMap<DocRef, ValueBefore> {
-        std::mem::replace(&mut self.before, values)
+    /// The last build's values that documents share.
+    pub fn shared_values(&self) -> Option<&SharedValues> {
+        self.shared.as_ref()
+    }
+
+    /// Keeps this build's document values before rendering and the values they share,
+    /// giving back the last build's (as [`Memo::keep_values`] does).
+    pub fn keep_values_before(
+        &mut self,
+        values: HashMap<DocRef, ValueBefore>,
+        shared: Option<SharedValues>,
+    ) -> (HashMap<DocRef, ValueBefore>, Option<SharedValues>) {
+        (std::mem::replace(&mut self.before, values), std::mem::replace(&mut self.shared, shared))
     }
 
     /// The last build's value of `doc` with its rendering, and its digest, when it was made

@@ -109,11 +109,12 @@ pub fn render(
 
     // Markdown, with documents as they are before rendering.
     let covers = photos.covers(&site, tree, &mut diags);
-    let before = documents::values_before(&site, tree, &parts.data, &covers, parts.digests.as_ref().map(|_| &*memo));
+    let mut before =
+        documents::values_before(&site, tree, &parts.data, &covers, parts.digests.as_ref().map(|_| &*memo));
     drop(covers);
     let markdown_world = Arc::new(parts.world(before.values.clone(), &before.known()));
     if let Some(digests) = &markdown_world.digests {
-        drop_aside(memo.keep_values_before(before.to_keep(&site, &digests.docs)));
+        drop_aside(memo.keep_values_before(before.to_keep(&site, &digests.docs), before.shared.take()));
     }
     let docs = before.values;
     let markdown_tera =

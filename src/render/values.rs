@@ -88,8 +88,9 @@ impl Hash for Held {
     }
 }
 
-/// A value many views hold (a translation group's list, a term's reference), with the digest
-/// of its content made once: a view holding it hashes the digest, not the content again.
+/// A value many views hold (a translation group's list, a term's reference), with a digest
+/// of what it was made from, made once: a view holding it hashes the digest, not the
+/// content again.
 #[derive(Clone)]
 pub struct Shared {
     value: Value,
@@ -97,19 +98,18 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(value: Value) -> Shared {
-        let digest = super::hash::of(Held(value.clone()));
-        Shared { value, digest }
-    }
-
-    /// A value made of shared values (as a document's terms are of each term's reference),
-    /// with its digest made of theirs.
-    pub fn made_of(value: Value, parts: impl Hash) -> Shared {
-        Shared { value, digest: super::hash::of(parts) }
+    /// `value`, with `digest`: the digest of all it is made from (its views, or the digests of
+    /// the shared values it holds), so equal digests mean equal values.
+    pub fn made_of(digest: Digest, value: impl Into<Value>) -> Shared {
+        Shared { value: value.into(), digest }
     }
 
     pub fn value(&self) -> &Value {
         &self.value
+    }
+
+    pub fn digest(&self) -> Digest {
+        self.digest
     }
 }
 
@@ -184,6 +184,7 @@ pub fn serialized(value: &impl serde::Serialize) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::super::hash::of;
     use super::*;
 
     view! {
@@ -223,15 +224,15 @@ mod tests {
     }
 
     #[test]
-    fn a_shared_value_hashes_as_its_content_and_a_value_made_of_shared_ones_as_its_parts() {
-        let pair = |name: &str| Value::from(Pair { name: name.into(), count: 1, next: None });
-        let digest = |shared: &Shared| super::super::hash::of(shared);
-        let (oyer, gausdal) = (Shared::new(pair("Øyer")), Shared::new(pair("Gausdal")));
-        assert_eq!(digest(&oyer), digest(&Shared::new(pair("Øyer"))));
+    fn a_value_made_of_shared_ones_hashes_as_its_parts() {
+        let pair = |name: &str| Shared::made_of(of(name), Pair { name: name.into(), count: 1, next: None });
+        let digest = |shared: &Shared| of(shared);
+        let (oyer, gausdal) = (pair("Øyer"), pair("Gausdal"));
+        assert_eq!(digest(&oyer), digest(&pair("Øyer")));
         assert_ne!(digest(&oyer), digest(&gausdal));
         let list = |parts: Vec<&Shared>| {
             let value = Value::from(parts.iter().map(|p| p.value().clone()).collect::<Vec<_>>());
-            Shared::made_of(value, parts)
+            Shared::made_of(of(parts), value)
         };
         assert_eq!(digest(&list(vec![&oyer, &gausdal])), digest(&list(vec![&oyer, &gausdal])));
         assert_ne!(digest(&list(vec![&oyer, &gausdal])), digest(&list(vec![&gausdal, &oyer])));

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use tera::{Map, Value};
 
+use super::hash;
 use super::photos::Cover;
 use super::values::{Held, Shared, extended, serialized, view, with};
 use crate::config::Config;
@@ -143,6 +144,7 @@ view! {
 
 view! {
     /// A term as a document lists it.
+    #[derive(Hash)]
     pub struct TermRef<'a> {
         pub name: &'a str,
         pub slug: &'a str,
@@ -153,6 +155,7 @@ view! {
 
 view! {
     /// One language version of a document.
+    #[derive(Hash)]
     pub struct TranslationView<'a> {
         pub lang: &'a str,
         pub locale: &'a str,
@@ -199,7 +202,8 @@ view! {
 }
 
 /// Values many documents share, built once: each taxonomy term's reference, and each
-/// translation group's list of language versions.
+/// translation group's list of language versions. Each is hashed as the views it is made
+/// of, and a list whose views hash as in the last build (`serve`) is that build's.
 pub struct SharedValues {
     /// (taxonomy index, term slug) → [`TermRef`].
     terms: BTreeMap<(usize, String), Shared>,
@@ -208,7 +212,7 @@ pub struct SharedValues {
 }
 
 impl SharedValues {
-    pub fn new(site: &Site) -> SharedValues {
+    pub fn new(site: &Site, last: Option<&SharedValues>) -> SharedValues {
         let mut terms = BTreeMap::new();
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
             for term in &taxonomy.terms {
@@ -218,7 +222,7 @@ impl SharedValues {
                     url: site.url_of(&term.rel),
                     path: site.path_of(&term.rel),
                 };
-                terms.insert((t, term.slug.clone()), Shared::new(Value::from(view)));
+                terms.insert((t, term.slug.clone()), Shared::made_of(hash::of(&view), view));
             }
         }
         let mut translations = BTreeMap::new();
@@ -243,7 +247,10 @@ impl SharedValues {
                     }
                 })
                 .collect();
-            translations.insert(doc.key.clone(), Shared::new(Value::from(list)));
+            let digest = hash::of(&list);
+            let last = last.and_then(|last| last.translations.get(&doc.key)).filter(|l| l.digest() == digest);
+            let shared = last.cloned().unwrap_or_else(|| Shared::made_of(digest, list));
+            translations.insert(doc.key.clone(), shared);
         }
         SharedValues { terms, translations }
     }
@@ -265,7 +272,7 @@ impl SharedValues {
             map.insert(name.clone().into(), Value::from(terms.iter().map(|t| t.value().clone()).collect::<Vec<_>>()));
             parts.push((name, terms));
         }
-        Shared::made_of(Value::from(map), parts)
+        Shared::made_of(hash::of(parts), map)
     }
 }
 
@@ -310,7 +317,7 @@ pub fn doc_view<'a>(
             .translations
             .get(&doc.key)
             .cloned()
-            .unwrap_or_else(|| Shared::new(Value::from(Vec::<Value>::new()))),
+            .unwrap_or_else(|| Shared::made_of(hash::of(()), Vec::<Value>::new())),
         content: None,
         summary: None,
         toc: None,
