@@ -115,6 +115,15 @@ impl LocaleFormat {
         self.collator.compare(a, b)
     }
 
+    /// The bytes whose order is [`Locale::compare`]'s order of the texts: made once per text,
+    /// they spare a sort of many texts the collator's work on every comparison.
+    pub fn sort_key(&self, text: &str) -> Vec<u8> {
+        let mut key = Vec::with_capacity(text.len() * 2);
+        // Writing into a Vec cannot fail.
+        let _ = self.collator.write_sort_key_to(text, &mut key);
+        key
+    }
+
     /// The CLDR plural category of a count: `one`, `other`, …
     pub fn plural_category(&self, count: f64) -> &'static str {
         let operands = to_decimal(count, None);
@@ -212,6 +221,20 @@ mod tests {
         let mut words = vec!["Åfjord", "Øyer", "Zebra", "Ærøy", "apple"];
         words.sort_by(|a, b| nb.compare(a, b));
         assert_eq!(words, ["apple", "Zebra", "Ærøy", "Øyer", "Åfjord"]);
+    }
+
+    #[test]
+    fn sort_keys_order_texts_as_the_collator_does() {
+        let words =
+            ["Åfjord", "Øyer", "øyer", "Zebra", "Ærøy", "apple", "Apple", "élan", "elan", "Side 10", "Side 9", ""];
+        for locale in ["nb", "en-GB"] {
+            let fmt = fmt(locale);
+            for a in words {
+                for b in words {
+                    assert_eq!(fmt.sort_key(a).cmp(&fmt.sort_key(b)), fmt.compare(a, b), "{locale}: {a} against {b}");
+                }
+            }
+        }
     }
 
     #[test]

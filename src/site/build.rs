@@ -59,8 +59,10 @@ pub fn build(
     let dated: Vec<Option<Timestamp>> = docs.iter().map(|d| d.meta.date.as_ref().map(|m| m.start(&zone))).collect();
     // Every listing by date (sections, terms) sorts by this one order: sorted once, each
     // document's place in it is all a listing compares.
-    let newest = newest_first_ranks(&docs, locales, &dated);
-    link_tree(&mut docs, &homes, locales, &newest);
+    // Each title's collation sort key, once: sorting by title compares them many times.
+    let titles: Vec<Vec<u8>> = docs.iter().map(|d| locales.get(d.lang).sort_key(&d.meta.title)).collect();
+    let newest = newest_first_ranks(&docs, &titles, &dated);
+    link_tree(&mut docs, &homes, &titles, &newest);
     link_translations(&mut docs, &index);
     check_terms(&docs, tree, &mut diags);
     let lang_rels: Vec<String> = config.languages.iter().map(lang_rel).collect();
@@ -268,7 +270,7 @@ fn assign_urls(docs: &mut [Doc], files: &[ContentFile], config: &Config, tree: &
 }
 
 /// Parents, the pages of each section (sorted) and its subsections (by weight, then title).
-fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales, newest: &[usize]) {
+fn link_tree(docs: &mut [Doc], homes: &[DocId], titles: &[Vec<u8>], newest: &[usize]) {
     let sections: BTreeMap<(Vec<String>, LangId), DocId> = docs
         .iter()
         .filter(|d| d.is_section())
@@ -294,11 +296,10 @@ fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales, newest: &[usi
     }
     for (parent, (mut pages, mut subsections)) in children {
         let docs_ro: &[Doc] = docs;
-        let locale = locales.get(docs_ro[parent].lang);
         let sort_by = docs_ro[parent].section().map(|s| s.sort_by).unwrap_or_default();
         pages.sort_by(|a, b| {
             let (a, b) = (&docs_ro[*a], &docs_ro[*b]);
-            let by_title = || locale.compare(&a.meta.title, &b.meta.title);
+            let by_title = || titles[a.id].cmp(&titles[b.id]);
             match sort_by {
                 SortBy::Date => newest[a.id].cmp(&newest[b.id]),
                 SortBy::Weight => by_weight(a, b).then_with(by_title),
@@ -308,7 +309,7 @@ fn link_tree(docs: &mut [Doc], homes: &[DocId], locales: &Locales, newest: &[usi
         });
         subsections.sort_by(|a, b| {
             let (a, b) = (&docs_ro[*a], &docs_ro[*b]);
-            by_weight(a, b).then_with(|| locale.compare(&a.meta.title, &b.meta.title)).then_with(|| a.key.cmp(&b.key))
+            by_weight(a, b).then_with(|| titles[a.id].cmp(&titles[b.id])).then_with(|| a.key.cmp(&b.key))
         });
         if let Kind::Section(info) = &mut docs[parent].kind {
             info.pages = pages;
@@ -329,9 +330,9 @@ fn by_weight(a: &Doc, b: &Doc) -> Ordering {
 
 /// Each document's place (by `DocId`) when the documents of each language are ordered by
 /// [`newest_first`].
-fn newest_first_ranks(docs: &[Doc], locales: &Locales, dated: &[Option<Timestamp>]) -> Vec<usize> {
+fn newest_first_ranks(docs: &[Doc], titles: &[Vec<u8>], dated: &[Option<Timestamp>]) -> Vec<usize> {
     let mut order: Vec<&Doc> = docs.iter().collect();
-    order.sort_by(|a, b| a.lang.cmp(&b.lang).then_with(|| newest_first(a, b, locales, dated)));
+    order.sort_by(|a, b| a.lang.cmp(&b.lang).then_with(|| newest_first(a, b, titles, dated)));
     let mut rank = vec![0; docs.len()];
     for (place, doc) in order.into_iter().enumerate() {
         rank[doc.id] = place;
@@ -339,8 +340,8 @@ fn newest_first_ranks(docs: &[Doc], locales: &Locales, dated: &[Option<Timestamp
     rank
 }
 
-/// Dated first, newest first; then by weight and title.
-fn newest_first(a: &Doc, b: &Doc, locales: &Locales, dated: &[Option<Timestamp>]) -> Ordering {
+/// Dated first, newest first; then by weight and title (by the titles' sort keys).
+fn newest_first(a: &Doc, b: &Doc, titles: &[Vec<u8>], dated: &[Option<Timestamp>]) -> Ordering {
     match (dated[a.id], dated[b.id]) {
         (Some(x), Some(y)) => y.cmp(&x),
         (Some(_), None) => Ordering::Less,
@@ -348,7 +349,7 @@ fn newest_first(a: &Doc, b: &Doc, locales: &Locales, dated: &[Option<Timestamp>]
         (None, None) => Ordering::Equal,
     }
     .then_with(|| by_weight(a, b))
-    .then_with(|| locales.get(a.lang).compare(&a.meta.title, &b.meta.title))
+    .then_with(|| titles[a.id].cmp(&titles[b.id]))
     .then_with(|| a.key.cmp(&b.key))
 }
 
