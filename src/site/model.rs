@@ -76,7 +76,7 @@ impl Site {
 
     /// The root-relative path of an output-relative path (`en/jobs/` → `/region/en/jobs/`).
     pub fn path_of(&self, rel: &str) -> String {
-        format!("{}{}", self.config.base_url.prefix, rel)
+        [self.config.base_url.prefix.as_str(), rel].concat()
     }
 
     /// The absolute URL of an output-relative path.
