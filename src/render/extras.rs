@@ -18,7 +18,7 @@ view! {
         pub switcher: Vec<SwitcherEntry<'a>>,
         pub ancestors: Vec<Crumb<'a>>,
         pub json_ld: Option<Markup>,
-        pub navigation_json_ld: Markup,
+        pub navigation_json_ld: json_ld::Navigation<'a>,
     }
 }
 
@@ -57,13 +57,13 @@ view! {
     }
 }
 
-pub fn page_extras<'a>(site: &'a Site, doc: &Doc) -> PageExtras<'a> {
+pub fn page_extras<'a>(site: &'a Site, doc: &'a Doc) -> PageExtras<'a> {
     PageExtras {
         alternates: site.alternates(doc).into_iter().map(|(hreflang, url)| Alternate { hreflang, url }).collect(),
         switcher: switcher(site, doc),
         ancestors: ancestors(site, doc),
         json_ld: json_ld::for_doc(site, doc).map(Markup),
-        navigation_json_ld: Markup(json_ld::navigation(site, doc)),
+        navigation_json_ld: json_ld::Navigation::new(site, doc),
     }
 }
 

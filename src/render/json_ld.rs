@@ -1,9 +1,12 @@
 //! schema.org JSON-LD for pages with `job:` (JobPosting) or `event:` (Event), written so it
 //! can sit inside `<script type="application/ld+json">` whatever the text contains.
 
+use std::hash::{Hash, Hasher};
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::values::Markup;
 use crate::content::Job;
 use crate::content::front_matter::EmploymentType;
 use crate::dates::rfc3339;
@@ -40,7 +43,7 @@ pub fn for_doc(site: &Site, doc: &Doc) -> Option<String> {
 /// has one, so it is written from borrowed fields rather than built as a JSON value.
 pub fn navigation(site: &Site, doc: &Doc) -> String {
     let language = &site.config.languages[doc.lang];
-    if doc.key == "_index.md" {
+    if is_home(doc) {
         return script_safe(&WebSite {
             context: SCHEMA_ORG,
             kind: "WebSite",
@@ -50,13 +53,7 @@ pub fn navigation(site: &Site, doc: &Doc) -> String {
             description: doc.meta.description.as_deref().unwrap_or(&language.description),
         });
     }
-    let mut chain = Vec::new();
-    let mut current = Some(doc.id);
-    while let Some(id) = current {
-        let d = site.doc(id);
-        chain.push(d);
-        current = d.parent;
-    }
+    let mut chain: Vec<&Doc> = upward(site, doc).collect();
     chain.reverse();
     let items = chain
         .iter()
@@ -64,6 +61,53 @@ pub fn navigation(site: &Site, doc: &Doc) -> String {
         .map(|(i, d)| ListItem { kind: "ListItem", position: i + 1, name: &d.meta.title, item: site.url_of(&d.rel) })
         .collect();
     script_safe(&BreadcrumbList { context: SCHEMA_ORG, kind: "BreadcrumbList", items })
+}
+
+/// A page's [`navigation`], made only when the page is rendered. It hashes as what it is
+/// made from, so that a page's extras can be compared with the last build's without
+/// writing it (most pages of a `serve` rebuild are not rendered).
+pub struct Navigation<'a> {
+    site: &'a Site,
+    doc: &'a Doc,
+}
+
+impl<'a> Navigation<'a> {
+    pub fn new(site: &'a Site, doc: &'a Doc) -> Navigation<'a> {
+        Navigation { site, doc }
+    }
+}
+
+impl Hash for Navigation<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let (site, doc) = (self.site, self.doc);
+        // Every URL in it starts with these.
+        (&site.config.base_url.origin, &site.config.base_url.prefix).hash(state);
+        if is_home(doc) {
+            let language = &site.config.languages[doc.lang];
+            (true, &doc.rel, &language.title, &language.locale, &language.description, &doc.meta.description)
+                .hash(state);
+        } else {
+            false.hash(state);
+            for d in upward(site, doc) {
+                (&d.meta.title, &d.rel).hash(state);
+            }
+        }
+    }
+}
+
+impl From<Navigation<'_>> for tera::Value {
+    fn from(navigation: Navigation<'_>) -> tera::Value {
+        Markup(self::navigation(navigation.site, navigation.doc)).into()
+    }
+}
+
+fn is_home(doc: &Doc) -> bool {
+    doc.key == "_index.md"
+}
+
+/// `doc`, its parent, and so on up to its language's home.
+fn upward<'a>(site: &'a Site, doc: &'a Doc) -> impl Iterator<Item = &'a Doc> {
+    std::iter::successors(Some(doc), |d| d.parent.map(|id| site.doc(id)))
 }
 
 const SCHEMA_ORG: &str = "https://schema.org";
