@@ -115,7 +115,7 @@ impl LocaleFormat {
         self.collator.compare(a, b)
     }
 
-    /// The bytes whose order is [`Locale::compare`]'s order of the texts: made once per text,
+    /// The bytes whose order is [`Self::compare`]'s order of the texts: made once per text,
     /// they spare a sort of many texts the collator's work on every comparison.
     pub fn sort_key(&self, text: &str) -> Vec<u8> {
         let mut key = Vec::with_capacity(text.len() * 2);

@@ -67,7 +67,7 @@ pub fn page_extras<'a>(site: &'a Site, doc: &'a Doc) -> PageExtras<'a> {
     }
 }
 
-fn switcher<'a>(site: &'a Site, doc: &Doc) -> Vec<SwitcherEntry<'a>> {
+fn switcher<'a>(site: &'a Site, doc: &'a Doc) -> Vec<SwitcherEntry<'a>> {
     site.config
         .languages
         .iter()
@@ -89,28 +89,21 @@ fn switcher<'a>(site: &'a Site, doc: &Doc) -> Vec<SwitcherEntry<'a>> {
 
 /// The document in `lang` closest to `doc`: its translation, else the nearest ancestor's,
 /// else that language's home.
-fn nearest_in<'a>(site: &'a Site, doc: &Doc, lang: LangId) -> (&'a Doc, bool) {
-    let mut current = Some(doc.id);
-    let mut exact = true;
-    while let Some(id) = current {
-        let here = site.doc(id);
+fn nearest_in<'a>(site: &'a Site, doc: &'a Doc, lang: LangId) -> (&'a Doc, bool) {
+    for (step, here) in site.upward(doc).enumerate() {
         if let Some(found) = site.index.get(&(here.key.clone(), lang)) {
-            return (site.doc(*found), exact);
+            return (site.doc(*found), step == 0);
         }
-        exact = false;
-        current = here.parent;
     }
     (site.doc(site.homes[lang]), false)
 }
 
-fn ancestors<'a>(site: &'a Site, doc: &Doc) -> Vec<Crumb<'a>> {
-    let mut chain = Vec::new();
-    let mut current = doc.parent;
-    while let Some(id) = current {
-        let d = site.doc(id);
-        chain.push(Crumb { title: &d.meta.title, url: site.url_of(&d.rel), path: site.path_of(&d.rel) });
-        current = d.parent;
-    }
+fn ancestors<'a>(site: &'a Site, doc: &'a Doc) -> Vec<Crumb<'a>> {
+    let mut chain: Vec<Crumb> = site
+        .upward(doc)
+        .skip(1)
+        .map(|d| Crumb { title: &d.meta.title, url: site.url_of(&d.rel), path: site.path_of(&d.rel) })
+        .collect();
     chain.reverse();
     chain
 }

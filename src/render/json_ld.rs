@@ -53,7 +53,7 @@ pub fn navigation(site: &Site, doc: &Doc) -> String {
             description: doc.meta.description.as_deref().unwrap_or(&language.description),
         });
     }
-    let mut chain: Vec<&Doc> = upward(site, doc).collect();
+    let mut chain: Vec<&Doc> = site.upward(doc).collect();
     chain.reverse();
     let items = chain
         .iter()
@@ -88,7 +88,7 @@ impl Hash for Navigation<'_> {
                 .hash(state);
         } else {
             false.hash(state);
-            for d in upward(site, doc) {
+            for d in site.upward(doc) {
                 (&d.meta.title, &d.rel).hash(state);
             }
         }
@@ -103,11 +103,6 @@ impl From<Navigation<'_>> for tera::Value {
 
 fn is_home(doc: &Doc) -> bool {
     doc.key == "_index.md"
-}
-
-/// `doc`, its parent, and so on up to its language's home.
-fn upward<'a>(site: &'a Site, doc: &'a Doc) -> impl Iterator<Item = &'a Doc> {
-    std::iter::successors(Some(doc), |d| d.parent.map(|id| site.doc(id)))
 }
 
 const SCHEMA_ORG: &str = "https://schema.org";

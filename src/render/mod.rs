@@ -9,9 +9,10 @@
 //!
 //! Inside this module, files depend on each other one way (ARCHITECTURE.md lists the
 //! order): the hash digests are made with (`hash`), the template contract (`values`,
-//! `views`) and the records of what was read (`digest`, `trace`) at the bottom; `world`, what templates can look up, above them;
-//! `memo`, `templates`, `functions`, `filters`, `host` and `engine` above that; `documents`,
-//! `plan` and `pages` at the top, and this file over all.
+//! `views`) and the records of what was read (`digest`, `trace`) at the bottom; `world`,
+//! what templates can look up, above them; `memo`, `templates`, `functions`, `filters`,
+//! `host` and `engine` above that; `documents`, `plan` and `pages` at the top, and this
+//! file over all.
 
 pub mod builtin;
 mod digest;

@@ -142,17 +142,11 @@ pub fn template_for(site: &Site, doc: &Doc, templates: &Templates) -> String {
     match &doc.kind {
         Kind::Section(_) if doc.key == "_index.md" && templates.has("index.html") => "index.html".into(),
         Kind::Section(_) => "section.html".into(),
-        Kind::Page => {
-            let mut parent = doc.parent;
-            while let Some(id) = parent {
-                let section = site.doc(id);
-                if let Some(name) = section.section().and_then(|s| s.page_template.clone()) {
-                    return name;
-                }
-                parent = section.parent;
-            }
-            "page.html".into()
-        }
+        Kind::Page => site
+            .upward(doc)
+            .skip(1)
+            .find_map(|section| section.section().and_then(|s| s.page_template.clone()))
+            .unwrap_or_else(|| "page.html".into()),
     }
 }
 

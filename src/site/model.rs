@@ -35,6 +35,11 @@ impl Site {
         &self.docs[id]
     }
 
+    /// `doc`, its section, that section's, and so on up to its language's home.
+    pub fn upward<'a>(&'a self, doc: &'a Doc) -> impl Iterator<Item = &'a Doc> {
+        std::iter::successors(Some(doc), |d| d.parent.map(|id| self.doc(id)))
+    }
+
     /// The document with this key in `lang`, else in the default language.
     pub fn resolve(&self, key: &str, lang: LangId) -> Option<DocId> {
         self.index.get(&(key.to_string(), lang)).or_else(|| self.index.get(&(key.to_string(), 0))).copied()
