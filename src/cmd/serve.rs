@@ -69,8 +69,8 @@ fn print_report(report: Report, with_timings: bool) {
                     cause(trigger),
                     reuse.documents_rendered,
                     count(reuse.documents, "document"),
-                    reuse.files_rendered,
-                    count(reuse.files, "page"),
+                    reuse.pages_rendered,
+                    count(reuse.pages, "page"),
                     ms(took)
                 );
             }

@@ -70,13 +70,19 @@ type Entries = Vec<(&'static str, Value)>;
 /// Keys to insert, made only when asked for.
 type LaterEntries<'a> = Box<dyn FnOnce() -> Entries + 'a>;
 
+/// A value to insert, or how to make it when it is asked for.
+enum Entry<'a> {
+    Made(Value),
+    Later(Box<dyn FnOnce() -> Value + 'a>),
+}
+
 /// What a template is given besides the site-wide base context, and, when results are
 /// remembered, a digest of it. The context itself is only put together when the template is
 /// rendered: a page whose digest shows it unchanged never needs it.
 pub struct DigestedContext<'a> {
     /// The language of the base context: all that tells one base context from another.
     pub lang: LangId,
-    entries: Entries,
+    entries: Vec<(&'static str, Entry<'a>)>,
     /// A map given with more keys; the keys are made and merged only for rendering.
     extended: Option<(&'static str, Value, LaterEntries<'a>)>,
     hasher: Option<(Hasher, &'a KnownValues)>,
@@ -97,7 +103,17 @@ impl<'a> DigestedContext<'a> {
             key.hash(hasher);
             known.digest(&value).hash(hasher);
         }
-        self.entries.push((key, value));
+        self.entries.push((key, Entry::Made(value)));
+    }
+
+    /// Inserts the value `make` makes, hashing `inputs` in its place: all the value is made
+    /// of besides the site-wide inputs. It is only made if the context is put together.
+    pub fn insert_made(&mut self, key: &'static str, inputs: impl Hash, make: impl FnOnce() -> Value + 'a) {
+        if let Some((hasher, _)) = &mut self.hasher {
+            key.hash(hasher);
+            inputs.hash(hasher);
+        }
+        self.entries.push((key, Entry::Later(Box::new(make))));
     }
 
     /// Inserts `base` (a map) with the keys of `extras`, hashing `base` as a whole (when it
@@ -121,7 +137,11 @@ impl<'a> DigestedContext<'a> {
         if let Some((key, value, extras)) = self.extended {
             base.insert_value(key, super::values::extended(value, extras()));
         }
-        for (key, value) in self.entries {
+        for (key, entry) in self.entries {
+            let value = match entry {
+                Entry::Made(value) => value,
+                Entry::Later(make) => make(),
+            };
             base.insert_value(key, value);
         }
         base

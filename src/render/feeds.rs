@@ -1,5 +1,8 @@
 //! `atom.xml` per language and `sitemap.xml` with hreflang alternates.
 
+use std::hash::Hash;
+
+use super::hash::{Digest, Hasher};
 use crate::dates::{Moment, rfc3339};
 use crate::html::escape;
 use crate::ids::LangId;
@@ -122,31 +125,107 @@ pub fn sitemap_len(site: &Site, taxonomy_pages: bool) -> usize {
     docs + taxonomies
 }
 
-/// The sitemap entries numbered `range` (in the order of [`sitemap_len`]'s count), each
-/// made as it is written.
-pub fn sitemap_entries(
-    site: &Site,
-    taxonomy_pages: bool,
-    range: std::ops::Range<usize>,
-) -> impl Iterator<Item = SitemapEntry> + '_ {
-    let zone = &site.config.time_zone;
-    let docs = site.docs.iter().filter(|d| !d.is_fallback()).map(|doc| SitemapEntry {
-        url: site.url_of(&doc.rel),
-        lastmod: last_changed(doc).map(|m| rfc3339(m.start(zone), zone)),
-        alternates: site.alternates(doc),
-    });
-    let page = |rel: &str| SitemapEntry { url: site.url_of(rel), lastmod: None, alternates: vec![] };
+/// What one sitemap file holds.
+pub enum SitemapFile {
+    /// An index of this many parts.
+    Index(usize),
+    /// The entries numbered so (in the order of [`sitemap_len`]'s count).
+    Entries(std::ops::Range<usize>),
+}
+
+impl SitemapFile {
+    /// The sitemap file `part` names ([`Job::Sitemap`](super::plan::Job::Sitemap)): its
+    /// output path and what it holds.
+    pub fn of(site: &Site, taxonomy_pages: bool, part: Option<usize>) -> (String, SitemapFile) {
+        let len = sitemap_len(site, taxonomy_pages);
+        let parts = len.div_ceil(SITEMAP_LIMIT);
+        match part {
+            None if parts > 1 => ("sitemap.xml".into(), SitemapFile::Index(parts)),
+            None => ("sitemap.xml".into(), SitemapFile::Entries(0..len)),
+            Some(part) => {
+                let from = (part - 1) * SITEMAP_LIMIT;
+                (sitemap_part(part), SitemapFile::Entries(from..len.min(from + SITEMAP_LIMIT)))
+            }
+        }
+    }
+
+    /// The file's text.
+    pub fn text(&self, site: &Site, taxonomy_pages: bool) -> String {
+        match self {
+            SitemapFile::Index(parts) => sitemap_index(site, *parts),
+            SitemapFile::Entries(range) => {
+                let entries = listed(site, taxonomy_pages, range.clone()).map(|item| item.entry(site));
+                sitemap(entries, range.len())
+            }
+        }
+    }
+
+    /// A digest of all the file is made of besides the site's configuration: hashing it
+    /// costs a fraction of writing the text, so `serve` remakes the sitemap only when it
+    /// changes.
+    pub fn inputs(&self, site: &Site, taxonomy_pages: bool) -> Digest {
+        let mut hasher = Hasher::new();
+        match self {
+            SitemapFile::Index(parts) => parts.hash(&mut hasher),
+            SitemapFile::Entries(range) => {
+                for item in listed(site, taxonomy_pages, range.clone()) {
+                    item.hash_inputs(site, &mut hasher);
+                }
+            }
+        }
+        hasher.digest128()
+    }
+}
+
+/// What one sitemap entry is made from.
+enum Listed<'a> {
+    Doc(&'a Doc),
+    /// A taxonomy or term page.
+    Page(&'a str),
+}
+
+impl Listed<'_> {
+    fn entry(&self, site: &Site) -> SitemapEntry {
+        let zone = &site.config.time_zone;
+        match self {
+            Listed::Doc(doc) => SitemapEntry {
+                url: site.url_of(&doc.rel),
+                lastmod: last_changed(doc).map(|m| rfc3339(m.start(zone), zone)),
+                alternates: site.alternates(doc),
+            },
+            Listed::Page(rel) => SitemapEntry { url: site.url_of(rel), lastmod: None, alternates: vec![] },
+        }
+    }
+
+    /// Writes what [`Listed::entry`] reads into `hasher`.
+    fn hash_inputs(&self, site: &Site, hasher: &mut Hasher) {
+        match self {
+            Listed::Doc(doc) => {
+                (&doc.rel, last_changed(doc), doc.key == "_index.md").hash(hasher);
+                for translation in doc.translations.iter().map(|id| site.doc(*id)) {
+                    (translation.lang, &translation.rel, translation.is_fallback()).hash(hasher);
+                }
+            }
+            Listed::Page(rel) => rel.hash(hasher),
+        }
+    }
+}
+
+/// The sources of the sitemap entries numbered `range`, in the order of [`sitemap_len`]'s
+/// count.
+fn listed(site: &Site, taxonomy_pages: bool, range: std::ops::Range<usize>) -> impl Iterator<Item = Listed<'_>> {
+    let docs = site.docs.iter().filter(|d| !d.is_fallback()).map(Listed::Doc);
     let taxonomies = site
         .taxonomies
         .iter()
         .filter(move |_| taxonomy_pages)
         .flat_map(|t| std::iter::once(&t.rel).chain(t.terms.iter().map(|term| &term.rel)))
-        .map(move |rel| page(rel));
+        .map(|rel| Listed::Page(rel));
     docs.chain(taxonomies).skip(range.start).take(range.len())
 }
 
 /// A sitemap index of `parts` sitemap files.
-pub fn sitemap_index(site: &Site, parts: usize) -> String {
+fn sitemap_index(site: &Site, parts: usize) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for part in 1..=parts {

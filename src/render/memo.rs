@@ -12,8 +12,9 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
+use rustc_hash::FxHashMap;
 use tera::Value;
 
 use super::digest::{self, Digest};
@@ -98,8 +99,9 @@ impl MarkdownResult {
 pub struct Reuse {
     pub documents_rendered: usize,
     pub documents: usize,
-    pub files_rendered: usize,
-    pub files: usize,
+    /// Files made with templates.
+    pub pages_rendered: usize,
+    pub pages: usize,
 }
 
 /// A document's value with its rendered Markdown, and what it was made from.
@@ -164,7 +166,7 @@ impl<K, T> Default for Remembered<K, T> {
 impl<K: Eq + Hash, T> Remembered<K, T> {
     fn recall<'a>(&'a self, world: &'a World) -> Recall<'a, K, T> {
         let usable = world.digests.as_ref().is_some_and(|d| Some(d.site) == self.site);
-        Recall { previous: usable.then_some(&self.entries), world }
+        Recall { previous: usable.then_some(&self.entries), world, resolved: RwLock::default() }
     }
 
     /// Keeps this build's pieces, unless some lookup could not be traced: then no piece is
@@ -182,8 +184,8 @@ impl Memo {
         self.markdown.recall(world)
     }
 
-    /// The previous build's files made with templates (by output path), to check against
-    /// `world`.
+    /// The previous build's remembered files (by output path): those made with templates,
+    /// the sitemap, the highlight stylesheet. To check against `world`.
     pub fn files<'a>(&'a self, world: &'a World) -> Recall<'a, String, OutputFile> {
         self.files.recall(world)
     }
@@ -237,10 +239,17 @@ impl Memo {
         std::mem::replace(&mut self.values, values)
     }
 
-    /// Keeps this build's files made with templates; `rendered` of them were rendered.
-    pub fn keep_files(&mut self, world: &World, entries: Vec<(String, Entry<OutputFile>)>, rendered: usize) {
-        self.reuse.files_rendered = rendered;
-        self.reuse.files = entries.len();
+    /// Keeps this build's remembered files; of the `pages` among them (files made with
+    /// templates), `rendered` were rendered.
+    pub fn keep_files(
+        &mut self,
+        world: &World,
+        entries: Vec<(String, Entry<OutputFile>)>,
+        rendered: usize,
+        pages: usize,
+    ) {
+        self.reuse.pages_rendered = rendered;
+        self.reuse.pages = pages;
         self.files.keep(world, entries);
     }
 }
@@ -259,6 +268,10 @@ pub struct Got<T> {
 pub struct Recall<'a, K, T> {
     previous: Option<&'a HashMap<K, Entry<T>>>,
     world: &'a World,
+    /// What the `@/` paths the previous pieces looked up mean now. Many pieces look up the
+    /// same few (a menu's links), and finding what one means takes longer than finding it
+    /// here.
+    resolved: RwLock<FxHashMap<&'a Read, Option<Digest>>>,
 }
 
 impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
@@ -277,7 +290,7 @@ impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
         let inputs = inputs();
         if let Some(entry) = self.previous.and_then(|p| p.get(key))
             && entry.inputs == inputs
-            && entry.reads.iter().all(|(read, digest)| current(self.world, read) == *digest)
+            && entry.reads.iter().all(|(read, digest)| self.current(read) == *digest)
         {
             return Ok(Got { value: entry.value.clone(), entry: Some(entry.clone()), rendered: false });
         }
@@ -293,5 +306,20 @@ impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
             })
             .collect();
         Ok(Got { entry: Some(Entry { inputs, reads, value: value.clone() }), value, rendered: true })
+    }
+
+    /// [`current`], found once per build for what an `@/` path means.
+    fn current(&self, read: &'a Read) -> Option<Digest> {
+        if !matches!(read, Read::Resolve(..)) {
+            return current(self.world, read);
+        }
+        if let Some(known) = self.resolved.read().ok().and_then(|known| known.get(read).copied()) {
+            return known;
+        }
+        let digest = current(self.world, read);
+        if let Ok(mut known) = self.resolved.write() {
+            known.insert(read, digest);
+        }
+        digest
     }
 }

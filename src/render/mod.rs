@@ -191,23 +191,24 @@ pub fn render(
             let warnings = std::mem::take(&mut got.value.warnings);
             originals.scan(&got.value.bytes);
             let Got { value, entry, rendered } = got;
-            Ok(Handed { taken: sink.take(value)?, entry, rendered, warnings })
+            Ok(Handed { taken: sink.take(value)?, entry, page: job.is_page(), rendered, warnings })
         })
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut written = Vec::new();
     let mut entries = Vec::new();
-    let mut files_rendered = 0;
+    let (mut pages, mut pages_rendered) = (0, 0);
     let mut failures = Vec::new();
     for result in results {
         match result {
-            Ok(Handed { taken, entry, rendered, warnings }) => {
+            Ok(Handed { taken, entry, page, rendered, warnings }) => {
                 diags.extend(warnings);
                 match taken {
                     Taken::Kept(file) => {
                         if let Some(entry) = entry {
-                            files_rendered += usize::from(rendered);
                             entries.push((file.rel.clone(), entry));
+                            pages += usize::from(page);
+                            pages_rendered += usize::from(page && rendered);
                         }
                         files.push(file);
                     }
@@ -217,7 +218,7 @@ pub fn render(
             Err(d) => failures.push(d),
         }
     }
-    memo.keep_files(&world, entries, files_rendered);
+    memo.keep_files(&world, entries, pages_rendered, pages);
     diags.extend(merge_repeated(failures));
     timings.lap("templates");
     output::check_collisions(&files, &written, &copies, &mut diags);
@@ -240,6 +241,8 @@ struct Handed {
     taken: Taken,
     /// What the memo keeps of it, as [`Got`] says.
     entry: Option<memo::Entry<output::OutputFile>>,
+    /// Whether it is a page (made with a template), as the memo counts them.
+    page: bool,
     rendered: bool,
     warnings: Vec<Diagnostic>,
 }

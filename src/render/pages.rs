@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use tera::{Tera, Value};
 
-use super::digest::{self, DigestedContext};
+use super::digest::{self, Digest, DigestedContext};
 use super::memo::{Got, Recall};
 use super::output::{Origin, OutputFile};
 use super::plan::{Job, paged_listings, template_for};
 use super::search::SEARCH_TEMPLATE;
 use super::templates::Templates;
 use super::trace::{TRACE_KEY, TraceId};
-use super::views::{self, paginator};
+use super::views::{self, Pager, paginator};
 use super::world::World;
 use super::{builtin, extras, feeds, minify, relative};
 use crate::diag::Diagnostic;
@@ -47,8 +47,29 @@ impl PageRenderer<'_> {
             Job::NotFound(lang) if self.templates.has("404.html") => self.not_found(*lang),
             Job::Search(lang) => self.search_page(*lang),
             Job::LanguageChooser if self.templates.has("language_chooser.html") => self.language_chooser(),
+            Job::Sitemap { taxonomy_pages, part } => {
+                let site = self.site();
+                let (rel, file) = feeds::SitemapFile::of(site, *taxonomy_pages, *part);
+                self.remembered(job, rel, || file.inputs(site, *taxonomy_pages))
+            }
+            Job::HighlightCss => {
+                let theme = &self.site().config.highlight.theme;
+                self.remembered(job, highlight::STYLESHEET_PATH.into(), || digest::of(theme))
+            }
             _ => self.plain(job).map(|value| Got { value, entry: None, rendered: true }),
         }
+    }
+
+    /// A file made without templates, reused from the last build when `inputs` (a digest of
+    /// all it is made of besides the site's configuration) is unchanged: for files that take
+    /// longer to make than their inputs take to hash.
+    fn remembered(
+        &self,
+        job: &Job,
+        rel: String,
+        inputs: impl FnOnce() -> Digest,
+    ) -> Result<Got<OutputFile>, Diagnostic> {
+        self.recall.get_or_render(&rel, inputs, |_| self.plain(job))
     }
 
     /// An output file made without templates.
@@ -78,25 +99,8 @@ impl PageRenderer<'_> {
                 Ok(self.file(rel, feeds::atom(site, *lang, &self.world.docs), Origin::Feed))
             }
             Job::Sitemap { taxonomy_pages, part } => {
-                let len = feeds::sitemap_len(site, *taxonomy_pages);
-                let parts = len.div_ceil(feeds::SITEMAP_LIMIT);
-                let (rel, text) = match part {
-                    None if parts > 1 => ("sitemap.xml".to_string(), feeds::sitemap_index(site, parts)),
-                    None => (
-                        "sitemap.xml".to_string(),
-                        feeds::sitemap(feeds::sitemap_entries(site, *taxonomy_pages, 0..len), len),
-                    ),
-                    Some(part) => {
-                        let from = (part - 1) * feeds::SITEMAP_LIMIT;
-                        let range = from..len.min(from + feeds::SITEMAP_LIMIT);
-                        let count = range.len();
-                        (
-                            feeds::sitemap_part(*part),
-                            feeds::sitemap(feeds::sitemap_entries(site, *taxonomy_pages, range), count),
-                        )
-                    }
-                };
-                Ok(self.file(rel, text, Origin::Sitemap))
+                let (rel, file) = feeds::SitemapFile::of(site, *taxonomy_pages, *part);
+                Ok(self.file(rel, file.text(site, *taxonomy_pages), Origin::Sitemap))
             }
             Job::Robots => Ok(self.file("robots.txt".into(), builtin::robots_txt(site), Origin::Robots)),
             Job::Redirects { taxonomy_pages } => {
@@ -211,6 +215,16 @@ impl PageRenderer<'_> {
         context
     }
 
+    /// `paginator`, hashed as the digests of the documents it lists (and where it is in its
+    /// listing) and made only if the page is rendered.
+    fn insert_paginator<'a>(&'a self, context: &mut DigestedContext<'a>, pager: Pager<'a>) {
+        let listed = self.world.digests.as_ref().map(|d| pager.listed().iter().map(|id| d.docs[*id]).collect());
+        let (site, docs) = (self.site(), &self.world.docs);
+        context.insert_made("paginator", pager.inputs(listed.unwrap_or_default()), move || {
+            Value::from(paginator(site, docs, &pager))
+        });
+    }
+
     fn doc(&self, doc: &Doc, pager: usize) -> Result<Got<OutputFile>, Diagnostic> {
         let site = self.site();
         let docs = &self.world.docs;
@@ -221,8 +235,8 @@ impl PageRenderer<'_> {
             Some(info) => {
                 let section = self.world.sections[doc.id].as_ref().unwrap_or(&docs[doc.id]);
                 context.insert_with("section", section, extras);
-                let paginator = paginator(site, docs, &info.pages, info.paginate, pager, &doc.rel);
-                context.insert("paginator", Value::from(paginator));
+                let pager = Pager { ids: &info.pages, per_page: info.paginate, number: pager, rel: &doc.rel };
+                self.insert_paginator(&mut context, pager);
             }
             None => context.insert_with("page", &docs[doc.id], extras),
         }
@@ -258,15 +272,14 @@ impl PageRenderer<'_> {
 
     fn term(&self, index: usize, term_index: usize, pager: usize) -> Result<Got<OutputFile>, Diagnostic> {
         let site = self.site();
-        let docs = &self.world.docs;
         let taxonomy = &site.taxonomies[index];
         let term = &taxonomy.terms[term_index];
         let rel = if pager > 1 { format!("{}page/{pager}/", term.rel) } else { term.rel.clone() };
         let mut context = self.context(taxonomy.lang, &rel);
         context.insert("taxonomy", Value::from(views::taxonomy_view(site, taxonomy)));
         context.insert("term", self.world.terms[index][term_index].clone());
-        let paginator = paginator(site, docs, &term.pages, site.config.paginate, pager, &term.rel);
-        context.insert("paginator", Value::from(paginator));
+        let pager = Pager { ids: &term.pages, per_page: site.config.paginate, number: pager, rel: &term.rel };
+        self.insert_paginator(&mut context, pager);
         let error = |e: &tera::Error| self.templates.diagnostic(e).hint(format!("while rendering /{rel}"));
         let origin = Origin::Term { taxonomy: taxonomy.name.clone(), term: term.name.clone() };
         self.templated(format!("{rel}index.html"), "taxonomy_single.html", context, origin, error)

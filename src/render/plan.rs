@@ -46,6 +46,19 @@ pub enum Job {
 }
 
 impl Job {
+    /// Whether the job makes a page (with a template, when the theme has one).
+    pub fn is_page(&self) -> bool {
+        matches!(
+            self,
+            Job::Doc { .. }
+                | Job::TaxonomyList(_)
+                | Job::Term { .. }
+                | Job::NotFound(_)
+                | Job::Search(_)
+                | Job::LanguageChooser
+        )
+    }
+
     /// What the job makes, for a message.
     pub fn describe(&self, site: &Site) -> String {
         match self {

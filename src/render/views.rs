@@ -408,23 +408,42 @@ fn term_view<'a>(site: &Site, term: &'a Term, docs: &[Value]) -> TermView<'a> {
     }
 }
 
-/// The `paginator` of pager `pager` (from 1) of a listing of `ids` at `rel`.
-pub fn paginator(
-    site: &Site,
-    docs: &[Value],
-    ids: &[DocId],
-    per_page: usize,
-    pager: usize,
-    rel: &str,
-) -> PaginatorView {
+/// One pager of a listing: which of its documents it shows, before it becomes the
+/// `paginator` value.
+#[derive(Clone, Copy)]
+pub struct Pager<'a> {
+    /// The whole listing.
+    pub ids: &'a [DocId],
+    pub per_page: usize,
+    /// From 1.
+    pub number: usize,
+    /// Where the listing's first pager is.
+    pub rel: &'a str,
+}
+
+impl<'a> Pager<'a> {
+    /// The documents this pager shows.
+    pub fn listed(&self) -> &'a [DocId] {
+        let size = if self.per_page == 0 { self.ids.len().max(1) } else { self.per_page };
+        let start = ((self.number - 1) * size).min(self.ids.len());
+        &self.ids[start..(start + size).min(self.ids.len())]
+    }
+
+    /// What the `paginator` value is made of besides the site's configuration, given the
+    /// digests of the documents it lists.
+    pub fn inputs(&self, listed: Vec<hash::Digest>) -> impl std::hash::Hash + use<'a> {
+        (self.rel, self.number, self.per_page, self.ids.len(), listed)
+    }
+}
+
+/// The `paginator` of `pager`.
+pub fn paginator(site: &Site, docs: &[Value], pager: &Pager) -> PaginatorView {
+    let Pager { ids, per_page, number, rel } = *pager;
     let count = pager_count(ids.len(), per_page);
-    let size = if per_page == 0 { ids.len().max(1) } else { per_page };
-    let start = ((pager - 1) * size).min(ids.len());
-    let end = (start + size).min(ids.len());
     let pager_rel = |n: usize| if n <= 1 { rel.to_string() } else { format!("{rel}page/{n}/") };
     let url = |n: usize| site.url_of(&pager_rel(n));
     let mut previous = 0;
-    let pagers = pager_window(pager, count)
+    let pagers = pager_window(number, count)
         .map(|n| {
             let gap_before = n > previous + 1;
             previous = n;
@@ -432,15 +451,15 @@ pub fn paginator(
         })
         .collect();
     PaginatorView {
-        pages: doc_list(docs, &ids[start..end]),
-        current_index: pager,
+        pages: doc_list(docs, pager.listed()),
+        current_index: number,
         number_pagers: count,
         paginate_by: per_page,
         total_pages: ids.len(),
         first: url(1),
         last: url(count),
-        previous: (pager > 1).then(|| url(pager - 1)),
-        next: (pager < count).then(|| url(pager + 1)),
+        previous: (number > 1).then(|| url(number - 1)),
+        next: (number < count).then(|| url(number + 1)),
         pagers,
     }
 }
