@@ -91,16 +91,33 @@ pub fn read_copies(
     if diags.has_errors() { Err(diags) } else { Ok(()) }
 }
 
-/// The output paths whose bytes differ between two builds (added, changed or gone).
+/// The output paths whose bytes differ between two builds (added, changed or gone), in
+/// order. Both maps are walked side by side, in their common order, rather than each path
+/// of one looked up in the other.
 pub fn changed(old: &Files, new: &Files) -> Vec<String> {
-    let mut paths: Vec<String> = new
-        .iter()
-        .filter(|(rel, bytes)| old.get(*rel) != Some(*bytes))
-        .map(|(rel, _)| rel.clone())
-        .chain(old.keys().filter(|rel| !new.contains_key(*rel)).cloned())
-        .collect();
-    paths.sort();
-    paths
+    use std::cmp::Ordering;
+    let (mut old, mut new) = (old.iter().peekable(), new.iter().peekable());
+    let mut paths = Vec::new();
+    loop {
+        let order = match (old.peek(), new.peek()) {
+            (None, None) => return paths,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((a, _)), Some((b, _))) => a.cmp(b),
+        };
+        match order {
+            Ordering::Less => paths.extend(old.next().map(|(rel, _)| rel.clone())),
+            Ordering::Greater => paths.extend(new.next().map(|(rel, _)| rel.clone())),
+            Ordering::Equal => {
+                let ((rel, a), (_, b)) = old.next().zip(new.next()).expect("both have a next path");
+                // Equal `Arc`s are compared by address first: a file kept from the last
+                // build costs no comparison of its bytes.
+                if a != b {
+                    paths.push(rel.clone());
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +132,9 @@ mod tests {
         let old = files(&[("a", "1"), ("b", "2"), ("c", "3")]);
         let new = files(&[("a", "1"), ("b", "two"), ("d", "4")]);
         assert_eq!(changed(&old, &new), ["b", "c", "d"]);
+        assert_eq!(changed(&new, &old), ["b", "c", "d"]);
         assert!(changed(&new, &new).is_empty());
+        assert_eq!(changed(&files(&[]), &old), ["a", "b", "c"]);
+        assert_eq!(changed(&old, &files(&[("0", "x")])), ["0", "a", "b", "c"]);
     }
 }
