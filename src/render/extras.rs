@@ -91,8 +91,8 @@ fn switcher<'a>(site: &'a Site, doc: &'a Doc) -> Vec<SwitcherEntry<'a>> {
 /// else that language's home.
 fn nearest_in<'a>(site: &'a Site, doc: &'a Doc, lang: LangId) -> (&'a Doc, bool) {
     for (step, here) in site.upward(doc).enumerate() {
-        if let Some(found) = site.index.get(&(here.key.clone(), lang)) {
-            return (site.doc(*found), step == 0);
+        if let Some(found) = site.in_lang(here, lang) {
+            return (found, step == 0);
         }
     }
     (site.doc(site.homes[lang]), false)

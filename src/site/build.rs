@@ -10,10 +10,11 @@
 //! 5. Translations, taxonomies, aliases and asset copies.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use rayon::prelude::*;
 
 use super::model::{Alias, AssetCopy, Body, Doc, Kind, Meta, SectionInfo, Site};
 use super::urls::{SectionSlugs, lang_rel};
@@ -60,7 +61,7 @@ pub fn build(
     // Every listing by date (sections, terms) sorts by this one order: sorted once, each
     // document's place in it is all a listing compares.
     // Each title's collation sort key, once: sorting by title compares them many times.
-    let titles: Vec<Vec<u8>> = docs.iter().map(|d| locales.get(d.lang).sort_key(&d.meta.title)).collect();
+    let titles: Vec<Vec<u8>> = docs.par_iter().map(|d| locales.get(d.lang).sort_key(&d.meta.title)).collect();
     let newest = newest_first_ranks(&docs, &titles, &dated);
     link_tree(&mut docs, &homes, &titles, &newest);
     link_translations(&mut docs, &index);
@@ -260,12 +261,20 @@ fn assign_urls(docs: &mut [Doc], files: &[ContentFile], config: &Config, tree: &
         doc.slug = slug;
     }
     let slugs = SectionSlugs { slugs: &section_slugs };
+    // Each folder's path is made once per language, not once for each page in it.
+    let mut folder_rels: Vec<HashMap<Vec<String>, String>> = vec![HashMap::new(); config.languages.len()];
     for doc in docs.iter_mut() {
-        let language_rel = lang_rel(&config.languages[doc.lang]);
-        doc.rel = match (&doc.kind, &doc.own_folder) {
-            (Kind::Section(_), Some(folder)) => format!("{language_rel}{}", slugs.folder_rel(folder, doc.lang)),
-            _ => format!("{language_rel}{}{}/", slugs.folder_rel(&doc.parent_folder, doc.lang), doc.slug),
+        let (folder, is_section) = match (&doc.kind, &doc.own_folder) {
+            (Kind::Section(_), Some(folder)) => (folder, true),
+            _ => (&doc.parent_folder, false),
         };
+        let rels = &mut folder_rels[doc.lang];
+        if !rels.contains_key(folder.as_slice()) {
+            let rel = [lang_rel(&config.languages[doc.lang]), slugs.folder_rel(folder, doc.lang)].concat();
+            rels.insert(folder.clone(), rel);
+        }
+        let folder_rel = &rels[folder.as_slice()];
+        doc.rel = if is_section { folder_rel.clone() } else { [folder_rel, doc.slug.as_str(), "/"].concat() };
     }
 }
 

@@ -40,6 +40,11 @@ impl Site {
         std::iter::successors(Some(doc), |d| d.parent.map(|id| self.doc(id)))
     }
 
+    /// `doc` in `lang`: the member of its translation group in that language.
+    pub fn in_lang(&self, doc: &Doc, lang: LangId) -> Option<&Doc> {
+        doc.translations.iter().map(|id| self.doc(*id)).find(|d| d.lang == lang)
+    }
+
     /// The document with this key in `lang`, else in the default language.
     pub fn resolve(&self, key: &str, lang: LangId) -> Option<DocId> {
         self.index.get(&(key.to_string(), lang)).or_else(|| self.index.get(&(key.to_string(), 0))).copied()

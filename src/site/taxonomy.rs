@@ -1,7 +1,7 @@
 //! Taxonomies per language: the terms pages list under a front-matter key (`tags: [a, b]`),
 //! each with its pages, newest first. Terms that make the same slug are one term.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::model::{Doc, Taxonomy, Term};
 use crate::ids::DocId;
@@ -20,9 +20,11 @@ pub fn collect(
         for (lang, lang_rel) in lang_rels.iter().enumerate() {
             let rel = format!("{lang_rel}{name}/");
             let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+            // Many pages name the same few terms: each name is made a slug once.
+            let mut slugs: HashMap<&str, String> = HashMap::new();
             for doc in docs.iter().filter(|d| d.lang == lang && !d.is_section()) {
                 for term in doc.meta.taxonomies.get(name).into_iter().flatten() {
-                    let slug = slugify(term);
+                    let slug = slugs.entry(term).or_insert_with(|| slugify(term)).clone();
                     if slug.is_empty() {
                         continue;
                     }
@@ -32,7 +34,9 @@ pub fn collect(
                         slug,
                         pages: Vec::new(),
                     });
-                    if !entry.pages.contains(&doc.id) {
+                    // A page's terms are all taken in turn, so a page that names a term
+                    // twice (or two names of one slug) was the last one added.
+                    if entry.pages.last() != Some(&doc.id) {
                         entry.pages.push(doc.id);
                     }
                 }

@@ -23,15 +23,19 @@ impl SectionSlugs<'_> {
     /// language, else in the default language, else the folder name made a slug.
     pub fn folder_rel(&self, folder: &[String], lang: LangId) -> String {
         let mut rel = String::new();
-        for depth in 1..=folder.len() {
-            let prefix = folder[..depth].to_vec();
-            let slug = self
-                .slugs
-                .get(&(prefix.clone(), lang))
-                .or_else(|| self.slugs.get(&(prefix, 0)))
-                .cloned()
-                .unwrap_or_else(|| slugify(&folder[depth - 1]));
-            rel.push_str(&slug);
+        let mut key = (Vec::with_capacity(folder.len()), lang);
+        for name in folder {
+            key.0.push(name.clone());
+            key.1 = lang;
+            let mut slug = self.slugs.get(&key);
+            if slug.is_none() {
+                key.1 = 0;
+                slug = self.slugs.get(&key);
+            }
+            match slug {
+                Some(slug) => rel.push_str(slug),
+                None => rel.push_str(&slugify(name)),
+            }
             rel.push('/');
         }
         rel
