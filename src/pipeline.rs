@@ -64,6 +64,12 @@ pub struct Memory {
     pub read: source::ReadBefore,
     /// Each content file's front matter as it was parsed.
     pub parsed: content::ParsedBefore,
+    /// The files the last walk of the site found, when it was clean (see [`source::Walk`]).
+    pub walk: Option<source::Walk>,
+    /// Set before a build when all that changed since the last are the contents of these
+    /// files (paths from the site folder, as the watcher names them): the last walk is then
+    /// taken again instead of walking the site. Taken by the build.
+    pub edited: Option<Vec<String>>,
 }
 
 /// [`generate`], reusing what `memory` holds of an earlier build wherever its inputs are
@@ -84,10 +90,16 @@ fn generate_into(
     let mut timings = timings::Timings::new(options.timings);
     let reading_began = std::time::SystemTime::now();
     let nothing_read = source::ReadBefore::default();
-    let earlier = memory.as_ref().map_or(&nothing_read, |m| &m.read);
-    let (config, mut tree, mut diags) = load_with(options, earlier)?;
+    // The last walk is taken out whatever happens: a build that fails before it has walked
+    // leaves none, and the next build walks the site.
+    let (earlier, walked) = match memory.as_deref_mut() {
+        Some(memory) => (&memory.read, Some((memory.walk.take(), memory.edited.take()))),
+        None => (&nothing_read, None),
+    };
+    let (config, mut tree, mut diags, walk) = load_with(options, earlier, walked)?;
     if let Some(memory) = memory.as_deref_mut() {
         memory.read = source::ReadBefore::of(&tree, reading_began);
+        memory.walk = walk;
     }
     timings.lap("read files");
     let locale_tags: Vec<&str> = config.languages.iter().map(|l| l.locale.as_str()).collect();
@@ -126,19 +138,31 @@ fn generate_into(
 
 /// Reads `site.yaml` and the site's files.
 pub fn load(options: &BuildOptions) -> Result<(Config, source::SourceTree, Diagnostics), Diagnostics> {
-    load_with(options, &source::ReadBefore::default())
+    load_with(options, &source::ReadBefore::default(), None).map(|(config, tree, diags, _)| (config, tree, diags))
 }
 
-/// [`load`], taking what `earlier` read of files that are unchanged.
+/// [`load`], taking what `earlier` read of files that are unchanged. With `walked` (the
+/// last walk and the files edited since, see [`Memory`]), the walk is taken again where it
+/// can be, and this build's walk is given back when it is clean, for the next.
 fn load_with(
     options: &BuildOptions,
     earlier: &source::ReadBefore,
-) -> Result<(Config, source::SourceTree, Diagnostics), Diagnostics> {
+    walked: Option<(Option<source::Walk>, Option<Vec<String>>)>,
+) -> Result<(Config, source::SourceTree, Diagnostics, Option<source::Walk>), Diagnostics> {
     let text = source::read_config(&options.root)?;
     let overrides = Overrides { base_url: options.base_url.clone() };
     let config = Config::parse(&text, &overrides)?;
-    let (tree, diags) = source::load(&options.root, config.theme.as_deref(), earlier)?;
-    Ok((config, tree, diags))
+    let theme = config.theme.as_deref();
+    let keep = walked.is_some();
+    let again = walked.and_then(|(walk, edited)| walk?.again(theme, &edited?));
+    let (walk, mut diags) = match again {
+        Some(walk) => (walk, Diagnostics::new()),
+        None => source::walk_site(&options.root, theme)?,
+    };
+    let kept = (keep && walk.is_clean()).then(|| walk.clone());
+    let (tree, read_diags) = source::read(&options.root, walk, earlier);
+    diags.extend(read_diags);
+    Ok((config, tree, diags, kept))
 }
 
 fn summarize(site: &site::Site) -> Summary {

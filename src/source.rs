@@ -257,21 +257,62 @@ pub fn read_config(root: &Path) -> Result<String, Diagnostics> {
 /// where the files are unchanged. Files that cannot be used are reported and left out; only
 /// an unreadable site folder stops the build here.
 pub fn load(root: &Path, theme: Option<&str>, earlier: &ReadBefore) -> Result<(SourceTree, Diagnostics), Diagnostics> {
+    let (walk, mut diags) = walk_site(root, theme)?;
+    let (tree, read_diags) = read(root, walk, earlier);
+    diags.extend(read_diags);
+    Ok((tree, diags))
+}
+
+/// The files of the site and its theme as a walk found them, not yet read.
+#[derive(Clone)]
+pub struct Walk {
+    theme: Option<String>,
+    files: Vec<SourceFile>,
+    /// Whether the walk found no problem and no symbolic link: then every file it lists is
+    /// named by its own path, and an edit of one is reported as that path.
+    clean: bool,
+}
+
+impl Walk {
+    pub fn is_clean(&self) -> bool {
+        self.clean
+    }
+
+    /// This walk, when it can stand for a new one (`serve`): it was clean, of the same
+    /// theme, and all that changed since are the contents of the files `edited` names (by
+    /// path from the site folder), each still a file, whose stamps are taken again.
+    pub fn again(mut self, theme: Option<&str>, edited: &[String]) -> Option<Walk> {
+        if !self.clean || self.theme.as_deref() != theme {
+            return None;
+        }
+        for display in edited.iter().filter(|d| d.as_str() != CONFIG_FILE) {
+            let file = self.files.iter_mut().find(|f| &f.display == display)?;
+            let Contents::OnDisk(path) = &file.contents else { return None };
+            let metadata = std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file)?;
+            file.stamp = Stamp::of_metadata(&metadata);
+        }
+        Some(self)
+    }
+}
+
+/// Walks the site and its theme (see [`load`]).
+pub fn walk_site(root: &Path, theme: Option<&str>) -> Result<(Walk, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let canonical_root = root.canonicalize().map_err(|e| {
         Diagnostics::from(Diagnostic::error(format!("cannot open the site folder {}: {e}", root.display())))
     })?;
     let mut files = Vec::new();
+    let mut links = false;
     for area in Area::ALL {
         let dir = root.join(area.dir());
-        walk(&canonical_root, &dir, area.dir(), area, Origin::Site, &mut files, &mut diags);
+        links |= walk(&canonical_root, &dir, area.dir(), area, Origin::Site, &mut files, &mut diags);
     }
     if let Some(theme) = theme {
         let theme_dir = root.join("themes").join(theme);
         if theme_dir.is_dir() {
             for area in Area::OF_THEMES {
                 let display = format!("themes/{theme}/{}", area.dir());
-                walk(
+                links |= walk(
                     &canonical_root,
                     &theme_dir.join(area.dir()),
                     &display,
@@ -291,13 +332,20 @@ pub fn load(root: &Path, theme: Option<&str>, earlier: &ReadBefore) -> Result<(S
                 .into());
         }
     }
-    let files = read_contents(files, earlier, &mut diags);
+    let clean = !links && diags.is_empty();
+    Ok((Walk { theme: theme.map(str::to_string), files, clean }, diags))
+}
+
+/// Reads what `walk` found (see [`load`]).
+pub fn read(root: &Path, walk: Walk, earlier: &ReadBefore) -> (SourceTree, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let files = read_contents(walk.files, earlier, &mut diags);
     let mut tree = SourceTree { root: root.to_path_buf(), files };
     tree.sort_and_overlay();
     if let Err(d) = fingerprint_static_files(&mut tree.files, earlier) {
         diags.push(d);
     }
-    Ok((tree, diags))
+    (tree, diags)
 }
 
 /// Reads the files the build parses (Markdown, templates, translations, data), in
@@ -397,6 +445,7 @@ fn builtin_theme_files(files: &mut Vec<SourceFile>) {
     }
 }
 
+/// Walks one area's folder into `files`; says whether it met a symbolic link.
 fn walk(
     canonical_root: &Path,
     dir: &Path,
@@ -405,15 +454,16 @@ fn walk(
     origin: Origin,
     files: &mut Vec<SourceFile>,
     diags: &mut Diagnostics,
-) {
+) -> bool {
     if !dir.exists() {
-        return;
+        return false;
     }
     // The area's own folder (`static`, `themes/NAME/templates`) may be a link out too.
     if !is_inside(dir, canonical_root) {
         diags.push(outside(display_dir));
-        return;
+        return true;
     }
+    let mut links = dir.is_symlink();
     // How a path is named in messages: `content/jobb/x.md`, lossily when it is not UTF-8.
     let shown = |path: &Path| match path.strip_prefix(dir) {
         Ok(rel) if !rel.as_os_str().is_empty() => format!("{display_dir}/{}", rel.to_string_lossy()),
@@ -459,6 +509,7 @@ fn walk(
             }
             continue;
         }
+        links |= entry.path_is_symlink();
         // A file is inside the site when its folder is and it is not a link out of it:
         // every folder and every link is checked where it really is.
         if (entry.file_type().is_dir() || entry.path_is_symlink()) && !is_inside(entry.path(), canonical_root) {
@@ -479,6 +530,7 @@ fn walk(
         let stamp = entry.metadata().ok().as_ref().and_then(Stamp::of_metadata);
         files.push(SourceFile { area, origin, rel, display, contents, fingerprint: None, stamp });
     }
+    links
 }
 
 /// Whether `path` really is (through every symbolic link) inside the site folder.

@@ -90,15 +90,27 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
         let notices = notices.clone();
         let report = report.clone();
         std::thread::spawn(move || {
-            for paths in changes {
-                let mut trigger: Vec<(String, Change)> =
-                    paths.iter().filter_map(|p| watch::classify(&root, output.as_deref(), p)).collect();
+            for burst in changes {
+                let classified: Vec<((String, Change), bool)> = burst
+                    .paths
+                    .iter()
+                    .filter_map(|(p, edit)| Some((watch::classify(&root, output.as_deref(), p)?, *edit)))
+                    .collect();
+                // The next build takes the last walk of the site again only when all that
+                // changed since are the contents of files the watcher names; otherwise it
+                // walks the site.
+                let edits_only = !burst.missed && classified.iter().all(|(_, edit)| *edit);
+                let mut trigger: Vec<(String, Change)> = classified.into_iter().map(|(c, _)| c).collect();
+                if !edits_only {
+                    memory.walk = None;
+                }
                 if trigger.is_empty() {
                     continue;
                 }
                 trigger.sort_by(|a, b| a.0.cmp(&b.0));
                 trigger.dedup();
                 let names: Vec<String> = trigger.iter().map(|(rel, _)| rel.clone()).collect();
+                memory.edited = edits_only.then(|| names.clone());
                 let previous = site_tx.borrow().clone();
                 let (next, outcome) = build(&options, &previous, &mut memory);
                 let notice = match &next.errors {

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use notify_debouncer_full::notify::event::ModifyKind;
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
@@ -36,25 +37,42 @@ pub fn classify(root: &Path, output: Option<&Path>, path: &Path) -> Option<(Stri
     Some((rel.to_string_lossy().replace('\\', "/"), kind))
 }
 
-/// Each settled burst of changed paths.
-pub type Changes = mpsc::Receiver<Vec<PathBuf>>;
+/// One settled burst of changes.
+pub struct Burst {
+    /// Each changed path, and whether only its contents (or its time or permissions)
+    /// changed: not whether it is there, nor its name.
+    pub paths: Vec<(PathBuf, bool)>,
+    /// Whether the watcher may have missed changes: it lost track and asked for a rescan,
+    /// or it failed.
+    pub missed: bool,
+}
+
+/// Each settled burst of changes.
+pub type Changes = mpsc::Receiver<Burst>;
 
 /// Watches `site.yaml` and the site's folders; every settled burst of changes arrives on
-/// the returned channel as the paths that changed.
+/// the returned channel.
 pub fn watch(
     root: &Path,
 ) -> notify_debouncer_full::notify::Result<(Debouncer<RecommendedWatcher, RecommendedCache>, Changes)> {
     let (tx, rx) = mpsc::channel();
     let mut debouncer = new_debouncer(SETTLE, None, move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
+        let Ok(events) = result else {
+            let _ = tx.send(Burst { paths: Vec::new(), missed: true });
+            return;
+        };
+        let missed = events.iter().any(|e| e.event.need_rescan());
         // Reading is not changing: the build itself opens every file.
-        let paths: Vec<PathBuf> = events
+        let paths: Vec<(PathBuf, bool)> = events
             .into_iter()
             .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
-            .flat_map(|e| e.event.paths.clone())
+            .flat_map(|e| {
+                let edit = matches!(e.event.kind, EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_)));
+                e.event.paths.iter().map(move |path| (path.clone(), edit)).collect::<Vec<_>>()
+            })
             .collect();
-        if !paths.is_empty() {
-            let _ = tx.send(paths);
+        if !paths.is_empty() || missed {
+            let _ = tx.send(Burst { paths, missed });
         }
     })?;
     // The root itself is watched without recursion (site.yaml, folders being created), the

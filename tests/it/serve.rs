@@ -653,6 +653,29 @@ fn static_files_are_read_again_only_when_their_size_or_time_changes() {
 }
 
 #[test]
+fn an_edit_the_watcher_names_is_read_although_the_site_is_not_walked_again() {
+    // An edit of a file's contents lets the rebuild take the last walk of the site again,
+    // with that file's size and time looked at anew: the page was read long after it last
+    // changed, so only its new time tells that it changed.
+    let site = serve_site();
+    let page = site.root.join("content/side.md");
+    site.write("content/side.md", "---\ntitle: Side\n---\nFørste utgave.\n");
+    let file = std::fs::File::options().write(true).open(&page).expect("open");
+    file.set_modified(std::time::SystemTime::now() - Duration::from_secs(3600)).expect("set the time");
+    drop(file);
+    let server = Server::start(&site, &[]);
+    assert!(server.get("/side/").body.contains("Første utgave"));
+    for (n, text) in ["Andre utgave", "Tredje utgave"].iter().enumerate() {
+        site.write("content/side.md", &format!("---\ntitle: Side\n---\n{text}.\n"));
+        let started = std::time::Instant::now();
+        while !server.get("/side/").body.contains(text) {
+            assert!(started.elapsed() < PATIENCE, "edit {n} was never served");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
 fn only_hosts_the_preview_was_started_for_are_answered() {
     // A page of another site whose name was made to resolve to 127.0.0.1 (DNS rebinding)
     // sends its own name as Host: it must not read the preview, drafts and all.
