@@ -201,12 +201,13 @@ impl Listed<'_> {
     fn hash_inputs(&self, site: &Site, hasher: &mut Hasher) {
         match self {
             Listed::Doc(doc) => {
-                (&doc.rel, last_changed(doc), doc.key == "_index.md").hash(hasher);
+                ("doc", &doc.rel, last_changed(doc), doc.key == "_index.md").hash(hasher);
+                doc.translations.len().hash(hasher);
                 for translation in doc.translations.iter().map(|id| site.doc(*id)) {
                     (translation.lang, &translation.rel, translation.is_fallback()).hash(hasher);
                 }
             }
-            Listed::Page(rel) => rel.hash(hasher),
+            Listed::Page(rel) => ("page", rel).hash(hasher),
         }
     }
 }

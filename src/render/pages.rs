@@ -1,7 +1,8 @@
 //! Making each file of the plan: with a template (pages, taxonomy pages, 404s, the
-//! language chooser), remembered for the next `serve` build; or without (redirects, feeds,
-//! sitemap, robots.txt, `_redirects`, the highlight stylesheet), made every time. HTML gets
-//! its links made relative and is minified here, while the page is fresh in the cache.
+//! language chooser), remembered for the next `serve` build; or without: the sitemap and
+//! the highlight stylesheet, remembered by a digest of their inputs, and redirects, feeds,
+//! robots.txt and `_redirects`, made every time. HTML gets its links made relative and is
+//! minified here, while the page is fresh in the cache.
 
 use std::sync::Arc;
 
@@ -37,8 +38,8 @@ impl PageRenderer<'_> {
         &self.world.site
     }
 
-    /// One output file. Those made with templates are remembered for the next build; the
-    /// rest are cheap, and made every time.
+    /// One output file. Those made with templates, the sitemap and the highlight stylesheet
+    /// are remembered for the next build; the rest are cheap, and made every time.
     pub fn render(&self, job: &Job) -> Result<Got<OutputFile>, Diagnostic> {
         match job {
             Job::Doc { doc, pager } => self.doc(self.site().doc(*doc), *pager),
@@ -50,35 +51,50 @@ impl PageRenderer<'_> {
             Job::Sitemap { taxonomy_pages, part } => {
                 let site = self.site();
                 let (rel, file) = feeds::SitemapFile::of(site, *taxonomy_pages, *part);
-                self.remembered(job, rel, || file.inputs(site, *taxonomy_pages))
+                self.remembered(
+                    rel.clone(),
+                    || file.inputs(site, *taxonomy_pages),
+                    || Ok(self.file(rel, file.text(site, *taxonomy_pages), Origin::Sitemap)),
+                )
             }
             Job::HighlightCss => {
                 let theme = &self.site().config.highlight.theme;
-                self.remembered(job, highlight::STYLESHEET_PATH.into(), || digest::of(theme))
+                let rel = highlight::STYLESHEET_PATH;
+                self.remembered(
+                    rel.into(),
+                    || digest::of(theme),
+                    || {
+                        let css = highlight::stylesheet(theme).map_err(Diagnostic::error)?;
+                        Ok(self.file(rel.into(), css, Origin::HighlightStylesheet))
+                    },
+                )
             }
             _ => self.plain(job).map(|value| Got { value, entry: None, rendered: true }),
         }
     }
 
-    /// A file made without templates, reused from the last build when `inputs` (a digest of
-    /// all it is made of besides the site's configuration) is unchanged: for files that take
-    /// longer to make than their inputs take to hash.
+    /// A file made without templates by `make`, reused from the last build when `inputs` (a
+    /// digest of all it is made of besides the site's configuration) is unchanged: for files
+    /// that take longer to make than their inputs take to hash.
     fn remembered(
         &self,
-        job: &Job,
         rel: String,
         inputs: impl FnOnce() -> Digest,
+        make: impl FnOnce() -> Result<OutputFile, Diagnostic>,
     ) -> Result<Got<OutputFile>, Diagnostic> {
-        self.recall.get_or_render(&rel, inputs, |_| self.plain(job))
+        self.recall.get_or_render(&rel, inputs, |_| make())
     }
 
     /// An output file made without templates.
     fn plain(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         let site = self.site();
         match job {
-            Job::Doc { .. } | Job::TaxonomyList(_) | Job::Term { .. } | Job::Search(_) => {
-                unreachable!("made with templates")
-            }
+            Job::Doc { .. }
+            | Job::TaxonomyList(_)
+            | Job::Term { .. }
+            | Job::Search(_)
+            | Job::Sitemap { .. }
+            | Job::HighlightCss => unreachable!("made with templates, or remembered"),
             Job::FirstPagerRedirect(rel) => {
                 let page = builtin::redirect_page(&site.url_of(rel));
                 Ok(self.file(format!("{rel}page/1/index.html"), page, Origin::Listing { path: format!("/{rel}") }))
@@ -98,10 +114,6 @@ impl PageRenderer<'_> {
                 let rel = format!("{}atom.xml", site.lang_rel(*lang));
                 Ok(self.file(rel, feeds::atom(site, *lang, &self.world.docs), Origin::Feed))
             }
-            Job::Sitemap { taxonomy_pages, part } => {
-                let (rel, file) = feeds::SitemapFile::of(site, *taxonomy_pages, *part);
-                Ok(self.file(rel, file.text(site, *taxonomy_pages), Origin::Sitemap))
-            }
             Job::Robots => Ok(self.file("robots.txt".into(), builtin::robots_txt(site), Origin::Robots)),
             Job::Redirects { taxonomy_pages } => {
                 let mut lines: Vec<(String, String)> = site
@@ -114,10 +126,6 @@ impl PageRenderer<'_> {
                 }
                 lines.sort();
                 Ok(self.file("_redirects".into(), builtin::redirects_file(&lines), Origin::Redirects))
-            }
-            Job::HighlightCss => {
-                let css = highlight::stylesheet(&site.config.highlight.theme).map_err(Diagnostic::error)?;
-                Ok(self.file(highlight::STYLESHEET_PATH.into(), css, Origin::HighlightStylesheet))
             }
             Job::LanguageChooser => {
                 Ok(self.file("index.html".into(), builtin::language_chooser(site), Origin::LanguageChooser))
