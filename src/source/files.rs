@@ -64,7 +64,7 @@ pub enum Contents {
     OnDisk(PathBuf),
     Embedded(&'static [u8]),
     /// Read and let go of: a build needs a content file's text only until its Markdown
-    /// is rendered ([`SourceTree::release`]).
+    /// is rendered ([`super::SourceTree::release`]).
     Released,
 }
 

@@ -1,4 +1,4 @@
-//! Walking the site folder and its theme's for the files a build reads, refusing what
+//! Walking the site's folders and its theme's for the files a build reads, refusing what
 //! resolves outside the site; and, in `serve`, taking the last walk again after edits the
 //! watcher names.
 
@@ -46,7 +46,7 @@ impl Walk {
     }
 }
 
-/// Walks the site and its theme (see [`load`]).
+/// Walks the site and its theme (see [`super::load`]).
 pub fn walk_site(root: &Path, theme: Option<&str>) -> Result<(Walk, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let canonical_root = root.canonicalize().map_err(|e| {
