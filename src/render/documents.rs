@@ -154,8 +154,8 @@ fn inputs(doc: &Doc, file: Option<(&str, &str)>) -> Digest {
 
 fn render_one(doc: &Doc, file: Option<(&str, &str)>, host: &DocHost) -> (Rendered, Vec<Diagnostic>) {
     match (&doc.body, file) {
-        (Body::File { range }, Some((display, text))) => {
-            let input = DocInput { doc: doc.id, lang: doc.lang, file: display, text, body: range.clone() };
+        (Body::File { start }, Some((display, text))) => {
+            let input = DocInput { doc: doc.id, lang: doc.lang, file: display, text, body: *start..text.len() };
             markdown::render(&input, host)
         }
         _ => (Rendered::default(), Vec::new()),

@@ -72,7 +72,7 @@ pub fn build(
     let aliases = aliases(&docs, tree, &mut diags);
     let assets = assets(&content.assets, &docs);
     let broken = content.broken;
-    let site = Site { config, now: options.now, docs, index, homes, unpublished, broken, taxonomies, aliases, assets };
+    let site = Site { config, docs, index, homes, unpublished, broken, taxonomies, aliases, assets };
     (site, diags)
 }
 
@@ -188,7 +188,7 @@ fn doc_from_file(id: DocId, key: &str, lang: LangId, file: &ContentFile, config:
         lang,
         text_lang: file.lang,
         source: Some(file.source),
-        body: Body::File { range: file.split.body.clone() },
+        body: Body::File { start: file.split.body.start },
         meta,
         kind,
         slug: String::new(),

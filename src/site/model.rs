@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
-
 use super::urls;
 use crate::config::Config;
 use crate::content::publishing::Unpublished;
@@ -14,7 +12,6 @@ use crate::ids::{DocId, LangId, SourceId};
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
-    pub now: Timestamp,
     /// Sorted by (key, language).
     pub docs: Vec<Doc>,
     /// (translation key, language) → document.
@@ -158,8 +155,9 @@ impl std::fmt::Display for NotFound {
 /// Where a document's Markdown comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
-    /// A byte range of the document's file ([`Doc::source`]).
-    File { range: std::ops::Range<usize> },
+    /// The document's file ([`Doc::source`]) from this byte, after its front matter, to its
+    /// end: an edit of the Markdown alone leaves the model as it was.
+    File { start: usize },
     /// No text (a home or section that has no `_index.md`).
     Empty,
 }
