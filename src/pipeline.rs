@@ -11,6 +11,7 @@
 //! run shows all the mistakes; nothing is written unless there are none.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -68,8 +69,47 @@ pub struct Memory {
     pub walk: Option<source::Walk>,
     /// Set before a build when all that changed since the last are the contents of these
     /// files (paths from the site folder, as the watcher names them): the last walk is then
-    /// taken again instead of walking the site. Taken by the build.
+    /// taken again instead of walking the site, and the last site model too when the edits
+    /// do not reach it. Taken by the build.
     pub edited: Option<Vec<String>>,
+    /// The last build's site model (see [`KeptModel`]).
+    pub model: Option<KeptModel>,
+}
+
+/// A site model, with what building it reported, kept for the next build: the model is
+/// made of the site's files but the Markdown after each content file's front matter, so a
+/// build after edits of that Markdown alone takes it again instead of loading the content
+/// and building the model anew.
+pub struct KeptModel {
+    site: Arc<site::Site>,
+    /// What loading the content and building the model reported.
+    diags: Diagnostics,
+    /// The "now" it was built at, and the first instant after that at which a page enters
+    /// or leaves the site: between the two, the same files give the same model.
+    built_at: Timestamp,
+    valid_until: Option<Timestamp>,
+}
+
+impl KeptModel {
+    /// Whether a build at `now` of the site as `tree` holds it gives this model, when the
+    /// only files changed since it was built are `edited` (and the last walk was taken
+    /// again, so no file came or went): each is a content file whose front matter, and
+    /// where its Markdown begins, are as `parsed` holds them.
+    fn holds_for(
+        &self,
+        edited: &[String],
+        tree: &source::SourceTree,
+        parsed: &content::ParsedBefore,
+        now: Timestamp,
+    ) -> bool {
+        let in_time = self.built_at <= now && self.valid_until.is_none_or(|until| now < until);
+        in_time
+            && edited.iter().all(|name| {
+                tree.area(source::Area::Content)
+                    .find(|(_, file)| &file.display == name)
+                    .is_some_and(|(_, file)| parsed.same_front_matter(file))
+            })
+    }
 }
 
 /// [`generate`], reusing what `memory` holds of an earlier build wherever its inputs are
@@ -90,13 +130,15 @@ fn generate_into(
     let mut timings = timings::Timings::new(options.timings);
     let reading_began = std::time::SystemTime::now();
     let nothing_read = source::ReadBefore::default();
-    // The last walk is taken out whatever happens: a build that fails before it has walked
-    // leaves none, and the next build walks the site.
-    let (earlier, walked) = match memory.as_deref_mut() {
-        Some(memory) => (&memory.read, Some((memory.walk.take(), memory.edited.take()))),
-        None => (&nothing_read, None),
+    // The last walk and model are taken out whatever happens: a build that fails before it
+    // has walked leaves none, and the next build walks the site and builds the model.
+    let (earlier, walked, model) = match memory.as_deref_mut() {
+        Some(memory) => (&memory.read, Some((memory.walk.take(), memory.edited.take())), memory.model.take()),
+        None => (&nothing_read, None, None),
     };
-    let (config, mut tree, mut diags, walk) = load_with(options, earlier, walked)?;
+    let edited = walked.as_ref().and_then(|(_, edited)| edited.clone());
+    let (loaded, walked_again) = load_with(options, earlier, walked)?;
+    let Loaded { config, mut tree, mut diags, walk } = loaded;
     if let Some(memory) = memory.as_deref_mut() {
         memory.read = source::ReadBefore::of(&tree, reading_began);
         memory.walk = walk;
@@ -106,17 +148,39 @@ fn generate_into(
     let locales = Locales::new(&locale_tags).map_err(|e| Diagnostics::from(Diagnostic::error(e)))?;
     let (i18n, i18n_diags) = i18n::I18n::load(&tree, &config);
     diags.extend(i18n_diags);
-    let parsed = memory.as_deref_mut().map(|m| &mut m.parsed);
-    let (content, content_diags) = content::load(&tree, &config, parsed);
-    diags.extend(content_diags);
-    timings.lap("front matter");
     let (data, data_diags) = data::load(&tree, &config);
     diags.extend(data_diags);
     diags.extend(data::age_warnings(&data, &config, options.now));
     timings.lap("data files");
-    let site_options = SiteOptions { now: options.now, drafts: options.drafts };
-    let (site, site_diags) = site::build(config, content, &data, &tree, &locales, &site_options);
-    diags.extend(site_diags);
+    let model = model.filter(|model| {
+        let parsed = memory.as_deref().map(|m| &m.parsed);
+        match (walked_again, edited.as_deref(), parsed) {
+            (true, Some(edited), Some(parsed)) => model.holds_for(edited, &tree, parsed, options.now),
+            _ => false,
+        }
+    });
+    let model = match model {
+        Some(model) => model,
+        None => {
+            let parsed = memory.as_deref_mut().map(|m| &mut m.parsed);
+            let (content, content_diags) = content::load(&tree, &config, parsed);
+            timings.lap("front matter");
+            let pages = content.files.iter().filter_map(|file| match &file.meta {
+                content::FileMeta::Page(meta) => Some(&**meta),
+                content::FileMeta::Section(_) => None,
+            });
+            let valid_until = content::publishing::next_change(pages, options.drafts, options.now, &config.time_zone);
+            let site_options = SiteOptions { now: options.now, drafts: options.drafts };
+            let (site, mut model_diags) = site::build(config, content, &data, &tree, &locales, &site_options);
+            model_diags.extend(content_diags);
+            KeptModel { site: Arc::new(site), diags: model_diags, built_at: options.now, valid_until }
+        }
+    };
+    diags.extend(model.diags.clone());
+    let site = model.site.clone();
+    if let Some(memory) = memory.as_deref_mut() {
+        memory.model = Some(model);
+    }
     let summary = summarize(&site);
     let coverage = coverage::coverage(&site, &i18n);
     timings.lap("site model");
@@ -138,23 +202,34 @@ fn generate_into(
 
 /// Reads `site.yaml` and the site's files.
 pub fn load(options: &BuildOptions) -> Result<(Config, source::SourceTree, Diagnostics), Diagnostics> {
-    load_with(options, &source::ReadBefore::default(), None).map(|(config, tree, diags, _)| (config, tree, diags))
+    load_with(options, &source::ReadBefore::default(), None)
+        .map(|(loaded, _)| (loaded.config, loaded.tree, loaded.diags))
+}
+
+/// The configuration and files a build reads, and the walk to keep for the next.
+struct Loaded {
+    config: Config,
+    tree: source::SourceTree,
+    diags: Diagnostics,
+    walk: Option<source::Walk>,
 }
 
 /// [`load`], taking what `earlier` read of files that are unchanged. With `walked` (the
 /// last walk and the files edited since, see [`Memory`]), the walk is taken again where it
-/// can be, and this build's walk is given back when it is clean, for the next.
+/// can be (then with `true`), and this build's walk is given back when it is clean, for
+/// the next.
 fn load_with(
     options: &BuildOptions,
     earlier: &source::ReadBefore,
     walked: Option<(Option<source::Walk>, Option<Vec<String>>)>,
-) -> Result<(Config, source::SourceTree, Diagnostics, Option<source::Walk>), Diagnostics> {
+) -> Result<(Loaded, bool), Diagnostics> {
     let text = source::read_config(&options.root)?;
     let overrides = Overrides { base_url: options.base_url.clone() };
     let config = Config::parse(&text, &overrides)?;
     let theme = config.theme.as_deref();
     let keep = walked.is_some();
     let again = walked.and_then(|(walk, edited)| walk?.again(theme, &edited?));
+    let walked_again = again.is_some();
     let (walk, mut diags) = match again {
         Some(walk) => (walk, Diagnostics::new()),
         None => source::walk_site(&options.root, theme)?,
@@ -162,7 +237,7 @@ fn load_with(
     let kept = (keep && walk.is_clean()).then(|| walk.clone());
     let (tree, read_diags) = source::read(&options.root, walk, earlier);
     diags.extend(read_diags);
-    Ok((config, tree, diags, kept))
+    Ok((Loaded { config, tree, diags, walk: kept }, walked_again))
 }
 
 fn summarize(site: &site::Site) -> Summary {

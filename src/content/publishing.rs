@@ -77,6 +77,17 @@ pub fn changes<'a>(
     })
 }
 
+/// The first instant after `from` at which any of these pages enters or leaves the site:
+/// until then, a build gives the same pages (see [`changes`]).
+pub fn next_change<'a>(
+    metas: impl Iterator<Item = &'a PageMeta>,
+    drafts: bool,
+    from: Timestamp,
+    zone: &TimeZone,
+) -> Option<Timestamp> {
+    metas.filter_map(|meta| changes(meta, drafts, from, None, zone).map(|(_, at)| at).min()).min()
+}
+
 fn expiries(meta: &PageMeta) -> impl Iterator<Item = &Moment> {
     meta.expiry_date.iter().chain(meta.job.as_ref().map(|job| &job.valid_through))
 }

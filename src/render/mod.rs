@@ -65,7 +65,8 @@ use trace::{DocRef, doc_ref};
 use world::{Parts, SiteDigests};
 
 pub struct RenderInputs {
-    pub site: Site,
+    /// Shared: `serve` keeps the model for the next build (`pipeline::KeptModel`).
+    pub site: Arc<Site>,
     pub locales: Locales,
     pub i18n: I18n,
     pub data: DataSet,
@@ -87,7 +88,6 @@ pub fn render(
     let mut diags = Diagnostics::new();
     let unrenderable = plan::check_templates(&site, &templates, tree, &mut diags);
     let search = search::search_values(&site, &i18n, templates.has(search::SEARCH_TEMPLATE));
-    let site = Arc::new(site);
     let copies = output::copies(&site, tree);
     let photos = Arc::new(photos::Photos::new(&site, &copies, tree));
     let parts = Parts {

@@ -22,8 +22,12 @@ struct Server {
 
 impl Server {
     fn start(site: &Site, extra: &[&str]) -> Server {
-        let mut child = site
-            .process()
+        Server::start_process(site.process(), extra)
+    }
+
+    /// [`Server::start`] with the process as the test set it up.
+    fn start_process(mut process: std::process::Command, extra: &[&str]) -> Server {
+        let mut child = process
             .args(["serve", "--port", "0"])
             .args(extra)
             .stdout(Stdio::piped())
@@ -541,7 +545,7 @@ fn every_rebuild_gives_what_a_full_build_gives() {
     let base_url = format!("http://127.0.0.1:{}/", server.port);
     let page_template = marked_page_template(&site);
     // (file, new text; None removes it).
-    let edits: [(&str, Option<&str>); 15] = [
+    let edits: [(&str, Option<&str>); 17] = [
         ("content/jobb/a.md", Some("---\ntitle: Stilling A\ndate: 2026-11-01\n---\nNy tekst.\n")),
         // A file beside a single-file page, then a link to it from there.
         ("content/jobb/vedlegg.txt", Some("Vedlegg\n")),
@@ -549,6 +553,9 @@ fn every_rebuild_gives_what_a_full_build_gives() {
         ("data/folk.csv", Some("Kommune;Folketall\nLillehammer;29000\nØyer;5000\n")),
         ("templates/page.html", Some(&page_template)),
         ("templates/shortcodes/merk.html", Some("<em>{{ tekst }}</em>")),
+        ("content/jobb/a.md", Some("---\ntitle: Stilling A\nslug: stilling-a\ndate: 2026-11-01\n---\nNy tekst.\n")),
+        // The Markdown alone, emptied and written again: the model is kept.
+        ("content/jobb/a.md", Some("---\ntitle: Stilling A\nslug: stilling-a\ndate: 2026-11-01\n---\n")),
         ("content/jobb/a.md", Some("---\ntitle: Stilling A\nslug: stilling-a\ndate: 2026-11-01\n---\nNy tekst.\n")),
         ("content/jobb/d.md", Some("---\ntitle: Stilling D\ndate: 2026-10-01\n---\nEldst.\n")),
         ("content/om.en.md", None),
@@ -590,6 +597,30 @@ fn every_rebuild_gives_what_a_full_build_gives() {
             );
         }
     }
+}
+
+#[test]
+fn a_page_enters_the_site_at_its_publish_date_though_edits_since_changed_only_markdown() {
+    // A rebuild after edits of Markdown alone takes the last site model again, but not past
+    // the moment a page was to enter the site: the preview follows the clock.
+    let site = incremental_site();
+    let publish = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(4);
+    let publish = publish.strftime("%Y-%m-%dT%H:%M:%SZ");
+    site.write("content/ny.md", &format!("---\ntitle: Ny side\npublish_date: {publish}\n---\nNy.\n"));
+    let mut process = site.process();
+    process.env_remove("SOURCE_DATE_EPOCH");
+    let server = Server::start_process(process, &[]);
+    assert_eq!(server.get("/ny/").status, 404);
+    site.write("content/om.md", "---\ntitle: Om regionen\n---\nFørste endring.\n");
+    server.wait_for_line("content/om.md changed");
+    assert!(server.get("/om/").body.contains("Første endring"));
+    std::thread::sleep(Duration::from_secs(5));
+    site.write("content/om.md", "---\ntitle: Om regionen\n---\nAndre endring.\n");
+    server.wait_for_line("content/om.md changed");
+    assert!(server.get("/om/").body.contains("Andre endring"));
+    let page = server.get("/ny/");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Ny side"));
 }
 
 #[test]
