@@ -10,12 +10,12 @@ use tera::{Tera, Value};
 
 use super::digest::{self, Digest};
 use super::host::DocHost;
-use super::memo::{Got, MarkdownResult, Memo, ValueBefore};
+use super::memo::{BeforeInputs, Got, MarkdownResult, Memo, ValueBefore, WholeBefore};
 use super::photos::Cover;
 use super::templates::Templates;
 use super::trace::{DocRef, doc_ref};
 use super::views::{self, SharedValues};
-use super::world::World;
+use super::world::{SiteDigests, World};
 use crate::data::DataSet;
 use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::markdown::{self, DocInput, Rendered};
@@ -32,6 +32,9 @@ pub struct ValuesBefore {
     digests: Option<Vec<ViewDigests>>,
     /// The values documents share, for the memo to keep (in `serve`).
     pub shared: Option<SharedValues>,
+    /// What the values were made of (in `serve`); `None` when they are the last build's,
+    /// whole, which the memo still holds.
+    inputs: Option<BeforeInputs>,
 }
 
 impl ValuesBefore {
@@ -40,26 +43,48 @@ impl ValuesBefore {
         self.digests.iter().flatten().map(|(_, known)| *known).collect()
     }
 
-    /// What the memo keeps of each document, given every value's digest.
+    /// Each value with its view's and its own digest (`digests`, by `DocId`), for the memo
+    /// to keep.
     pub fn to_keep(&self, site: &Site, digests: &[Digest]) -> HashMap<DocRef, ValueBefore> {
         let views = self.digests.iter().flatten().map(|(view, _)| *view);
         let kept = site.docs.iter().zip(views).zip(&self.values).zip(digests);
         kept.map(|(((doc, view), value), digest)| (doc_ref(doc), ValueBefore::new(view, value.clone(), *digest)))
             .collect()
     }
+
+    /// The values whole, with their digests (`digests`, by `DocId`) and what they were made
+    /// of, for the memo to keep: `None` when they are the last build's.
+    pub fn whole(&mut self, digests: &[Digest]) -> Option<WholeBefore> {
+        let inputs = self.inputs.take()?;
+        let views = self.digests.iter().flatten().map(|(view, _)| *view);
+        let digests = views.zip(digests.iter().copied()).collect();
+        Some(WholeBefore { inputs, values: self.values.clone(), digests })
+    }
 }
 
 /// Every document's value before its Markdown is rendered (`covers` are the documents'
-/// link-preview images, by `DocId`). With a memo (in `serve`) each document's view is
-/// hashed as the struct it is, and one that hashes as it did in the last build gets that
-/// build's value back, with its digest, instead of a new map.
+/// link-preview images, by `DocId`). With a memo (in `serve`, with the site's digests)
+/// each document's view is hashed as the struct it is, and one that hashes as it did in
+/// the last build gets that build's value back, with its digest, instead of a new map;
+/// when everything the views are made of is as it was, no view is made: the last build's
+/// values are taken whole.
 pub fn values_before(
-    site: &Site,
+    site: &Arc<Site>,
     tree: &SourceTree,
     data: &DataSet,
     covers: &[Option<Arc<Cover>>],
-    memo: Option<&Memo>,
+    memo: Option<(&Memo, &SiteDigests)>,
 ) -> ValuesBefore {
+    let inputs = memo.map(|(_, digests)| {
+        let sources: Vec<Option<&str>> =
+            site.docs.iter().map(|doc| doc.source.map(|s| tree.file(s).display.as_str())).collect();
+        BeforeInputs::new(site, digests.data().clone(), digest::of(sources), covers)
+    });
+    let memo = memo.map(|(memo, _)| memo);
+    if let Some(whole) = memo.zip(inputs.as_ref()).and_then(|(memo, inputs)| memo.whole_before(inputs)) {
+        let digests = whole.digests.iter().map(|(view, value)| (*view, Some(*value))).collect();
+        return ValuesBefore { values: whole.values.clone(), digests: Some(digests), shared: None, inputs: None };
+    }
     let shared = SharedValues::new(site, memo.and_then(Memo::shared_values));
     let made: Vec<(Value, Option<ViewDigests>)> = site
         .docs
@@ -76,7 +101,7 @@ pub fn values_before(
         .collect();
     let (values, digests): (Vec<Value>, Vec<_>) = made.into_iter().unzip();
     let digests = memo.map(|_| digests.into_iter().flatten().collect());
-    ValuesBefore { values, digests, shared: memo.map(|_| shared) }
+    ValuesBefore { values, digests, shared: memo.map(|_| shared), inputs }
 }
 
 /// Each document's rendering, by `DocId`, with every document's warnings and errors.

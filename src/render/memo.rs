@@ -10,15 +10,16 @@
 //!
 //! What a piece read is recorded by its trace ([`super::trace`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, Weak};
 
 use rustc_hash::FxHashMap;
 use tera::Value;
 
 use super::digest::{self, Digest};
 use super::output::OutputFile;
+use super::photos::Cover;
 use super::trace::{DocRef, Read, TraceId, doc_ref};
 use super::views::SharedValues;
 use super::world::World;
@@ -133,12 +134,54 @@ impl ValueBefore {
     }
 }
 
+/// What every document's value before rendering is made of (see [`super::views::doc_view`]):
+/// the site model — the very one, which cannot change once built — the data files, the
+/// paths of the documents' files, and their link-preview images.
+pub struct BeforeInputs {
+    site: Weak<Site>,
+    data: Arc<BTreeMap<String, Digest>>,
+    sources: Digest,
+    covers: Vec<Option<Arc<Cover>>>,
+}
+
+impl BeforeInputs {
+    pub fn new(
+        site: &Arc<Site>,
+        data: Arc<BTreeMap<String, Digest>>,
+        sources: Digest,
+        covers: &[Option<Arc<Cover>>],
+    ) -> Self {
+        BeforeInputs { site: Arc::downgrade(site), data, sources, covers: covers.to_vec() }
+    }
+}
+
+impl PartialEq for BeforeInputs {
+    fn eq(&self, other: &Self) -> bool {
+        // A weak reference keeps its allocation, so no other site can take its address.
+        Weak::ptr_eq(&self.site, &other.site)
+            && self.data == other.data
+            && self.sources == other.sources
+            && self.covers == other.covers
+    }
+}
+
+/// Every document's value before rendering, by `DocId`, with the digests of its view and
+/// of itself, and what they were made of.
+pub struct WholeBefore {
+    pub inputs: BeforeInputs,
+    pub values: Vec<Value>,
+    pub digests: Vec<(Digest, Digest)>,
+}
+
 /// What one build remembers for the next.
 #[derive(Default)]
 pub struct Memo {
     /// Each document's value before rendering. A value is a function of its view alone, so
     /// it needs no record of reads.
     before: HashMap<DocRef, ValueBefore>,
+    /// The same values whole, given back whole to a build made of the same inputs (in
+    /// `serve`, after edits of Markdown alone), which then makes no view at all.
+    whole_before: Option<WholeBefore>,
     /// The values documents share (translation lists, term references), reused where they
     /// are made of the same views.
     shared: Option<SharedValues>,
@@ -208,6 +251,16 @@ impl Memo {
     pub fn value_before(&self, doc: &DocRef, view: Digest) -> Option<(Value, Digest)> {
         let kept = self.before.get(doc)?;
         (kept.view == view).then(|| (kept.value.clone(), kept.digest))
+    }
+
+    /// The last build's values before rendering, whole, if they were made of `inputs`.
+    pub fn whole_before(&self, inputs: &BeforeInputs) -> Option<&WholeBefore> {
+        self.whole_before.as_ref().filter(|whole| whole.inputs == *inputs)
+    }
+
+    /// Keeps this build's values before rendering whole, giving back the last build's.
+    pub fn keep_whole_before(&mut self, whole: WholeBefore) -> Option<WholeBefore> {
+        self.whole_before.replace(whole)
     }
 
     /// The last build's values that documents share.

@@ -111,11 +111,15 @@ pub fn render(
     // Markdown, with documents as they are before rendering.
     let covers = photos.covers(&site, tree, &mut diags);
     let mut before =
-        documents::values_before(&site, tree, &parts.data, &covers, parts.digests.as_ref().map(|_| &*memo));
+        documents::values_before(&site, tree, &parts.data, &covers, parts.digests.as_ref().map(|d| (&*memo, d)));
     drop(covers);
     let markdown_world = Arc::new(parts.world(before.values.clone(), &before.known()));
-    if let Some(digests) = &markdown_world.digests {
+    // Values taken whole from the memo are left there as they are.
+    if let Some(digests) = &markdown_world.digests
+        && let Some(whole) = before.whole(&digests.docs)
+    {
         drop_aside(memo.keep_values_before(before.to_keep(&site, &digests.docs), before.shared.take()));
+        drop_aside(memo.keep_whole_before(whole));
     }
     let docs = before.values;
     let markdown_tera =

@@ -28,7 +28,7 @@ pub enum Found<'a> {
 }
 
 /// A document's link-preview image, and the versions of a photo given as its `image:`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cover {
     /// The absolute URL of the link-preview image: the card cut from a photo, else the
     /// file as it is.

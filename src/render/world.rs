@@ -192,6 +192,11 @@ impl SiteDigests {
             .collect();
         SiteDigests { site: site_wide, templates: Arc::new(templates.digests()), data: Arc::new(data) }
     }
+
+    /// Each data file's digest, by the name templates know it by.
+    pub fn data(&self) -> &Arc<BTreeMap<String, Digest>> {
+        &self.data
+    }
 }
 
 /// The digests of one world's document and section values; its term values are remembered
