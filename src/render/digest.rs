@@ -116,16 +116,23 @@ impl<'a> DigestedContext<'a> {
         self.entries.push((key, Entry::Later(Box::new(make))));
     }
 
-    /// Inserts `base` (a map) with the keys of `extras`, hashing `base` as a whole (when it
-    /// is a remembered value, its content is not hashed again) and `extras` as it is: it
-    /// becomes Tera values only if the context is put together.
-    pub fn insert_with<E: Hash + Into<Entries> + 'a>(&mut self, key: &'static str, base: &Value, extras: E) {
+    /// Inserts `base` (a map) with the keys of the extras `make` makes, hashing `base` as a
+    /// whole (when it is a remembered value, its content is not hashed again) and `extras`
+    /// (a digest of them) in their place: they are made, and become Tera values, only if
+    /// the context is put together.
+    pub fn insert_with<E: Into<Entries>>(
+        &mut self,
+        key: &'static str,
+        base: &Value,
+        extras: Option<Digest>,
+        make: impl FnOnce() -> E + 'a,
+    ) {
         if let Some((hasher, known)) = &mut self.hasher {
             key.hash(hasher);
             known.digest(base).hash(hasher);
             extras.hash(hasher);
         }
-        self.extended = Some((key, base.clone(), Box::new(move || extras.into())));
+        self.extended = Some((key, base.clone(), Box::new(move || make().into())));
     }
 
     pub fn digest(&self) -> Digest {

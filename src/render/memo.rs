@@ -182,6 +182,9 @@ pub struct Memo {
     /// The same values whole, given back whole to a build made of the same inputs (in
     /// `serve`, after edits of Markdown alone), which then makes no view at all.
     whole_before: Option<WholeBefore>,
+    /// Each document's page extras' digest, by `DocId`, and the site model they were made
+    /// of: extras are a function of the model and the document alone.
+    extras: Option<(Weak<Site>, Vec<Option<Digest>>)>,
     /// The values documents share (translation lists, term references), reused where they
     /// are made of the same views.
     shared: Option<SharedValues>,
@@ -261,6 +264,17 @@ impl Memo {
     /// Keeps this build's values before rendering whole, giving back the last build's.
     pub fn keep_whole_before(&mut self, whole: WholeBefore) -> Option<WholeBefore> {
         self.whole_before.replace(whole)
+    }
+
+    /// The last build's digests of each document's page extras, if made of `site`.
+    pub fn extras_digests(&self, site: &Arc<Site>) -> Option<&[Option<Digest>]> {
+        let (made_of, digests) = self.extras.as_ref()?;
+        std::ptr::eq(made_of.as_ptr(), Arc::as_ptr(site)).then_some(digests.as_slice())
+    }
+
+    /// Keeps this build's digests of each document's page extras, made of `site`.
+    pub fn keep_extras_digests(&mut self, site: &Arc<Site>, digests: Vec<Option<Digest>>) {
+        self.extras = Some((Arc::downgrade(site), digests));
     }
 
     /// The last build's values that documents share.

@@ -59,7 +59,7 @@ use digest::Digest;
 use engine::Phase;
 use memo::{Got, Memo};
 use output::{Output, Sink, Taken};
-use pages::PageRenderer;
+use pages::{ExtrasDigests, PageRenderer};
 use templates::Templates;
 use trace::{DocRef, doc_ref};
 use world::{Parts, SiteDigests};
@@ -183,6 +183,7 @@ pub fn render(
         tree: &*tree,
         recall: memo.files(&world),
         minifier: minify::Minifier::default(),
+        extras: ExtrasDigests::new(&site, world.digests.is_some(), memo.extras_digests(&site)),
     };
     timings.lap("document values");
     let plan = plan::plan(&site, &templates, has_code, &unrenderable);
@@ -222,7 +223,11 @@ pub fn render(
             Err(d) => failures.push(d),
         }
     }
+    let extras = renderer.extras.into_digests();
     memo.keep_files(&world, entries, pages_rendered, pages);
+    if world.digests.is_some() {
+        memo.keep_extras_digests(&site, extras);
+    }
     diags.extend(merge_repeated(failures));
     timings.lap("templates");
     output::check_collisions(&files, &written, &copies, &mut diags);

@@ -4,7 +4,7 @@
 //! robots.txt and `_redirects`, made every time. HTML gets its links made relative and is
 //! minified here, while the page is fresh in the cache.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tera::{Tera, Value};
 
@@ -31,6 +31,35 @@ pub struct PageRenderer<'a> {
     pub tree: &'a SourceTree,
     pub recall: Recall<'a, String, OutputFile>,
     pub minifier: minify::Minifier,
+    pub extras: ExtrasDigests<'a>,
+}
+
+/// Each document's page extras' digest (in `serve`): the last build's when it was made of
+/// the same site model (see [`Memo::extras_digests`](super::memo::Memo::extras_digests)),
+/// else made as the document's first page is.
+pub struct ExtrasDigests<'a> {
+    last: Option<&'a [Option<Digest>]>,
+    made: Vec<OnceLock<Digest>>,
+}
+
+impl<'a> ExtrasDigests<'a> {
+    /// For a build with digests (`serve`) of `site`'s documents, with the last build's.
+    pub fn new(site: &Site, with_digests: bool, last: Option<&'a [Option<Digest>]>) -> Self {
+        let made = if with_digests { (0..site.docs.len()).map(|_| OnceLock::new()).collect() } else { Vec::new() };
+        ExtrasDigests { last, made }
+    }
+
+    /// The digest of `doc`'s extras, if this build keeps digests.
+    fn of(&self, site: &Site, doc: &Doc) -> Option<Digest> {
+        let made = self.made.get(doc.id)?;
+        let last = self.last.and_then(|last| last.get(doc.id).copied().flatten());
+        Some(*made.get_or_init(|| last.unwrap_or_else(|| digest::of(extras::page_extras(site, doc)))))
+    }
+
+    /// The digests made or taken in this build, by `DocId`, for the next.
+    pub fn into_digests(self) -> Vec<Option<Digest>> {
+        self.made.into_iter().map(OnceLock::into_inner).collect()
+    }
 }
 
 impl PageRenderer<'_> {
@@ -238,15 +267,16 @@ impl PageRenderer<'_> {
         let docs = &self.world.docs;
         let rel = if pager > 1 { format!("{}page/{pager}/", doc.rel) } else { doc.rel.clone() };
         let mut context = self.context(doc.lang, &rel);
-        let extras = extras::page_extras(site, doc);
+        let extras = self.extras.of(site, doc);
+        let make_extras = || extras::page_extras(site, doc);
         match doc.section() {
             Some(info) => {
                 let section = self.world.sections[doc.id].as_ref().unwrap_or(&docs[doc.id]);
-                context.insert_with("section", section, extras);
+                context.insert_with("section", section, extras, make_extras);
                 let pager = Pager { ids: &info.pages, per_page: info.paginate, number: pager, rel: &doc.rel };
                 self.insert_paginator(&mut context, pager);
             }
-            None => context.insert_with("page", &docs[doc.id], extras),
+            None => context.insert_with("page", &docs[doc.id], extras, make_extras),
         }
         if pager == 1 && doc.is_fallback() {
             let canonical = docs[doc.id].get_from_path("canonical").cloned().unwrap_or(Value::none());
