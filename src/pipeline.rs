@@ -176,10 +176,13 @@ fn generate_into(
             KeptModel { site: Arc::new(site), diags: model_diags, built_at: options.now, valid_until }
         }
     };
-    diags.extend(model.diags.clone());
     let site = model.site.clone();
-    if let Some(memory) = memory.as_deref_mut() {
-        memory.model = Some(model);
+    match memory.as_deref_mut() {
+        Some(memory) => {
+            diags.extend(model.diags.clone());
+            memory.model = Some(model);
+        }
+        None => diags.extend(model.diags),
     }
     let summary = summarize(&site);
     let coverage = coverage::coverage(&site, &i18n);

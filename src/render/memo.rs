@@ -134,11 +134,33 @@ impl ValueBefore {
     }
 }
 
+/// The site model something was made of: the very one, which cannot change once built,
+/// known by its address. A weak reference keeps its allocation, so no other model can take
+/// that address while it is held.
+struct MadeOf(Weak<Site>);
+
+impl MadeOf {
+    fn new(site: &Arc<Site>) -> MadeOf {
+        MadeOf(Arc::downgrade(site))
+    }
+
+    fn is(&self, site: &Arc<Site>) -> bool {
+        std::ptr::eq(self.0.as_ptr(), Arc::as_ptr(site))
+    }
+}
+
+impl PartialEq for MadeOf {
+    fn eq(&self, other: &Self) -> bool {
+        Weak::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// What every document's value before rendering is made of (see [`super::views::doc_view`]):
-/// the site model — the very one, which cannot change once built — the data files, the
-/// paths of the documents' files, and their link-preview images.
+/// the site model, the data files, the paths of the documents' files, and their
+/// link-preview images.
+#[derive(PartialEq)]
 pub struct BeforeInputs {
-    site: Weak<Site>,
+    site: MadeOf,
     data: Arc<BTreeMap<String, Digest>>,
     sources: Digest,
     covers: Vec<Option<Arc<Cover>>>,
@@ -151,17 +173,7 @@ impl BeforeInputs {
         sources: Digest,
         covers: &[Option<Arc<Cover>>],
     ) -> Self {
-        BeforeInputs { site: Arc::downgrade(site), data, sources, covers: covers.to_vec() }
-    }
-}
-
-impl PartialEq for BeforeInputs {
-    fn eq(&self, other: &Self) -> bool {
-        // A weak reference keeps its allocation, so no other site can take its address.
-        Weak::ptr_eq(&self.site, &other.site)
-            && self.data == other.data
-            && self.sources == other.sources
-            && self.covers == other.covers
+        BeforeInputs { site: MadeOf::new(site), data, sources, covers: covers.to_vec() }
     }
 }
 
@@ -184,7 +196,7 @@ pub struct Memo {
     whole_before: Option<WholeBefore>,
     /// Each document's page extras' digest, by `DocId`, and the site model they were made
     /// of: extras are a function of the model and the document alone.
-    extras: Option<(Weak<Site>, Vec<Option<Digest>>)>,
+    extras: Option<(MadeOf, Vec<Option<Digest>>)>,
     /// The values documents share (translation lists, term references), reused where they
     /// are made of the same views.
     shared: Option<SharedValues>,
@@ -269,12 +281,12 @@ impl Memo {
     /// The last build's digests of each document's page extras, if made of `site`.
     pub fn extras_digests(&self, site: &Arc<Site>) -> Option<&[Option<Digest>]> {
         let (made_of, digests) = self.extras.as_ref()?;
-        std::ptr::eq(made_of.as_ptr(), Arc::as_ptr(site)).then_some(digests.as_slice())
+        made_of.is(site).then_some(digests.as_slice())
     }
 
     /// Keeps this build's digests of each document's page extras, made of `site`.
     pub fn keep_extras_digests(&mut self, site: &Arc<Site>, digests: Vec<Option<Digest>>) {
-        self.extras = Some((Arc::downgrade(site), digests));
+        self.extras = Some((MadeOf::new(site), digests));
     }
 
     /// The last build's values that documents share.
