@@ -132,11 +132,11 @@ fn generate_into(
     let nothing_read = source::ReadBefore::default();
     // The last walk and model are taken out whatever happens: a build that fails before it
     // has walked leaves none, and the next build walks the site and builds the model.
-    let (earlier, walked, model) = match memory.as_deref_mut() {
-        Some(memory) => (&memory.read, Some((memory.walk.take(), memory.edited.take())), memory.model.take()),
-        None => (&nothing_read, None, None),
+    let (earlier, last_walk, edited, model) = match memory.as_deref_mut() {
+        Some(memory) => (&memory.read, Some(memory.walk.take()), memory.edited.take(), memory.model.take()),
+        None => (&nothing_read, None, None, None),
     };
-    let edited = walked.as_ref().and_then(|(_, edited)| edited.clone());
+    let walked = last_walk.map(|walk| (walk, edited.as_deref()));
     let (loaded, walked_again) = load_with(options, earlier, walked)?;
     let Loaded { config, mut tree, mut diags, walk } = loaded;
     if let Some(memory) = memory.as_deref_mut() {
@@ -224,14 +224,14 @@ struct Loaded {
 fn load_with(
     options: &BuildOptions,
     earlier: &source::ReadBefore,
-    walked: Option<(Option<source::Walk>, Option<Vec<String>>)>,
+    walked: Option<(Option<source::Walk>, Option<&[String]>)>,
 ) -> Result<(Loaded, bool), Diagnostics> {
     let text = source::read_config(&options.root)?;
     let overrides = Overrides { base_url: options.base_url.clone() };
     let config = Config::parse(&text, &overrides)?;
     let theme = config.theme.as_deref();
     let keep = walked.is_some();
-    let again = walked.and_then(|(walk, edited)| walk?.again(theme, &edited?));
+    let again = walked.and_then(|(walk, edited)| walk?.again(theme, edited?));
     let walked_again = again.is_some();
     let (walk, mut diags) = match again {
         Some(walk) => (walk, Diagnostics::new()),

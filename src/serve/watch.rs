@@ -68,7 +68,7 @@ pub fn watch(
             .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
             .flat_map(|e| {
                 let edit = matches!(e.event.kind, EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_)));
-                e.event.paths.iter().map(move |path| (path.clone(), edit)).collect::<Vec<_>>()
+                e.event.paths.into_iter().map(move |path| (path, edit))
             })
             .collect();
         if !paths.is_empty() || missed {
