@@ -90,7 +90,9 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
         let notices = notices.clone();
         let report = report.clone();
         std::thread::spawn(move || {
-            for burst in changes {
+            while let Ok(burst) = changes.recv() {
+                // What arrived during the last build is built at once, in one build.
+                let burst = burst.and_waiting(&changes);
                 let classified: Vec<((String, Change), bool)> = burst
                     .paths
                     .iter()

@@ -10,9 +10,15 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 
 use crate::source::{SITE_FOLDERS, is_site_file};
 
-/// How long the watcher waits for a burst of saves (an editor writing a file and its
-/// backup, `git checkout`) to settle before it reports.
-const SETTLE: Duration = Duration::from_millis(50);
+/// How long the watcher holds a change before it reports it, so that the events of one
+/// save (an editor writing a temporary file and renaming it over the old one) arrive
+/// together. It is part of every edit's wait, so it is short: a longer burst (`git
+/// checkout`) may arrive in pieces, and the rebuild loop takes every piece that came
+/// while it was building into one build.
+const SETTLE: Duration = Duration::from_millis(15);
+
+/// How often the watcher looks for changes that have settled.
+const TICK: Duration = Duration::from_millis(5);
 
 /// What kind of change a path is, for deciding how to refresh the browser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +53,17 @@ pub struct Burst {
     pub missed: bool,
 }
 
+impl Burst {
+    /// This burst and every one that has arrived since, as one.
+    pub fn and_waiting(mut self, changes: &Changes) -> Burst {
+        for more in changes.try_iter() {
+            self.paths.extend(more.paths);
+            self.missed |= more.missed;
+        }
+        self
+    }
+}
+
 /// Each settled burst of changes.
 pub type Changes = mpsc::Receiver<Burst>;
 
@@ -56,7 +73,7 @@ pub fn watch(
     root: &Path,
 ) -> notify_debouncer_full::notify::Result<(Debouncer<RecommendedWatcher, RecommendedCache>, Changes)> {
     let (tx, rx) = mpsc::channel();
-    let mut debouncer = new_debouncer(SETTLE, None, move |result: DebounceEventResult| {
+    let mut debouncer = new_debouncer(SETTLE, Some(TICK), move |result: DebounceEventResult| {
         let Ok(events) = result else {
             let _ = tx.send(Burst { paths: Vec::new(), missed: true });
             return;
