@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 
 use rustc_hash::FxHashMap;
@@ -57,11 +58,12 @@ fn resolved_digest(world: &World, path: &str, lang: LangId) -> Digest {
 }
 
 /// One remembered piece.
-#[derive(Clone)]
 pub struct Entry<T> {
     inputs: Digest,
     reads: Vec<(Read, Option<Digest>)>,
     value: T,
+    /// The last build that made or reused it (see [`Remembered::keep`]).
+    used_in: AtomicU64,
 }
 
 /// A document's rendered Markdown, with where its `@/` anchor links point.
@@ -212,27 +214,49 @@ pub struct Memo {
 /// The pieces of one kind, and the site-wide inputs they were made with.
 struct Remembered<K, T> {
     site: Option<Digest>,
-    entries: HashMap<K, Entry<T>>,
+    entries: FxHashMap<K, Entry<T>>,
+    /// Counts the builds that recalled these pieces, to mark the entries each one used.
+    builds: AtomicU64,
 }
 
 impl<K, T> Default for Remembered<K, T> {
     fn default() -> Self {
-        Remembered { site: None, entries: HashMap::new() }
+        Remembered { site: None, entries: FxHashMap::default(), builds: AtomicU64::new(0) }
     }
 }
 
 impl<K: Eq + Hash, T> Remembered<K, T> {
     fn recall<'a>(&'a self, world: &'a World) -> Recall<'a, K, T> {
         let usable = world.digests.as_ref().is_some_and(|d| Some(d.site) == self.site);
-        Recall { previous: usable.then_some(&self.entries), world, resolved: RwLock::default() }
+        let build = self.builds.fetch_add(1, Ordering::Relaxed) + 1;
+        Recall { previous: usable.then_some(&self.entries), world, resolved: RwLock::default(), build }
     }
 
-    /// Keeps this build's pieces, unless some lookup could not be traced: then no piece is
-    /// known to depend on only what its trace says, and the next build renders them all.
-    fn keep(&mut self, world: &World, entries: Vec<(K, Entry<T>)>) {
+    /// Keeps this build's pieces: `made`, the new ones, and `reused` more that stay where
+    /// they are, so a build that reuses nearly everything moves nearly nothing. Unless some
+    /// lookup could not be traced: then no piece is known to depend on only what its trace
+    /// says, and the next build renders them all.
+    fn keep(&mut self, world: &World, made: Vec<(K, Entry<T>)>, reused: usize) {
         let complete = world.tracer.is_complete();
         self.site = world.digests.as_ref().filter(|_| complete).map(|d| d.site);
-        self.entries = if complete { entries.into_iter().collect() } else { HashMap::new() };
+        if !complete {
+            self.entries = FxHashMap::default();
+            return;
+        }
+        let this_build = self.builds.load(Ordering::Relaxed);
+        let mut count = made.len() + reused;
+        for (key, entry) in made {
+            // Two pieces of one key (two outputs claiming a path) count once.
+            if let Some(mut replaced) = self.entries.insert(key, entry)
+                && *replaced.used_in.get_mut() == this_build
+            {
+                count -= 1;
+            }
+        }
+        // Pieces this build did not make or reuse (a page gone, a render failed) are let go.
+        if self.entries.len() != count {
+            self.entries.retain(|_, entry| *entry.used_in.get_mut() == this_build);
+        }
     }
 }
 
@@ -248,15 +272,16 @@ impl Memo {
         self.files.recall(world)
     }
 
-    /// Keeps this build's Markdown results; `rendered` of `total` documents were rendered.
+    /// Keeps this build's Markdown results: those made now and `reused` more; `rendered` of
+    /// `total` documents were rendered.
     pub fn keep_markdown(
         &mut self,
         world: &World,
-        entries: Vec<(DocRef, Entry<Arc<MarkdownResult>>)>,
-        rendered: usize,
-        total: usize,
+        made: Vec<(DocRef, Entry<Arc<MarkdownResult>>)>,
+        reused: usize,
+        (rendered, total): (usize, usize),
     ) {
-        self.markdown.keep(world, entries);
+        self.markdown.keep(world, made, reused);
         self.reuse.documents_rendered = rendered;
         self.reuse.documents = total;
     }
@@ -318,35 +343,45 @@ impl Memo {
         std::mem::replace(&mut self.values, values)
     }
 
-    /// Keeps this build's remembered files; of the `pages` among them (files made with
-    /// templates), `rendered` were rendered.
+    /// Keeps this build's remembered files: those made now and `reused` more; of the
+    /// `pages` among them (files made with templates), `rendered` were rendered.
     pub fn keep_files(
         &mut self,
         world: &World,
-        entries: Vec<(String, Entry<OutputFile>)>,
-        rendered: usize,
-        pages: usize,
+        made: Vec<(String, Entry<OutputFile>)>,
+        reused: usize,
+        (rendered, pages): (usize, usize),
     ) {
         self.reuse.pages_rendered = rendered;
         self.reuse.pages = pages;
-        self.files.keep(world, entries);
+        self.files.keep(world, made, reused);
     }
 }
 
 /// A piece, from the last build or rendered now.
 pub struct Got<T> {
     pub value: T,
-    /// What to remember of it (nothing when results are not remembered).
+    /// What to remember of it: nothing when results are not remembered, or when it was
+    /// reused (its entry then stays in the memo).
     pub entry: Option<Entry<T>>,
     /// Whether it was rendered now rather than reused.
     pub rendered: bool,
 }
 
+impl<T> Got<T> {
+    /// Whether the memo keeps this piece for the next build (made now or reused).
+    pub fn remembered(&self) -> bool {
+        self.entry.is_some() || !self.rendered
+    }
+}
+
 /// The previous build's pieces of one kind and the world to check them against. Without
 /// digests in the world (a plain `build`) nothing is recorded or reused.
 pub struct Recall<'a, K, T> {
-    previous: Option<&'a HashMap<K, Entry<T>>>,
+    previous: Option<&'a FxHashMap<K, Entry<T>>>,
     world: &'a World,
+    /// This build's number, marked on each entry it reuses.
+    build: u64,
     /// What the `@/` paths the previous pieces looked up mean now. Many pieces look up the
     /// same few (a menu's links), and finding what one means takes longer than finding it
     /// here.
@@ -371,7 +406,8 @@ impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
             && entry.inputs == inputs
             && entry.reads.iter().all(|(read, digest)| self.current(read) == *digest)
         {
-            return Ok(Got { value: entry.value.clone(), entry: Some(entry.clone()), rendered: false });
+            entry.used_in.store(self.build, Ordering::Relaxed);
+            return Ok(Got { value: entry.value.clone(), entry: None, rendered: false });
         }
         let trace = self.world.tracer.open();
         let result = render(trace);
@@ -384,7 +420,8 @@ impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
                 (read, digest)
             })
             .collect();
-        Ok(Got { entry: Some(Entry { inputs, reads, value: value.clone() }), value, rendered: true })
+        let used_in = AtomicU64::new(self.build);
+        Ok(Got { entry: Some(Entry { inputs, reads, value: value.clone(), used_in }), value, rendered: true })
     }
 
     /// [`current`], found once per build for what an `@/` path means.

@@ -195,25 +195,29 @@ pub fn render(
             let mut got = Diagnostic::catch(|| format!("making {}", job.describe(&site)), || renderer.render(job))?;
             let warnings = std::mem::take(&mut got.value.warnings);
             originals.scan(&got.value.bytes);
+            let remembered = got.remembered();
             let Got { value, entry, rendered } = got;
-            Ok(Handed { taken: sink.take(value)?, entry, page: job.is_page(), rendered, warnings })
+            Ok(Handed { taken: sink.take(value)?, entry, remembered, page: job.is_page(), rendered, warnings })
         })
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut written = Vec::new();
-    let mut entries = Vec::new();
-    let (mut pages, mut pages_rendered) = (0, 0);
+    let mut made = Vec::new();
+    let (mut pages, mut pages_rendered, mut reused) = (0, 0, 0);
     let mut failures = Vec::new();
     for result in results {
         match result {
-            Ok(Handed { taken, entry, page, rendered, warnings }) => {
+            Ok(Handed { taken, entry, remembered, page, rendered, warnings }) => {
                 diags.extend(warnings);
                 match taken {
                     Taken::Kept(file) => {
-                        if let Some(entry) = entry {
-                            entries.push((file.rel.clone(), entry));
+                        if remembered {
                             pages += usize::from(page);
                             pages_rendered += usize::from(page && rendered);
+                        }
+                        match entry {
+                            Some(entry) => made.push((file.rel.clone(), entry)),
+                            None => reused += usize::from(remembered),
                         }
                         files.push(file);
                     }
@@ -224,7 +228,7 @@ pub fn render(
         }
     }
     let extras = renderer.extras.into_digests();
-    memo.keep_files(&world, entries, pages_rendered, pages);
+    memo.keep_files(&world, made, reused, (pages_rendered, pages));
     if world.digests.is_some() {
         memo.keep_extras_digests(&site, extras);
     }
@@ -250,6 +254,7 @@ struct Handed {
     taken: Taken,
     /// What the memo keeps of it, as [`Got`] says.
     entry: Option<memo::Entry<output::OutputFile>>,
+    remembered: bool,
     /// Whether it is a page (made with a template), as the memo counts them.
     page: bool,
     rendered: bool,
