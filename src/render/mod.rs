@@ -234,6 +234,8 @@ pub fn render(
     }
     diags.extend(merge_repeated(failures));
     timings.lap("templates");
+    written.sort_by(|a, b| a.rel.cmp(&b.rel));
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
     output::check_collisions(&files, &written, &copies, &mut diags);
     let published = files.iter().map(|f| f.rel.as_str()).chain(written.iter().map(|f| f.rel.as_str()));
     let published = published.chain(copies.iter().map(|c| c.rel.as_str())).collect();
@@ -241,8 +243,6 @@ pub fn render(
     drop(published);
     let mut copies = copies;
     photos.drop_unasked_originals(originals, &mut copies);
-    written.sort_by(|a, b| a.rel.cmp(&b.rel));
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let deferred =
         search::deferred_index(&site, search_sources, &parts.i18n).into_iter().chain(photos.deferred()).collect();
     drop_aside((tera, world));
