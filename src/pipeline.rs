@@ -40,7 +40,7 @@ pub struct Generated {
     pub output: Output,
     pub timings: timings::Timings,
     pub summary: Summary,
-    pub coverage: coverage::Coverage,
+    pub coverage: Arc<coverage::Coverage>,
 }
 
 /// Counts for the message after a build.
@@ -84,6 +84,9 @@ pub struct KeptModel {
     site: Arc<site::Site>,
     /// What loading the content and building the model reported.
     diags: Diagnostics,
+    /// The translation coverage of the model: a function of it and of the UI strings,
+    /// which are as they were whenever the model is kept.
+    coverage: Arc<coverage::Coverage>,
     /// The "now" it was built at, and the first instant after that at which a page enters
     /// or leaves the site: between the two, the same files give the same model.
     built_at: Timestamp,
@@ -173,10 +176,11 @@ fn generate_into(
             let site_options = SiteOptions { now: options.now, drafts: options.drafts };
             let (site, mut model_diags) = site::build(config, content, &data, &tree, &locales, &site_options);
             model_diags.extend(content_diags);
-            KeptModel { site: Arc::new(site), diags: model_diags, built_at: options.now, valid_until }
+            let coverage = Arc::new(coverage::coverage(&site, &i18n));
+            KeptModel { site: Arc::new(site), diags: model_diags, coverage, built_at: options.now, valid_until }
         }
     };
-    let site = model.site.clone();
+    let (site, coverage) = (model.site.clone(), model.coverage.clone());
     match memory.as_deref_mut() {
         Some(memory) => {
             diags.extend(model.diags.clone());
@@ -185,7 +189,6 @@ fn generate_into(
         None => diags.extend(model.diags),
     }
     let summary = summarize(&site);
-    let coverage = coverage::coverage(&site, &i18n);
     timings.lap("site model");
     let inputs = RenderInputs { site, locales, i18n, data };
     let memo = memory.map(|m| &mut m.render);

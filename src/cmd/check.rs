@@ -29,7 +29,7 @@ pub fn run(args: CheckArgs) -> Result<(), Failed> {
         Err(errors) => (errors, None),
     };
     let diags = if args.strict { diags.strict() } else { diags };
-    let missing = coverage.as_ref().map_or(0, Coverage::missing_count);
+    let missing = coverage.as_deref().map_or(0, Coverage::missing_count);
     let failed_strict = args.strict && missing > 0;
     let ok = !diags.has_errors() && !failed_strict;
     match args.format {
@@ -39,7 +39,7 @@ pub fn run(args: CheckArgs) -> Result<(), Failed> {
                 errors: diags.error_count(),
                 warnings: diags.warning_count(),
                 diagnostics: &diags,
-                coverage: coverage.as_ref(),
+                coverage: coverage.as_deref(),
             };
             println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
         }
