@@ -76,10 +76,7 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
 
     let report = Arc::new(report);
     let allowed_hosts: Arc<[String]> = Arc::from(std::mem::take(&mut options.allowed_hosts));
-    let mut memory = Memory::default();
-    let (first, outcome) = build(&options, &Snapshot::default(), &mut memory);
-    outcome.report(&*report, &[]);
-    let (site_tx, site_rx) = channel::channel(first);
+    let (site_tx, site_rx) = channel::channel(Snapshot::default());
     let (notices, _) = broadcast::channel(64);
 
     let root = options.build.root.canonicalize().unwrap_or_else(|_| options.build.root.clone());
@@ -89,7 +86,16 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
     {
         let notices = notices.clone();
         let report = report.clone();
+        let (built, first_built) = std::sync::mpsc::channel();
+        // The first build too is made here, with the watcher already watching: a file
+        // saved while it runs is built again right after it, not left unseen until the
+        // next save.
         std::thread::spawn(move || {
+            let mut memory = Memory::default();
+            let (first, outcome) = build(&options, &Snapshot::default(), &mut memory);
+            outcome.report(&*report, &[]);
+            site_tx.send_replace(first);
+            let _ = built.send(());
             while let Ok(burst) = changes.recv() {
                 // What arrived during the last build is built at once, in one build.
                 let burst = burst.and_waiting(&changes);
@@ -133,8 +139,8 @@ pub fn run(mut options: ServeOptions, report: impl Fn(Report) + Send + Sync + 's
                 }
             }
         });
+        let _ = first_built.recv();
     }
-
     report(Report::Serving { url: &url });
     let app = http::router(http::Shared { site: site_rx, notices, allowed_hosts });
     runtime
