@@ -336,11 +336,17 @@ impl Memo {
         (kept.before == before && Arc::ptr_eq(&kept.rendered, rendered)).then(|| (kept.value.clone(), kept.digest))
     }
 
-    /// Keeps this build's document values with their renderings, giving back the last
-    /// build's (the only owner of the values no page of this build shares, for the caller
-    /// to free where it suits).
-    pub fn keep_values(&mut self, values: HashMap<DocRef, RenderedValue>) -> HashMap<DocRef, RenderedValue> {
-        std::mem::replace(&mut self.values, values)
+    /// Keeps this build's document values with their renderings: `made`, those not reused
+    /// from the last build, which stay where they are. Gives back what it lets go of (the
+    /// values replaced, and those of documents `site` no longer has), the only owner of
+    /// values no page of this build shares, for the caller to free where it suits.
+    pub fn keep_values(&mut self, site: &Site, made: Vec<(DocRef, RenderedValue)>) -> Vec<RenderedValue> {
+        let mut let_go: Vec<RenderedValue> =
+            made.into_iter().filter_map(|(doc, value)| self.values.insert(doc, value)).collect();
+        if self.values.len() != site.index.len() {
+            let_go.extend(self.values.extract_if(|doc, _| !site.index.contains_key(doc)).map(|(_, value)| value));
+        }
+        let_go
     }
 
     /// Keeps this build's remembered files: those made now and `reused` more; of the

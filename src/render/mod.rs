@@ -170,10 +170,13 @@ pub fn render(
         .unzip();
     let world = Arc::new(parts.world(docs, &known));
     if let (Some(keeping), Some(digests)) = (keeping, &world.digests) {
-        let values = keeping.into_iter().enumerate().map(|(id, (doc, before, rendered))| {
-            (doc, memo::RenderedValue::new(before, rendered, world.docs[id].clone(), digests.docs[id]))
-        });
-        drop_aside(memo.keep_values(values.collect()));
+        // A value reused is the memo's already, as it is.
+        let made = keeping.into_iter().enumerate().filter(|(id, _)| known[*id].is_none()).map(
+            |(id, (doc, before, rendered))| {
+                (doc, memo::RenderedValue::new(before, rendered, world.docs[id].clone(), digests.docs[id]))
+            },
+        );
+        drop_aside(memo.keep_values(&site, made.collect()));
     }
     let tera = engine::compile(&templates, world.clone(), Phase::Pages).map_err(|e| failed(&mut diags, e))?;
     let renderer = PageRenderer {
