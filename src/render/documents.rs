@@ -145,7 +145,7 @@ pub fn render_all(
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
     let mut made = Vec::new();
-    let (mut documents_rendered, mut reused) = (0, 0);
+    let mut documents_rendered = 0;
     for ((key, got), doc) in results.into_iter().zip(&site.docs) {
         if !got.rendered {
             // Kept from the last build: its photos' versions are wanted all the same.
@@ -156,10 +156,9 @@ pub fn render_all(
         diags.extend(got.value.warnings.iter().cloned());
         rendered.push(got.value.relinked(site));
         documents_rendered += usize::from(got.rendered);
-        reused += usize::from(got.remembered() && got.entry.is_none());
         made.extend(got.entry.map(|entry| (key, entry)));
     }
-    memo.keep_markdown(world, made, reused, (documents_rendered, site.docs.len()));
+    memo.keep_markdown(world, made, documents_rendered, site.docs.len());
     check_anchors(site, &rendered, diags);
     rendered
 }

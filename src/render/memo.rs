@@ -232,11 +232,11 @@ impl<K: Eq + Hash, T> Remembered<K, T> {
         Recall { previous: usable.then_some(&self.entries), world, resolved: RwLock::default(), build }
     }
 
-    /// Keeps this build's pieces: `made`, the new ones, and `reused` more that stay where
-    /// they are, so a build that reuses nearly everything moves nearly nothing. Unless some
-    /// lookup could not be traced: then no piece is known to depend on only what its trace
-    /// says, and the next build renders them all.
-    fn keep(&mut self, world: &World, made: Vec<(K, Entry<T>)>, reused: usize) {
+    /// Keeps this build's pieces: `made`, the new ones, and those it reused, which stay
+    /// where they are, so a build that reuses nearly everything moves nearly nothing. Unless
+    /// some lookup could not be traced: then no piece is known to depend on only what its
+    /// trace says, and the next build renders them all.
+    fn keep(&mut self, world: &World, made: Vec<(K, Entry<T>)>) {
         let complete = world.tracer.is_complete();
         self.site = world.digests.as_ref().filter(|_| complete).map(|d| d.site);
         if !complete {
@@ -244,19 +244,9 @@ impl<K: Eq + Hash, T> Remembered<K, T> {
             return;
         }
         let this_build = self.builds.load(Ordering::Relaxed);
-        let mut count = made.len() + reused;
-        for (key, entry) in made {
-            // Two pieces of one key (two outputs claiming a path) count once.
-            if let Some(mut replaced) = self.entries.insert(key, entry)
-                && *replaced.used_in.get_mut() == this_build
-            {
-                count -= 1;
-            }
-        }
+        self.entries.extend(made);
         // Pieces this build did not make or reuse (a page gone, a render failed) are let go.
-        if self.entries.len() != count {
-            self.entries.retain(|_, entry| *entry.used_in.get_mut() == this_build);
-        }
+        self.entries.retain(|_, entry| *entry.used_in.get_mut() == this_build);
     }
 }
 
@@ -272,16 +262,16 @@ impl Memo {
         self.files.recall(world)
     }
 
-    /// Keeps this build's Markdown results: those made now and `reused` more; `rendered` of
-    /// `total` documents were rendered.
+    /// Keeps this build's Markdown results (those made now; those reused stay); `rendered`
+    /// of `total` documents were rendered.
     pub fn keep_markdown(
         &mut self,
         world: &World,
         made: Vec<(DocRef, Entry<Arc<MarkdownResult>>)>,
-        reused: usize,
-        (rendered, total): (usize, usize),
+        rendered: usize,
+        total: usize,
     ) {
-        self.markdown.keep(world, made, reused);
+        self.markdown.keep(world, made);
         self.reuse.documents_rendered = rendered;
         self.reuse.documents = total;
     }
@@ -349,18 +339,12 @@ impl Memo {
         let_go
     }
 
-    /// Keeps this build's remembered files: those made now and `reused` more; of the
+    /// Keeps this build's remembered files (those made now; those reused stay); of the
     /// `pages` among them (files made with templates), `rendered` were rendered.
-    pub fn keep_files(
-        &mut self,
-        world: &World,
-        made: Vec<(String, Entry<OutputFile>)>,
-        reused: usize,
-        (rendered, pages): (usize, usize),
-    ) {
+    pub fn keep_files(&mut self, world: &World, made: Vec<(String, Entry<OutputFile>)>, rendered: usize, pages: usize) {
         self.reuse.pages_rendered = rendered;
         self.reuse.pages = pages;
-        self.files.keep(world, made, reused);
+        self.files.keep(world, made);
     }
 }
 

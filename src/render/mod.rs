@@ -206,7 +206,7 @@ pub fn render(
     let mut files = Vec::with_capacity(results.len());
     let mut written = Vec::new();
     let mut made = Vec::new();
-    let (mut pages, mut pages_rendered, mut reused) = (0, 0, 0);
+    let (mut pages, mut pages_rendered) = (0, 0);
     let mut failures = Vec::new();
     for result in results {
         match result {
@@ -218,9 +218,8 @@ pub fn render(
                             pages += usize::from(page);
                             pages_rendered += usize::from(page && rendered);
                         }
-                        match entry {
-                            Some(entry) => made.push((file.rel.clone(), entry)),
-                            None => reused += usize::from(remembered),
+                        if let Some(entry) = entry {
+                            made.push((file.rel.clone(), entry));
                         }
                         files.push(file);
                     }
@@ -231,7 +230,7 @@ pub fn render(
         }
     }
     let extras = renderer.extras.into_digests();
-    memo.keep_files(&world, made, reused, (pages_rendered, pages));
+    memo.keep_files(&world, made, pages_rendered, pages);
     if world.digests.is_some() {
         memo.keep_extras_digests(&site, extras);
     }
@@ -257,6 +256,7 @@ struct Handed {
     taken: Taken,
     /// What the memo keeps of it, as [`Got`] says.
     entry: Option<memo::Entry<output::OutputFile>>,
+    /// Whether the memo keeps it (made now or reused).
     remembered: bool,
     /// Whether it is a page (made with a template), as the memo counts them.
     page: bool,
