@@ -35,6 +35,11 @@ impl std::hash::Hasher for Hasher {
     }
 }
 
+/// The digest of a text's bytes, hashed where they are rather than gathered first.
+pub fn of_bytes(bytes: &[u8]) -> Digest {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
 /// The digest of anything hashable.
 pub fn of(value: impl Hash) -> Digest {
     let mut hasher = Hasher::new();

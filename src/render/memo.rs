@@ -414,6 +414,13 @@ impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
         Ok(Got { entry: Some(Entry { inputs, reads, value: value.clone(), used_in }), value, rendered: true })
     }
 
+    /// The last build's piece at `key`, whether or not what it was made of is unchanged
+    /// (the site-wide inputs are): for a render to take parts of it that it would make the
+    /// same again.
+    pub fn last(&self, key: &K) -> Option<&'a T> {
+        self.previous.and_then(|p| p.get(key)).map(|entry| &entry.value)
+    }
+
     /// [`current`], found once per build for what an `@/` path means.
     fn current(&self, read: &'a Read) -> Option<Digest> {
         if !matches!(read, Read::Resolve(..)) {

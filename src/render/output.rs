@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::digest::Digest;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::markdown::ExternalLink;
 use crate::site::Site;
@@ -22,6 +23,10 @@ pub struct OutputFile {
     pub origin: Origin,
     /// What making it noticed (a page too deeply nested to minify).
     pub warnings: Vec<Diagnostic>,
+    /// In `serve`, the digest of the text a template rendered, before its links were made
+    /// relative and it was minified: a page rendered again into the same text takes these
+    /// bytes instead of being minified again.
+    pub rendered_text: Option<Digest>,
 }
 
 /// A file written into the output folder as soon as it was rendered, and let go of: what

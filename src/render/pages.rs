@@ -17,7 +17,7 @@ use super::templates::Templates;
 use super::trace::{TRACE_KEY, TraceId};
 use super::views::{self, Pager, paginator};
 use super::world::World;
-use super::{builtin, extras, feeds, minify, relative};
+use super::{builtin, extras, feeds, hash, minify, relative};
 use crate::diag::Diagnostic;
 use crate::highlight;
 use crate::ids::LangId;
@@ -184,7 +184,7 @@ impl PageRenderer<'_> {
                 context.insert_value(TRACE_KEY, trace.value());
             }
             let html = self.tera.render(template, &context).map_err(|e| error(&e))?;
-            Ok(self.file(rel.clone(), html, origin))
+            Ok(self.page_file(rel.clone(), html, origin))
         })
     }
 
@@ -223,7 +223,24 @@ impl PageRenderer<'_> {
             }
             None => text.into_bytes(),
         };
-        OutputFile { rel, bytes: Arc::from(bytes), origin, warnings }
+        OutputFile { rel, bytes: Arc::from(bytes), origin, warnings, rendered_text: None }
+    }
+
+    /// [`Self::file`] for a page a template rendered. In `serve`, a page rendered again
+    /// because something it was given changed often comes out as the same text (a listing
+    /// shows no more of an edited page than its title): then the last build's bytes are
+    /// taken, as minifying the page again would cost more than rendering it did.
+    fn page_file(&self, rel: String, text: String, origin: Origin) -> OutputFile {
+        if self.world.digests.is_none() {
+            return self.file(rel, text, origin);
+        }
+        let rendered_text = Some(hash::of_bytes(text.as_bytes()));
+        match self.recall.last(&rel) {
+            Some(last) if last.rendered_text == rendered_text => {
+                OutputFile { rel, bytes: last.bytes.clone(), origin, warnings: last.warnings.clone(), rendered_text }
+            }
+            _ => OutputFile { rendered_text, ..self.file(rel, text, origin) },
+        }
     }
 
     /// A static host serves a 404 page at whatever URL was missed, so its links must not

@@ -70,6 +70,7 @@ pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) 
                     bytes: bytes.into(),
                     origin: Origin::SearchIndex,
                     warnings: Vec::new(),
+                    rendered_text: None,
                 })
                 .collect();
             Ok(Made { files, ..Made::default() })
