@@ -5,8 +5,9 @@
 //! see `source::ReadBefore`), so an unchanged file is known by that same text without
 //! hashing it; a file read again is compared with it.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use super::file::FileMeta;
 use super::front_matter::Split;
@@ -20,7 +21,7 @@ pub struct ParsedBefore {
     /// The taxonomies the front matter was read with: a page's taxonomy keys depend on them.
     taxonomies: Vec<String>,
     /// By the path shown to the author.
-    by_file: HashMap<String, Entry>,
+    by_file: FxHashMap<String, Entry>,
 }
 
 struct Entry {
@@ -32,7 +33,7 @@ struct Entry {
 impl ParsedBefore {
     /// Starts the record of a build that reads front matter with `taxonomies`.
     pub fn new(taxonomies: &[String]) -> ParsedBefore {
-        ParsedBefore { taxonomies: taxonomies.to_vec(), by_file: HashMap::new() }
+        ParsedBefore { taxonomies: taxonomies.to_vec(), by_file: FxHashMap::default() }
     }
 
     /// This record, if it was read with `taxonomies`; else nothing in it can be used.

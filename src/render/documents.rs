@@ -2,10 +2,10 @@
 //! parallel (or reused from the last `serve` build), and the anchors that
 //! `@/page.md#anchor` links name, checked once every document is rendered.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use tera::{Tera, Value};
 
 use super::digest::{self, Digest};
@@ -45,7 +45,7 @@ impl ValuesBefore {
 
     /// Each value with its view's and its own digest (`digests`, by `DocId`), for the memo
     /// to keep.
-    pub fn to_keep(&self, site: &Site, digests: &[Digest]) -> HashMap<DocRef, ValueBefore> {
+    pub fn to_keep(&self, site: &Site, digests: &[Digest]) -> FxHashMap<DocRef, ValueBefore> {
         let views = self.digests.iter().flatten().map(|(view, _)| *view);
         let kept = site.docs.iter().zip(views).zip(&self.values).zip(digests);
         kept.map(|(((doc, view), value), digest)| (doc_ref(doc), ValueBefore::new(view, value.clone(), *digest)))

@@ -10,7 +10,7 @@
 //!
 //! What a piece read is recorded by its trace ([`super::trace`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, Weak};
@@ -192,7 +192,7 @@ pub struct WholeBefore {
 pub struct Memo {
     /// Each document's value before rendering. A value is a function of its view alone, so
     /// it needs no record of reads.
-    before: HashMap<DocRef, ValueBefore>,
+    before: FxHashMap<DocRef, ValueBefore>,
     /// The same values whole, given back whole to a build made of the same inputs (in
     /// `serve`, after edits of Markdown alone), which then makes no view at all.
     whole_before: Option<WholeBefore>,
@@ -206,7 +206,7 @@ pub struct Memo {
     files: Remembered<String, OutputFile>,
     /// Each document's value with its rendering. A value is a function of its value before
     /// rendering and of the rendering alone, so it needs no record of reads.
-    values: HashMap<DocRef, RenderedValue>,
+    values: FxHashMap<DocRef, RenderedValue>,
     /// What the last build rendered and reused.
     pub reuse: Reuse,
 }
@@ -313,9 +313,9 @@ impl Memo {
     /// giving back the last build's (as [`Memo::keep_values`] does).
     pub fn keep_values_before(
         &mut self,
-        values: HashMap<DocRef, ValueBefore>,
+        values: FxHashMap<DocRef, ValueBefore>,
         shared: Option<SharedValues>,
-    ) -> (HashMap<DocRef, ValueBefore>, Option<SharedValues>) {
+    ) -> (FxHashMap<DocRef, ValueBefore>, Option<SharedValues>) {
         (std::mem::replace(&mut self.before, values), std::mem::replace(&mut self.shared, shared))
     }
 

@@ -52,7 +52,8 @@ pub fn build(
     docs.extend(from_data);
     renumber(&mut docs);
     assign_urls(&mut docs, &files, &config, tree, &mut diags);
-    let index: BTreeMap<(String, LangId), DocId> = docs.iter().map(|d| ((d.key.clone(), d.lang), d.id)).collect();
+    let index: rustc_hash::FxHashMap<(String, LangId), DocId> =
+        docs.iter().map(|d| ((d.key.clone(), d.lang), d.id)).collect();
     let homes: Vec<DocId> = (0..config.languages.len())
         .map(|lang| index.get(&("_index.md".to_string(), lang)).copied().unwrap_or(0))
         .collect();
@@ -64,7 +65,7 @@ pub fn build(
     let titles: Vec<Vec<u8>> = docs.par_iter().map(|d| locales.get(d.lang).sort_key(&d.meta.title)).collect();
     let newest = newest_first_ranks(&docs, &titles, &dated);
     link_tree(&mut docs, &homes, &titles, &newest);
-    link_translations(&mut docs, &index);
+    link_translations(&mut docs);
     check_terms(&docs, tree, &mut diags);
     let lang_rels: Vec<String> = config.languages.iter().map(lang_rel).collect();
     let taxonomies =
@@ -362,10 +363,12 @@ fn newest_first(a: &Doc, b: &Doc, titles: &[Vec<u8>], dated: &[Option<Timestamp>
     .then_with(|| a.key.cmp(&b.key))
 }
 
-fn link_translations(docs: &mut [Doc], index: &BTreeMap<(String, LangId), DocId>) {
+fn link_translations(docs: &mut [Doc]) {
+    // By key, then language: each group lists its documents in the languages' order.
+    let ordered: BTreeMap<(&str, LangId), DocId> = docs.iter().map(|d| ((d.key.as_str(), d.lang), d.id)).collect();
     let mut groups: BTreeMap<&str, Vec<DocId>> = BTreeMap::new();
-    for ((key, _), id) in index {
-        groups.entry(key.as_str()).or_default().push(*id);
+    for ((key, _), id) in ordered {
+        groups.entry(key).or_default().push(id);
     }
     let groups: Vec<Vec<DocId>> = groups.into_values().collect();
     for group in groups {

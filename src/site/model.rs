@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use super::urls;
 use crate::config::Config;
 use crate::content::publishing::Unpublished;
@@ -15,7 +17,7 @@ pub struct Site {
     /// Sorted by (key, language).
     pub docs: Vec<Doc>,
     /// (translation key, language) → document.
-    pub index: BTreeMap<(String, LangId), DocId>,
+    pub index: FxHashMap<(String, LangId), DocId>,
     /// The home page of each language.
     pub homes: Vec<DocId>,
     /// Documents that exist as files but are not part of this build, and why.

@@ -12,9 +12,10 @@
 //! Text files are read into memory; static files and page-bundle assets are only listed,
 //! and copied when the output is written.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
+
+use rustc_hash::FxHashMap;
 
 use crate::stamp::Stamp;
 
@@ -35,7 +36,7 @@ pub use walk::{Walk, walk_site};
 #[derive(Default)]
 pub struct ReadBefore {
     /// By the path shown to the author, which names a file of the site or its theme.
-    by_path: HashMap<String, Read>,
+    by_path: FxHashMap<String, Read>,
 }
 
 struct Read {
