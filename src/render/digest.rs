@@ -53,14 +53,18 @@ impl KnownValues {
     /// digest, so that a remembered one counts the same as its content would; anything else
     /// goes in as it is, which spares a hasher for each text and number.
     fn write(&self, value: &Value, hasher: &mut Hasher) {
-        super::values::hash_with(value, hasher, &mut |item, hasher| {
-            if item.as_map().is_some() || item.as_array().is_some() {
-                item.kind().hash(hasher);
-                self.digest(item).hash(hasher);
-            } else {
-                self.write(item, hasher);
-            }
-        });
+        super::values::hash_with(value, hasher, &mut |item, hasher| self.write_item(item, hasher));
+    }
+
+    /// Writes `item` into `hasher`: a map or list as its kind and digest, anything else as
+    /// it is.
+    fn write_item(&self, item: &Value, hasher: &mut Hasher) {
+        if item.as_map().is_some() || item.as_array().is_some() {
+            item.kind().hash(hasher);
+            self.digest(item).hash(hasher);
+        } else {
+            self.write(item, hasher);
+        }
     }
 }
 
@@ -74,6 +78,8 @@ type LaterEntries<'a> = Box<dyn FnOnce() -> Entries + 'a>;
 enum Entry<'a> {
     Made(Value),
     Later(Box<dyn FnOnce() -> Value + 'a>),
+    /// Several keys made together.
+    LaterKeys(LaterEntries<'a>),
 }
 
 /// What a template is given besides the site-wide base context, and, when results are
@@ -101,7 +107,7 @@ impl<'a> DigestedContext<'a> {
     pub fn insert(&mut self, key: &'static str, value: Value) {
         if let Some((hasher, known)) = &mut self.hasher {
             key.hash(hasher);
-            known.digest(&value).hash(hasher);
+            known.write_item(&value, hasher);
         }
         self.entries.push((key, Entry::Made(value)));
     }
@@ -114,6 +120,16 @@ impl<'a> DigestedContext<'a> {
             inputs.hash(hasher);
         }
         self.entries.push((key, Entry::Later(Box::new(make))));
+    }
+
+    /// Inserts `keys`, with the values `make` makes, hashing `inputs` in their place (as
+    /// [`Self::insert_made`] does for one key).
+    pub fn insert_keys_made(&mut self, keys: &[&'static str], inputs: impl Hash, make: impl FnOnce() -> Entries + 'a) {
+        if let Some((hasher, _)) = &mut self.hasher {
+            keys.hash(hasher);
+            inputs.hash(hasher);
+        }
+        self.entries.push(("", Entry::LaterKeys(Box::new(make))));
     }
 
     /// Inserts `base` (a map) with the keys of the extras `make` makes, hashing `base` as a
@@ -145,11 +161,15 @@ impl<'a> DigestedContext<'a> {
             base.insert_value(key, super::values::extended(value, extras()));
         }
         for (key, entry) in self.entries {
-            let value = match entry {
-                Entry::Made(value) => value,
-                Entry::Later(make) => make(),
-            };
-            base.insert_value(key, value);
+            match entry {
+                Entry::Made(value) => base.insert_value(key, value),
+                Entry::Later(make) => base.insert_value(key, make()),
+                Entry::LaterKeys(make) => {
+                    for (key, value) in make() {
+                        base.insert_value(key, value);
+                    }
+                }
+            }
         }
         base
     }

@@ -12,8 +12,7 @@ use crate::site::{Doc, Site};
 /// entry's date, so the feed changes only when the content does.
 pub fn atom(site: &Site, lang: LangId, docs: &[tera::Value]) -> String {
     let language = &site.config.languages[lang];
-    let mut entries: Vec<&Doc> =
-        site.pages().filter(|d| d.lang == lang && !d.is_fallback() && d.meta.date.is_some()).collect();
+    let mut entries: Vec<&Doc> = dated_pages(site, lang).collect();
     let zone = &site.config.time_zone;
     // A date's instant takes a time zone lookup: once per entry, not per comparison.
     entries.sort_by_cached_key(|d| (std::cmp::Reverse(d.meta.date.as_ref().map(|m| m.start(zone))), d.key.as_str()));
@@ -64,6 +63,22 @@ pub fn atom(site: &Site, lang: LangId, docs: &[tera::Value]) -> String {
     }
     out.push_str("</feed>\n");
     out
+}
+
+/// The pages a language's feed chooses its entries from.
+fn dated_pages(site: &Site, lang: LangId) -> impl Iterator<Item = &Doc> {
+    site.pages().filter(move |d| d.lang == lang && !d.is_fallback() && d.meta.date.is_some())
+}
+
+/// A digest of all the feed of `lang` is made of besides the site's configuration, given
+/// the digest of each document's value (with its title, summary and content): hashing it
+/// costs a fraction of writing the feed, so `serve` remakes a feed only when it changes.
+pub fn atom_inputs(site: &Site, lang: LangId, docs: &[Digest]) -> Digest {
+    let mut hasher = Hasher::new();
+    for doc in dated_pages(site, lang) {
+        (&doc.key, &doc.rel, &doc.meta.date, &doc.meta.updated, docs[doc.id]).hash(&mut hasher);
+    }
+    hasher.digest128()
 }
 
 fn last_changed(doc: &Doc) -> Option<&Moment> {

@@ -1,8 +1,8 @@
 //! Making each file of the plan: with a template (pages, taxonomy pages, 404s, the
-//! language chooser), remembered for the next `serve` build; or without: the sitemap and
-//! the highlight stylesheet, remembered by a digest of their inputs, and redirects, feeds,
-//! robots.txt and `_redirects`, made every time. HTML gets its links made relative and is
-//! minified here, while the page is fresh in the cache.
+//! language chooser), remembered for the next `serve` build; or without: the sitemap, the
+//! highlight stylesheet and the Atom feeds, remembered by a digest of their inputs, and
+//! redirects, robots.txt and `_redirects`, made every time. HTML gets its links made
+//! relative and is minified here, while the page is fresh in the cache.
 
 use std::sync::{Arc, OnceLock};
 
@@ -67,8 +67,8 @@ impl PageRenderer<'_> {
         &self.world.site
     }
 
-    /// One output file. Those made with templates, the sitemap and the highlight stylesheet
-    /// are remembered for the next build; the rest are cheap, and made every time.
+    /// One output file. Those made with templates, the sitemap, the highlight stylesheet and
+    /// the feeds are remembered for the next build; the rest are cheap, and made every time.
     pub fn render(&self, job: &Job) -> Result<Got<OutputFile>, Diagnostic> {
         match job {
             Job::Doc { doc, pager } => self.doc(self.site().doc(*doc), *pager),
@@ -84,6 +84,16 @@ impl PageRenderer<'_> {
                     rel.clone(),
                     || file.inputs(site, *taxonomy_pages),
                     || Ok(self.file(rel, file.text(site, *taxonomy_pages), Origin::Sitemap)),
+                )
+            }
+            Job::Feed(lang) => {
+                let site = self.site();
+                let rel = format!("{}atom.xml", site.lang_rel(*lang));
+                let digests = self.world.digests.as_ref().map_or(&[][..], |d| &d.docs[..]);
+                self.remembered(
+                    rel.clone(),
+                    || feeds::atom_inputs(site, *lang, digests),
+                    || Ok(self.file(rel, feeds::atom(site, *lang, &self.world.docs), Origin::Feed)),
                 )
             }
             Job::HighlightCss => {
@@ -123,6 +133,7 @@ impl PageRenderer<'_> {
             | Job::Term { .. }
             | Job::Search(_)
             | Job::Sitemap { .. }
+            | Job::Feed(_)
             | Job::HighlightCss => unreachable!("made with templates, or remembered"),
             Job::FirstPagerRedirect(rel) => {
                 let page = builtin::redirect_page(&site.url_of(rel));
@@ -138,10 +149,6 @@ impl PageRenderer<'_> {
                 let page = builtin::redirect_page(&site.url_of(&target.rel));
                 let origin = Origin::Alias { written_in: Box::new(self.origin(target)) };
                 Ok(self.file(alias.output_file(), page, origin))
-            }
-            Job::Feed(lang) => {
-                let rel = format!("{}atom.xml", site.lang_rel(*lang));
-                Ok(self.file(rel, feeds::atom(site, *lang, &self.world.docs), Origin::Feed))
             }
             Job::Robots => Ok(self.file("robots.txt".into(), builtin::robots_txt(site), Origin::Robots)),
             Job::Redirects { taxonomy_pages } => {
@@ -263,9 +270,13 @@ impl PageRenderer<'_> {
         let site = self.site();
         let known = self.world.digests.as_ref().map(|d| &d.known);
         let mut context = DigestedContext::new(known, lang);
-        context.insert("current_url", Value::from(site.url_of(rel)));
-        context.insert("current_path", Value::from(site.path_of(rel)));
-        context.insert("canonical", Value::from(site.url_of(rel)));
+        // All three are made of `rel` (and the site-wide base URL): hashed as `rel`, made
+        // only if the page is rendered.
+        let place = rel.to_string();
+        context.insert_keys_made(&["current_url", "current_path", "canonical"], rel, move || {
+            let url = Value::from(site.url_of(&place));
+            vec![("current_url", url.clone()), ("current_path", Value::from(site.path_of(&place))), ("canonical", url)]
+        });
         context
     }
 
