@@ -174,6 +174,8 @@ pub fn texts(site: &Site, tree: &SourceTree) -> Vec<Option<Arc<str>>> {
 /// (shown path, text) — the front matter's length moves the lines of everything after
 /// it — and its language.
 fn inputs(doc: &Doc, file: Option<(&str, &str)>) -> Digest {
+    // The text is hashed where it is, not gathered into the digest's buffer first.
+    let file = file.map(|(display, text)| (display, super::hash::of_bytes(text.as_bytes())));
     digest::of((file, doc.lang, matches!(doc.body, Body::Empty)))
 }
 

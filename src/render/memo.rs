@@ -50,7 +50,11 @@ fn current(world: &World, read: &Read) -> Option<Digest> {
 fn resolved_digest(world: &World, path: &str, lang: LangId) -> Digest {
     use crate::markdown::Resolved;
     match world.resolved(path, lang) {
-        Resolved::Found { path, doc } => digest::of(("found", path, doc_ref(world.site.doc(doc)))),
+        Resolved::Found { path, doc } => {
+            let doc = world.site.doc(doc);
+            // Hashed as its `DocRef` would be, without making one.
+            digest::of(("found", path, (&doc.key, doc.lang)))
+        }
         Resolved::Unpublished(why) => digest::of(("unpublished", why)),
         Resolved::Missing { hint } => digest::of(("missing", hint)),
         Resolved::Broken => digest::of("broken"),
