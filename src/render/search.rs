@@ -37,8 +37,9 @@ pub fn search_values(site: &Site, i18n: &I18n, has_page: bool) -> Vec<Value> {
         .collect()
 }
 
-/// What the index reads of each document's rendering, taken out of it (copied when
-/// another build keeps the rendering); nothing when the site has no search.
+/// What the index reads of each document's rendering: taken out of it, or, when the memo
+/// keeps the rendering for the next build, read where it is; nothing when the site has no
+/// search.
 pub fn sources(site: &Site, rendered: &mut [Arc<Rendered>]) -> Vec<Source> {
     if !site.config.search {
         return Vec::new();
@@ -47,7 +48,7 @@ pub fn sources(site: &Site, rendered: &mut [Arc<Rendered>]) -> Vec<Source> {
         .iter_mut()
         .map(|r| match Arc::get_mut(r) {
             Some(own) => Source::take(own),
-            None => Source::copy(r),
+            None => Source::Kept(r.clone()),
         })
         .collect()
 }

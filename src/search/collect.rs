@@ -2,6 +2,8 @@
 //! hit shows and filters by. Read from the site model and the rendered Markdown, never
 //! from the finished HTML.
 
+use std::sync::Arc;
+
 use crate::i18n::{Entry, I18n};
 use crate::markdown::{Rendered, TocEntry};
 use crate::site::{Doc, Site};
@@ -30,40 +32,55 @@ pub type Counts = [u16; FIELDS];
 /// The longest text a hit keeps for its excerpt.
 const EXCERPT_CHARS: usize = 1500;
 
-/// What the index reads of a document's rendered Markdown.
-#[derive(Default)]
-pub struct Source {
-    /// The text a reader reads, without markup.
-    pub text: String,
-    /// The headings, one after the other.
-    pub headings: String,
-    /// The number of words, which dilutes each word in it.
-    pub words: usize,
+/// What the index reads of a document's rendered Markdown: its text without markup, its
+/// headings, and its number of words (which dilutes each word in it).
+pub enum Source {
+    /// Taken out of a rendering that is let go of (in `build`).
+    Taken { text: String, headings: String, words: usize },
+    /// A rendering the memo keeps for the next build (in `serve`), read where it is rather
+    /// than copied on every rebuild.
+    Kept(Arc<Rendered>),
 }
 
 impl Source {
     /// Takes the text out of `rendered` (which keeps the rest).
     pub fn take(rendered: &mut Rendered) -> Source {
-        Source { text: std::mem::take(&mut rendered.text), ..Source::without_text(rendered) }
-    }
-
-    /// Copies the text of `rendered`, which another build keeps.
-    pub fn copy(rendered: &Rendered) -> Source {
-        Source { text: rendered.text.clone(), ..Source::without_text(rendered) }
-    }
-
-    fn without_text(rendered: &Rendered) -> Source {
         let mut headings = String::new();
-        collect_headings(&rendered.toc, &mut headings);
-        Source { text: String::new(), headings, words: rendered.words }
+        for_each_heading(&rendered.toc, &mut |title| {
+            headings.push_str(title);
+            headings.push(' ');
+        });
+        Source::Taken { text: std::mem::take(&mut rendered.text), headings, words: rendered.words }
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            Source::Taken { text, .. } => text,
+            Source::Kept(rendered) => &rendered.text,
+        }
+    }
+
+    /// The number of words in the text.
+    pub fn words(&self) -> usize {
+        match self {
+            Source::Taken { words, .. } => *words,
+            Source::Kept(rendered) => rendered.words,
+        }
+    }
+
+    /// Calls `each` with the headings' text.
+    fn headings(&self, each: &mut impl FnMut(&str)) {
+        match self {
+            Source::Taken { headings, .. } => each(headings),
+            Source::Kept(rendered) => for_each_heading(&rendered.toc, each),
+        }
     }
 }
 
-fn collect_headings(toc: &[TocEntry], out: &mut String) {
+fn for_each_heading(toc: &[TocEntry], each: &mut impl FnMut(&str)) {
     for entry in toc {
-        out.push_str(&entry.title);
-        out.push(' ');
-        collect_headings(&entry.children, out);
+        each(&entry.title);
+        for_each_heading(&entry.children, each);
     }
 }
 
@@ -113,7 +130,7 @@ pub fn collect<'a>(doc: &'a Doc, section: &'a str, source: &'a Source, i18n: &I1
         tags: doc.meta.taxonomies.get("tags").map_or(&[], Vec::as_slice),
         location: job.map(|j| j.location.as_str()),
         employment,
-        excerpt: excerpt(&source.text),
+        excerpt: excerpt(source.text()),
     };
     Collected { shown, doc, source }
 }
@@ -121,7 +138,7 @@ pub fn collect<'a>(doc: &'a Doc, section: &'a str, source: &'a Source, i18n: &I1
 impl Collected<'_> {
     /// The length of the body in words, which dilutes each word in it.
     pub fn body_words(&self) -> usize {
-        self.source.words
+        self.source.words()
     }
 
     pub fn is_section(&self) -> bool {
@@ -130,7 +147,7 @@ impl Collected<'_> {
 
     /// About how many different words the document has, to size what counts them once.
     pub fn words_hint(&self) -> usize {
-        self.source.text.len() / 16 + 16
+        self.source.text().len() / 16 + 16
     }
 
     /// Calls `each` with every word of the document, lower-cased, and the field it stands in.
@@ -149,10 +166,10 @@ impl Collected<'_> {
         if let Some(employment) = &self.shown.employment {
             add(Field::Job, employment);
         }
-        add(Field::Headings, &self.source.headings);
+        self.source.headings(&mut |headings| add(Field::Headings, headings));
         add(Field::Description, self.shown.description);
         add(Field::Section, self.shown.section);
-        add(Field::Body, &self.source.text);
+        add(Field::Body, self.source.text());
     }
 }
 

@@ -62,7 +62,7 @@ fn language_files(site: &Site, lang: LangId, docs: Vec<(&Doc, Source)>, i18n: &I
     docs.sort_by(|a, b| (&a.0, &a.1.rel).cmp(&(&b.0, &b.1.rel)));
     let mut sections: Vec<String> = docs.iter().map(|(section, _, _)| section.clone()).collect();
     sections.dedup();
-    let average = docs.iter().map(|(_, _, source)| source.words).sum::<usize>() as f32 / docs.len().max(1) as f32;
+    let average = docs.iter().map(|(_, _, source)| source.words()).sum::<usize>() as f32 / docs.len().max(1) as f32;
     let search = &site.config.languages[lang].search;
     let analyzer = analyze::Analyzer::new(search);
     let mut postings = postings::Postings::default();
