@@ -15,7 +15,7 @@ use super::plan::{Job, paged_listings, template_for};
 use super::search::SEARCH_TEMPLATE;
 use super::templates::Templates;
 use super::trace::{TRACE_KEY, TraceId};
-use super::views::{self, Pager, paginator};
+use super::views::{Pager, paginator};
 use super::world::World;
 use super::{builtin, extras, feeds, hash, minify, relative};
 use crate::diag::Diagnostic;
@@ -329,7 +329,7 @@ impl PageRenderer<'_> {
         let site = self.site();
         let taxonomy = &site.taxonomies[index];
         let mut context = self.context(taxonomy.lang, &taxonomy.rel);
-        context.insert("taxonomy", Value::from(views::taxonomy_view(site, taxonomy)));
+        context.insert("taxonomy", self.world.taxonomies[index].clone());
         context.insert("terms", Value::from(self.world.terms[index].clone()));
         let error = |e: &tera::Error| self.templates.diagnostic(e).hint(format!("while rendering /{}", taxonomy.rel));
         let origin = Origin::Taxonomy { name: taxonomy.name.clone() };
@@ -342,7 +342,7 @@ impl PageRenderer<'_> {
         let term = &taxonomy.terms[term_index];
         let rel = if pager > 1 { format!("{}page/{pager}/", term.rel) } else { term.rel.clone() };
         let mut context = self.context(taxonomy.lang, &rel);
-        context.insert("taxonomy", Value::from(views::taxonomy_view(site, taxonomy)));
+        context.insert("taxonomy", self.world.taxonomies[index].clone());
         context.insert("term", self.world.terms[index][term_index].clone());
         let pager = Pager { ids: &term.pages, per_page: site.config.paginate, number: pager, rel: &term.rel };
         self.insert_paginator(&mut context, pager);

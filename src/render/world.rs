@@ -41,6 +41,8 @@ pub struct World {
     /// Each term's value with its pages, by taxonomy and term: the same for each of the
     /// term's pagers and in its taxonomy's list.
     pub terms: Vec<Vec<Value>>,
+    /// Each taxonomy's value (`taxonomy` in its list and its terms' pages), by taxonomy.
+    pub taxonomies: Vec<Value>,
     pub config: Value,
     pub languages: Vec<Value>,
     /// `search` of each language.
@@ -144,11 +146,13 @@ impl Parts {
         let sections = views::section_values(&self.site, &docs);
         let section_metadata = views::section_metadata(&self.site, &docs);
         let terms = views::term_values(&self.site, &docs);
+        let taxonomies: Vec<Value> =
+            self.site.taxonomies.iter().map(|t| Value::from(views::taxonomy_view(&self.site, t))).collect();
         let languages = views::languages_value(&self.site);
         let digests = self
             .digests
             .as_ref()
-            .map(|shared| value_digests(shared, &docs, known, &sections, &section_metadata, &terms));
+            .map(|shared| value_digests(shared, &docs, known, &sections, &section_metadata, &terms, &taxonomies));
         World {
             site: self.site.clone(),
             locales: self.locales.clone(),
@@ -164,6 +168,7 @@ impl Parts {
             sections,
             section_metadata,
             terms,
+            taxonomies,
             tracer: Tracer::new(digests.is_some()),
             digests,
         }
@@ -199,8 +204,8 @@ impl SiteDigests {
     }
 }
 
-/// The digests of one world's document and section values; its term values are remembered
-/// for the contexts that hold them.
+/// The digests of one world's document and section values; its term and taxonomy values are
+/// remembered for the contexts that hold them.
 fn value_digests(
     shared: &SiteDigests,
     docs: &[Value],
@@ -208,6 +213,7 @@ fn value_digests(
     sections: &[Option<Value>],
     section_metadata: &[Option<Value>],
     terms: &[Vec<Value>],
+    taxonomies: &[Value],
 ) -> Digests {
     let mut known = KnownValues::default();
     // A document's value holds no other document, so they can be hashed apart, in parallel.
@@ -230,8 +236,8 @@ fn value_digests(
         })
         .collect();
     let metadata_digests = section_metadata.iter().map(|section| section.as_ref().map(|s| known.digest(s))).collect();
-    for term in terms.iter().flatten() {
-        known.remember(term);
+    for value in terms.iter().flatten().chain(taxonomies) {
+        known.remember(value);
     }
     Digests {
         site: shared.site,
