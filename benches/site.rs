@@ -4,13 +4,15 @@
 //!
 //! ```text
 //! cargo bench --bench site -- [--pages N]... [--runs R] [--no-hugo] [--keep]
-//! cargo bench --bench site -- --reload [--pages N]... [--runs R]
+//! cargo bench --bench site -- --reload [--one-page-edits] [--pages N]... [--runs R]
 //! cargo bench --bench site -- --search [--pages N]... [--runs R]
 //! cargo bench --bench site -- --images [--pages N] [--photos P] [--runs R]
 //! ```
 //!
 //! `--reload` measures `regionprofil serve` instead: the time from saving a file to the
-//! live-reload event, for a one-page edit and for an edit of the data file every page uses.
+//! live-reload event, for a one-page edit and for an edit of the data file every page uses,
+//! alternating. With `--one-page-edits` it makes the one-page edits alone, so that none
+//! follows the rebuild of the whole site a data edit makes.
 //!
 //! `--search` measures the search index next to Pagefind's (see `search/bench.rs`).
 //!
@@ -39,6 +41,8 @@ struct Options {
     hugo: bool,
     keep: bool,
     reload: bool,
+    /// `--one-page-edits`: `--reload` without the data edits.
+    one_page_edits: bool,
     search: bool,
     /// `--images`: how many photos.
     photos: Option<usize>,
@@ -55,8 +59,16 @@ fn main() {
         floor(Path::new(&content), Path::new(&out));
         return;
     }
-    let mut options =
-        Options { pages: Vec::new(), runs: 5, hugo: true, keep: false, reload: false, search: false, photos: None };
+    let mut options = Options {
+        pages: Vec::new(),
+        runs: 5,
+        hugo: true,
+        keep: false,
+        reload: false,
+        one_page_edits: false,
+        search: false,
+        photos: None,
+    };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--pages" => options.pages.push(args.next().and_then(|n| n.parse().ok()).expect("--pages N")),
@@ -64,6 +76,7 @@ fn main() {
             "--no-hugo" => options.hugo = false,
             "--keep" => options.keep = true,
             "--reload" => options.reload = true,
+            "--one-page-edits" => options.one_page_edits = true,
             "--search" => options.search = true,
             "--images" => options.photos = Some(options.photos.unwrap_or(100)),
             "--photos" => options.photos = Some(args.next().and_then(|n| n.parse().ok()).expect("--photos P")),
@@ -257,8 +270,10 @@ fn reload_benchmark(regionprofil: &Path, base: &Path, options: &Options) {
         let page = site.join("content/seksjon-0/side-0.md");
         let data = site.join("data/tall.csv");
         let original = fs::read_to_string(&page).expect("page");
-        let mut timings: [(&str, Vec<f64>); 2] =
-            [("one page", Vec::new()), ("the data file all pages use", Vec::new())];
+        let mut timings: Vec<(&str, Vec<f64>)> = vec![("one page", Vec::new())];
+        if !options.one_page_edits {
+            timings.push(("the data file all pages use", Vec::new()));
+        }
         for run in 0..options.runs {
             for (edit, times) in timings.iter_mut() {
                 let started = Instant::now();
