@@ -74,10 +74,10 @@ type Entries = Vec<(&'static str, Value)>;
 /// Keys to insert, made only when asked for.
 type LaterEntries<'a> = Box<dyn FnOnce() -> Entries + 'a>;
 
-/// A value to insert, or how to make it when it is asked for.
+/// A key and its value to insert, or how to make them when they are asked for.
 enum Entry<'a> {
-    Made(Value),
-    Later(Box<dyn FnOnce() -> Value + 'a>),
+    Made(&'static str, Value),
+    Later(&'static str, Box<dyn FnOnce() -> Value + 'a>),
     /// Several keys made together.
     LaterKeys(LaterEntries<'a>),
 }
@@ -88,7 +88,7 @@ enum Entry<'a> {
 pub struct DigestedContext<'a> {
     /// The language of the base context: all that tells one base context from another.
     pub lang: LangId,
-    entries: Vec<(&'static str, Entry<'a>)>,
+    entries: Vec<Entry<'a>>,
     /// A map given with more keys; the keys are made and merged only for rendering.
     extended: Option<(&'static str, Value, LaterEntries<'a>)>,
     hasher: Option<(Hasher, &'a KnownValues)>,
@@ -109,7 +109,7 @@ impl<'a> DigestedContext<'a> {
             key.hash(hasher);
             known.write_item(&value, hasher);
         }
-        self.entries.push((key, Entry::Made(value)));
+        self.entries.push(Entry::Made(key, value));
     }
 
     /// Inserts the value `make` makes, hashing `inputs` in its place: all the value is made
@@ -119,7 +119,7 @@ impl<'a> DigestedContext<'a> {
             key.hash(hasher);
             inputs.hash(hasher);
         }
-        self.entries.push((key, Entry::Later(Box::new(make))));
+        self.entries.push(Entry::Later(key, Box::new(make)));
     }
 
     /// Inserts `keys`, with the values `make` makes, hashing `inputs` in their place (as
@@ -129,7 +129,7 @@ impl<'a> DigestedContext<'a> {
             keys.hash(hasher);
             inputs.hash(hasher);
         }
-        self.entries.push(("", Entry::LaterKeys(Box::new(make))));
+        self.entries.push(Entry::LaterKeys(Box::new(make)));
     }
 
     /// Inserts `base` (a map) with the keys of the extras `make` makes, hashing `base` as a
@@ -160,10 +160,10 @@ impl<'a> DigestedContext<'a> {
         if let Some((key, value, extras)) = self.extended {
             base.insert_value(key, super::values::extended(value, extras()));
         }
-        for (key, entry) in self.entries {
+        for entry in self.entries {
             match entry {
-                Entry::Made(value) => base.insert_value(key, value),
-                Entry::Later(make) => base.insert_value(key, make()),
+                Entry::Made(key, value) => base.insert_value(key, value),
+                Entry::Later(key, make) => base.insert_value(key, make()),
                 Entry::LaterKeys(make) => {
                     for (key, value) in make() {
                         base.insert_value(key, value);

@@ -243,8 +243,9 @@ impl PageRenderer<'_> {
         }
         let rendered_text = Some(hash::of_bytes(text.as_bytes()));
         match self.recall.last(&rel) {
-            Some(last) if last.rendered_text == rendered_text => {
-                OutputFile { rel, bytes: last.bytes.clone(), origin, warnings: last.warnings.clone(), rendered_text }
+            // A warning names the file the page was made from, which may have moved.
+            Some(last) if last.rendered_text == rendered_text && last.warnings.is_empty() => {
+                OutputFile { rel, bytes: last.bytes.clone(), origin, warnings: Vec::new(), rendered_text }
             }
             _ => OutputFile { rendered_text, ..self.file(rel, text, origin) },
         }
