@@ -1,24 +1,23 @@
 //! Which file changes matter to the site, and the watcher that reports them.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::event::ModifyKind;
-use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify::event::ModifyKind;
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::source::{SITE_FOLDERS, is_site_file};
 
-/// How long the watcher holds a change before it reports it, so that the events of one
-/// save (an editor writing a temporary file and renaming it over the old one) arrive
-/// together. It is part of every edit's wait, so it is short: a longer burst (`git
-/// checkout`) may arrive in pieces, and the rebuild loop takes every piece that came
-/// while it was building into one build.
-const SETTLE: Duration = Duration::from_millis(15);
+/// How long the changes must be quiet before they are reported, so that the events of one
+/// save (an editor truncating a file and writing it, or writing a temporary file and
+/// renaming it over the old one) arrive together. It is part of every edit's wait, so it is
+/// short: a longer burst (`git checkout`) may arrive in pieces, and the rebuild loop takes
+/// every piece that came while it was building into one build.
+const SETTLE: Duration = Duration::from_millis(5);
 
-/// How often the watcher looks for changes that have settled.
-const TICK: Duration = Duration::from_millis(5);
+/// The longest a burst is held while changes keep coming (a file written to without end).
+const LONGEST: Duration = Duration::from_millis(100);
 
 /// What kind of change a path is, for deciding how to refresh the browser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +43,7 @@ pub fn classify(root: &Path, output: Option<&Path>, path: &Path) -> Option<(Stri
 }
 
 /// One settled burst of changes.
+#[derive(Default)]
 pub struct Burst {
     /// Each changed path, and whether only its contents (or its time or permissions)
     /// changed: not whether it is there, nor its name.
@@ -62,46 +62,68 @@ impl Burst {
         }
         self
     }
+
+    fn add(&mut self, event: notify::Result<Event>) {
+        let Ok(event) = event else {
+            self.missed = true;
+            return;
+        };
+        self.missed |= event.need_rescan();
+        // Reading is not changing: the build itself opens every file.
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        let edit = matches!(event.kind, EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_)));
+        self.paths.extend(event.paths.into_iter().map(|path| (path, edit)));
+    }
 }
 
 /// Each settled burst of changes.
 pub type Changes = mpsc::Receiver<Burst>;
 
 /// Watches `site.yaml` and the site's folders; every settled burst of changes arrives on
-/// the returned channel.
-pub fn watch(
-    root: &Path,
-) -> notify_debouncer_full::notify::Result<(Debouncer<RecommendedWatcher, RecommendedCache>, Changes)> {
-    let (tx, rx) = mpsc::channel();
-    let mut debouncer = new_debouncer(SETTLE, Some(TICK), move |result: DebounceEventResult| {
-        let Ok(events) = result else {
-            let _ = tx.send(Burst { paths: Vec::new(), missed: true });
-            return;
-        };
-        let missed = events.iter().any(|e| e.event.need_rescan());
-        // Reading is not changing: the build itself opens every file.
-        let paths: Vec<(PathBuf, bool)> = events
-            .into_iter()
-            .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
-            .flat_map(|e| {
-                let edit = matches!(e.event.kind, EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_)));
-                e.event.paths.into_iter().map(move |path| (path, edit))
-            })
-            .collect();
-        if !paths.is_empty() || missed {
-            let _ = tx.send(Burst { paths, missed });
-        }
-    })?;
+/// the returned channel while the returned watcher is kept.
+pub fn watch(root: &Path) -> notify::Result<(RecommendedWatcher, Changes)> {
+    let (events_tx, events) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(events_tx)?;
     // The root itself is watched without recursion (site.yaml, folders being created), the
     // site's folders with it; other folders (target/, .git/, the output) are never walked.
-    debouncer.watch(root, RecursiveMode::NonRecursive)?;
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
     for folder in SITE_FOLDERS {
         let path = root.join(folder);
         if path.is_dir() {
-            debouncer.watch(&path, RecursiveMode::Recursive)?;
+            watcher.watch(&path, RecursiveMode::Recursive)?;
         }
     }
-    Ok((debouncer, rx))
+    let (bursts_tx, bursts) = mpsc::channel();
+    std::thread::Builder::new().name("watch".into()).spawn(move || settle(&events, &bursts_tx))?;
+    Ok((watcher, bursts))
+}
+
+/// Gathers events into bursts: each from its first event until none has come for
+/// [`SETTLE`] (or [`LONGEST`] has passed), so that nothing waits on a clock between saves.
+/// Ends when the watcher is dropped or nobody listens.
+fn settle(events: &mpsc::Receiver<notify::Result<Event>>, bursts: &mpsc::Sender<Burst>) {
+    while let Ok(first) = events.recv() {
+        let started = Instant::now();
+        let mut burst = Burst::default();
+        burst.add(first);
+        let mut open = true;
+        while let Some(left) = LONGEST.checked_sub(started.elapsed()) {
+            match events.recv_timeout(SETTLE.min(left)) {
+                Ok(event) => burst.add(event),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    open = false;
+                    break;
+                }
+            }
+        }
+        let wanted = burst.paths.is_empty() && !burst.missed || bursts.send(burst).is_ok();
+        if !open || !wanted {
+            return;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -134,6 +156,49 @@ mod tests {
         ] {
             assert_eq!(class(ignored), None, "{ignored}");
         }
+    }
+
+    /// The events of `events`, all waiting before the watcher's thread looks, then its end.
+    fn bursts_of(events: Vec<notify::Result<Event>>) -> Vec<Burst> {
+        let (events_tx, events_rx) = mpsc::channel();
+        for event in events {
+            events_tx.send(event).expect("queued");
+        }
+        drop(events_tx);
+        let (bursts_tx, bursts) = mpsc::channel();
+        settle(&events_rx, &bursts_tx);
+        bursts.try_iter().collect()
+    }
+
+    fn event(kind: EventKind, path: &str) -> notify::Result<Event> {
+        Ok(Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    #[test]
+    fn the_events_of_one_save_are_one_burst_and_reading_is_no_change() {
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange};
+        let bursts = bursts_of(vec![
+            event(EventKind::Modify(ModifyKind::Data(DataChange::Any)), "/site/content/a.md"),
+            event(EventKind::Access(AccessKind::Close(AccessMode::Write)), "/site/content/a.md"),
+            event(EventKind::Create(CreateKind::File), "/site/content/b.md"),
+        ]);
+        assert_eq!(bursts.len(), 1);
+        let paths: Vec<(&str, bool)> =
+            bursts[0].paths.iter().map(|(p, edit)| (p.to_str().expect("UTF-8"), *edit)).collect();
+        assert_eq!(paths, [("/site/content/a.md", true), ("/site/content/b.md", false)]);
+        assert!(!bursts[0].missed);
+
+        let read_only = bursts_of(vec![event(EventKind::Access(AccessKind::Any), "/site/content/a.md")]);
+        assert!(read_only.is_empty(), "a file read is not a change");
+    }
+
+    #[test]
+    fn a_watcher_that_lost_track_says_so() {
+        let failed = bursts_of(vec![Err(notify::Error::generic("queue overflow"))]);
+        assert!(failed.len() == 1 && failed[0].missed);
+        let rescan = Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        let rescan = bursts_of(vec![Ok(rescan)]);
+        assert!(rescan.len() == 1 && rescan[0].missed);
     }
 
     #[test]
