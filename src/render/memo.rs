@@ -211,6 +211,9 @@ pub struct Memo {
     /// Each document's value with its rendering. A value is a function of its value before
     /// rendering and of the rendering alone, so it needs no record of reads.
     values: FxHashMap<DocRef, RenderedValue>,
+    /// The order the last build's files came in, sorted by path: a rebuild's come in the
+    /// same order, nearly always.
+    pub file_order: Vec<usize>,
     /// What the last build rendered and reused.
     pub reuse: Reuse,
 }

@@ -237,7 +237,7 @@ pub fn render(
     diags.extend(merge_repeated(failures));
     timings.lap("templates");
     let written = output::sorted_by_path(written, |f| &f.rel);
-    let files = output::sorted_by_path(files, |f| &f.rel);
+    let files = output::sorted_by_path_as(files, |f| &f.rel, &mut memo.file_order);
     output::check_collisions(&files, &written, &copies, &mut diags);
     let published = files.iter().map(|f| f.rel.as_str()).chain(written.iter().map(|f| f.rel.as_str()));
     let published = published.chain(copies.iter().map(|c| c.rel.as_str())).collect();

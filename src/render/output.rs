@@ -306,10 +306,24 @@ pub fn copies(site: &Site, tree: &SourceTree) -> Vec<CopyFile> {
 /// large and a build makes thousands: this moves each once, where sorting them in place
 /// moves each many times.
 pub fn sorted_by_path<T>(items: Vec<T>, path: impl Fn(&T) -> &str) -> Vec<T> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| path(&items[a]).cmp(path(&items[b])));
+    sorted_by_path_as(items, path, &mut Vec::new())
+}
+
+/// [`sorted_by_path`], trying `order` first: the order of the last build's items, which a
+/// rebuild's (made from the same plan) nearly always keep. Checking it compares each item
+/// with the next, where sorting compares each many times. `order` becomes this order.
+pub fn sorted_by_path_as<T>(items: Vec<T>, path: impl Fn(&T) -> &str, order: &mut Vec<usize>) -> Vec<T> {
+    // A permutation of the items (as a sort made it) in which each item comes before the
+    // next, or has the same path and came earlier, is what a stable sort gives.
+    let in_order = |&(a, b): &(usize, usize)| (path(&items[a]), a) < (path(&items[b]), b);
+    let still = order.len() == items.len()
+        && order.iter().zip(order.iter().skip(1)).map(|(&a, &b)| (a, b)).all(|pair| in_order(&pair));
+    if !still {
+        *order = (0..items.len()).collect();
+        order.sort_by(|&a, &b| path(&items[a]).cmp(path(&items[b])));
+    }
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+    order.iter().filter_map(|&i| slots[i].take()).collect()
 }
 
 /// Two things that would write the same output file are an error naming both.
@@ -341,12 +355,34 @@ pub fn check_collisions(files: &[OutputFile], written: &[WrittenFile], copies: &
 
 #[cfg(test)]
 mod tests {
-    use super::sorted_by_path;
+    use super::{sorted_by_path, sorted_by_path_as};
 
     #[test]
     fn files_sorted_by_path_keep_the_order_of_equal_paths() {
         let files = vec![("b/", 1), ("a/", 2), ("b/", 3), ("a/", 4), ("c/", 5)];
         let sorted = sorted_by_path(files, |(path, _)| path);
         assert_eq!(sorted, [("a/", 2), ("a/", 4), ("b/", 1), ("b/", 3), ("c/", 5)]);
+    }
+
+    #[test]
+    fn the_last_order_is_taken_only_while_it_still_sorts() {
+        let files = || vec![("b/", 1), ("a/", 2), ("b/", 3), ("a/", 4), ("c/", 5)];
+        let sorted = [("a/", 2), ("a/", 4), ("b/", 1), ("b/", 3), ("c/", 5)];
+        let mut order = Vec::new();
+        assert_eq!(sorted_by_path_as(files(), |(path, _)| path, &mut order), sorted);
+        assert_eq!(order, [1, 3, 0, 2, 4]);
+        // The same paths in the same places: the order stands.
+        assert_eq!(sorted_by_path_as(files(), |(path, _)| path, &mut order), sorted);
+        // A path that moves, equal paths that swap places, a file more: sorted afresh.
+        let moved = vec![("d/", 1), ("a/", 2), ("b/", 3), ("a/", 4), ("c/", 5)];
+        let sorted = sorted_by_path_as(moved, |(path, _)| path, &mut order);
+        assert_eq!(sorted, [("a/", 2), ("a/", 4), ("b/", 3), ("c/", 5), ("d/", 1)]);
+        let mut swapped = vec![("b/", 1), ("a/", 4), ("b/", 3), ("a/", 2), ("c/", 5)];
+        let mut order = vec![1, 3, 0, 2, 4];
+        let stable = sorted_by_path(swapped.clone(), |(path, _)| path);
+        assert_eq!(sorted_by_path_as(swapped.clone(), |(path, _)| path, &mut order), stable);
+        swapped.push(("a/", 6));
+        let stable = sorted_by_path(swapped.clone(), |(path, _)| path);
+        assert_eq!(sorted_by_path_as(swapped, |(path, _)| path, &mut order), stable);
     }
 }
