@@ -24,6 +24,11 @@ pub struct KnownValues {
 }
 
 impl KnownValues {
+    /// A table with room for `values` without growing.
+    pub fn with_capacity(values: usize) -> KnownValues {
+        KnownValues { by_address: rustc_hash::FxHashMap::with_capacity_and_hasher(values, Default::default()) }
+    }
+
     /// Hashes `value` and remembers it, so later hashes of values that hold it are cheap.
     pub fn remember(&mut self, value: &Value) -> Digest {
         let digest = self.digest(value);

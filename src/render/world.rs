@@ -215,7 +215,10 @@ fn value_digests(
     terms: &[Vec<Value>],
     taxonomies: &[Value],
 ) -> Digests {
-    let mut known = KnownValues::default();
+    // Room for every value remembered below: the documents, the sections and their lists
+    // of pages, the terms, the taxonomies.
+    let remembered = docs.len() + 2 * sections.len() + terms.iter().map(Vec::len).sum::<usize>() + taxonomies.len();
+    let mut known = KnownValues::with_capacity(remembered);
     // A document's value holds no other document, so they can be hashed apart, in parallel.
     let doc_digests: Vec<Digest> = docs
         .par_iter()
