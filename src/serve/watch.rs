@@ -119,8 +119,8 @@ fn settle(events: &mpsc::Receiver<notify::Result<Event>>, bursts: &mpsc::Sender<
                 }
             }
         }
-        let wanted = burst.paths.is_empty() && !burst.missed || bursts.send(burst).is_ok();
-        if !open || !wanted {
+        let empty = burst.paths.is_empty() && !burst.missed;
+        if !empty && bursts.send(burst).is_err() || !open {
             return;
         }
     }
