@@ -315,9 +315,8 @@ pub fn sorted_by_path<T>(items: Vec<T>, path: impl Fn(&T) -> &str) -> Vec<T> {
 pub fn sorted_by_path_as<T>(items: Vec<T>, path: impl Fn(&T) -> &str, order: &mut Vec<usize>) -> Vec<T> {
     // A permutation of the items (as a sort made it) in which each item comes before the
     // next, or has the same path and came earlier, is what a stable sort gives.
-    let in_order = |&(a, b): &(usize, usize)| (path(&items[a]), a) < (path(&items[b]), b);
-    let still = order.len() == items.len()
-        && order.iter().zip(order.iter().skip(1)).map(|(&a, &b)| (a, b)).all(|pair| in_order(&pair));
+    let in_order = |a: usize, b: usize| (path(&items[a]), a) < (path(&items[b]), b);
+    let still = order.len() == items.len() && order.windows(2).all(|pair| in_order(pair[0], pair[1]));
     if !still {
         *order = (0..items.len()).collect();
         order.sort_by(|&a, &b| path(&items[a]).cmp(path(&items[b])));
