@@ -24,7 +24,7 @@ use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 use rayon::prelude::*;
 
 use super::collect::Shown;
-use super::postings::{Posting, Postings};
+use super::postings::{PostingList, Postings};
 use crate::html::{push_script_safe as push_json, script_safe as json};
 
 /// About how many bytes of JSON a term file holds before the next one starts.
@@ -125,8 +125,8 @@ impl Writer {
 }
 
 /// Terms and forms, sorted, cut into files: (first key, text) of each.
-fn forward_texts(terms: &[(&str, &[Posting])], forms: &BTreeMap<String, &str>) -> Vec<(String, Text)> {
-    let mut keys: Vec<(&str, Option<&[Posting]>)> =
+fn forward_texts(terms: &[(&str, &PostingList)], forms: &BTreeMap<String, &str>) -> Vec<(String, Text)> {
+    let mut keys: Vec<(&str, Option<&PostingList>)> =
         terms.iter().map(|(t, list)| (*t, Some(*list))).chain(forms.keys().map(|f| (f.as_str(), None))).collect();
     // Two sorted runs, which a stable sort merges in one pass.
     keys.sort_by_key(|(key, _)| *key);
@@ -138,13 +138,11 @@ fn forward_texts(terms: &[(&str, &[Posting])], forms: &BTreeMap<String, &str>) -
                 push_json(terms, key);
                 terms.push_str(":[");
                 let mut numbers = itoa::Buffer::new();
-                let mut previous = 0;
-                for &(page, score) in list {
-                    terms.push_str(numbers.format(page - previous));
+                for (gap, score) in list.gaps() {
+                    terms.push_str(numbers.format(gap));
                     terms.push(',');
                     terms.push_str(numbers.format(score));
                     terms.push(',');
-                    previous = page;
                 }
                 if terms.ends_with(',') {
                     terms.pop();
@@ -164,11 +162,11 @@ fn forward_texts(terms: &[(&str, &[Posting])], forms: &BTreeMap<String, &str>) -
 
 /// Terms of [`COMPOUND_END_MIN`] letters or more spelled backwards, with the number of
 /// pages that have them, cut into files.
-fn reverse_texts(terms: &[(&str, &[Posting])]) -> Vec<(String, Text)> {
+fn reverse_texts(terms: &[(&str, &PostingList)]) -> Vec<(String, Text)> {
     let mut reversed: Vec<(String, usize)> = terms
         .iter()
         .filter(|(term, _)| term.chars().count() >= COMPOUND_END_MIN)
-        .map(|(term, list)| (term.chars().rev().collect(), list.len()))
+        .map(|(term, list)| (term.chars().rev().collect(), list.pages()))
         .collect();
     reversed.sort_unstable();
     let mut chunks = Chunks::default();
@@ -295,6 +293,8 @@ fn gzip(text: &[u8]) -> Vec<u8> {
     crc.update(text);
     out.extend_from_slice(&crc.sum().to_le_bytes());
     out.extend_from_slice(&crc.amount().to_le_bytes());
+    // Kept until every file of the index is made: without the room it grew into.
+    out.shrink_to_fit();
     out
 }
 

@@ -14,16 +14,58 @@ use super::score::score;
 
 type TermId = u32;
 
-/// A page number and the term's score there.
-pub type Posting = (u32, u8);
+/// The pages a term stands in, ascending, each with the term's score there: as the
+/// difference from the page before (LEB128: one byte below 128) and the score, the way the
+/// term files write them. Held as (page, score) pairs, the lists were most of the index's
+/// memory.
+#[derive(Default)]
+pub struct PostingList {
+    bytes: Vec<u8>,
+    last: u32,
+    pages: u32,
+}
+
+impl PostingList {
+    /// Adds `page`, which comes after every page in the list.
+    fn push(&mut self, page: u32, score: u8) {
+        let mut gap = page - self.last;
+        while gap >= 0x80 {
+            self.bytes.push(gap as u8 | 0x80);
+            gap >>= 7;
+        }
+        self.bytes.extend([gap as u8, score]);
+        (self.last, self.pages) = (page, self.pages + 1);
+    }
+
+    /// The number of pages.
+    pub fn pages(&self) -> usize {
+        self.pages as usize
+    }
+
+    /// Each page as the difference from the one before (the first from 0), with its score.
+    pub fn gaps(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        let mut bytes = self.bytes.iter().copied();
+        std::iter::from_fn(move || {
+            let (mut gap, mut shift) = (0u32, 0);
+            loop {
+                let byte = bytes.next()?;
+                gap |= u32::from(byte & 0x7f) << shift;
+                if byte < 0x80 {
+                    return Some((gap, bytes.next()?));
+                }
+                shift += 7;
+            }
+        })
+    }
+}
 
 #[derive(Default)]
 pub struct Postings {
     /// By term id.
     terms: Vec<String>,
     ids: FxHashMap<String, TermId>,
-    /// By term id: (page, score), pages ascending.
-    lists: Vec<Vec<Posting>>,
+    /// By term id.
+    lists: Vec<PostingList>,
     /// Every word seen → its term.
     words: Words,
 }
@@ -109,7 +151,7 @@ impl Postings {
                     let id = self.terms.len() as TermId;
                     self.terms.push(term.clone());
                     self.ids.insert(term, id);
-                    self.lists.push(Vec::new());
+                    self.lists.push(PostingList::default());
                     id
                 }
             };
@@ -138,15 +180,14 @@ impl Postings {
             .collect();
         for (offset, terms) in scored.into_iter().enumerate() {
             for (term, score) in terms {
-                self.lists[term as usize].push((first_page + offset as u32, score));
+                self.lists[term as usize].push(first_page + offset as u32, score);
             }
         }
     }
 
     /// Every term with its postings, sorted by term.
-    pub fn sorted(&self) -> Vec<(&str, &[Posting])> {
-        let mut all: Vec<(&str, &[Posting])> =
-            self.terms.iter().map(String::as_str).zip(self.lists.iter().map(Vec::as_slice)).collect();
+    pub fn sorted(&self) -> Vec<(&str, &PostingList)> {
+        let mut all: Vec<(&str, &PostingList)> = self.terms.iter().map(String::as_str).zip(&self.lists).collect();
         all.sort_unstable_by_key(|(term, _)| *term);
         all
     }
@@ -176,6 +217,18 @@ fn tally(counts: &mut Counts, field: Field) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_posting_list_gives_back_the_gaps_between_its_pages() {
+        let mut list = PostingList::default();
+        for (page, score) in [(3, 9), (130, 255), (131, 0), (70_000, 1)] {
+            list.push(page, score);
+        }
+        assert_eq!(list.gaps().collect::<Vec<_>>(), [(3, 9), (127, 255), (1, 0), (69_869, 1)]);
+        assert_eq!(list.pages(), 4);
+        // A gap of 127 takes one byte, 69,869 three.
+        assert_eq!(list.bytes.len(), 2 + 2 + 2 + 4);
+    }
 
     #[test]
     fn a_short_word_and_its_number_are_one_to_one() {
