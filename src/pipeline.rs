@@ -2,8 +2,9 @@
 //!
 //! ```text
 //! site folder ─source─▶ SourceTree ─config/content/data/i18n─▶ validated parts ─site─▶ Site
-//!   ─render─▶ each file, minified, to a Sink (build: written into the fresh folder at once)
-//!   ─▶ Output (what is left: copies; the search index and photos deferred)
+//!   ─render─▶ each file, minified (and the search index), to a Sink (build: written into
+//!   the fresh folder at once)
+//!   ─▶ Output (what is left: copies; photos, and in serve the search index, deferred)
 //!   ─output::write (the deferred made while the copies are written; the swap)─▶ public/
 //! ```
 //!

@@ -122,6 +122,10 @@ impl Sink for Fresh {
         fs::write(&path, &file.bytes).map_err(|e| io_error(&path, e))?;
         Ok(Taken::Written(WrittenFile { rel: file.rel, origin: file.origin, size: file.bytes.len() as u64 }))
     }
+
+    fn publishes(&self) -> bool {
+        true
+    }
 }
 
 impl Drop for Fresh {

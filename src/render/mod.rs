@@ -143,6 +143,16 @@ pub fn render(
     }
     let has_code = rendered.iter().any(|r| r.has_code);
     let search_sources = search::sources(&site, &mut rendered);
+    // A build makes the index now and writes it, so that its texts are gone before the
+    // pages' values are made; `serve` defers it.
+    let (index, deferred_index) = match sink.publishes() {
+        true => (search::index_now(&site, search_sources, &parts.i18n), None),
+        false => (Vec::new(), search::deferred_index(&site, search_sources, &parts.i18n)),
+    };
+    let index: Vec<Result<Handed, Diagnostic>> = index.into_par_iter().map(|file| Handed::of(sink, file)).collect();
+    if site.config.search && sink.publishes() {
+        timings.lap("search index");
+    }
     let originals_only = site.docs.iter().filter(|d| !d.is_fallback());
     let external_links = originals_only.clone().flat_map(|d| rendered[d.id].external.iter().cloned()).collect();
     let local_links: Vec<_> = originals_only
@@ -192,7 +202,7 @@ pub fn render(
     let plan = plan::plan(&site, &templates, has_code, &unrenderable);
     let originals = photos.originals(&copies);
     // Each file is looked through for photo originals it names, and handed to the sink.
-    let results: Vec<Result<Handed, Diagnostic>> = plan
+    let mut results: Vec<Result<Handed, Diagnostic>> = plan
         .par_iter()
         .map(|job| {
             let mut got = Diagnostic::catch(|| format!("making {}", job.describe(&site)), || renderer.render(job))?;
@@ -203,6 +213,7 @@ pub fn render(
             Ok(Handed { taken: sink.take(value)?, entry, remembered, page: job.is_page(), rendered, warnings })
         })
         .collect();
+    results.extend(index);
     let mut files = Vec::with_capacity(results.len());
     let mut written = Vec::new();
     let mut made = Vec::new();
@@ -245,8 +256,7 @@ pub fn render(
     drop(published);
     let mut copies = copies;
     photos.drop_unasked_originals(originals, &mut copies);
-    let deferred =
-        search::deferred_index(&site, search_sources, &parts.i18n).into_iter().chain(photos.deferred()).collect();
+    let deferred = deferred_index.into_iter().chain(photos.deferred()).collect();
     drop_aside((tera, world));
     Ok((Output { files, written, copies, external_links, deferred }, diags))
 }
@@ -262,6 +272,14 @@ struct Handed {
     page: bool,
     rendered: bool,
     warnings: Vec<Diagnostic>,
+}
+
+impl Handed {
+    /// A file made outside the plan (the search index), handed to the sink.
+    fn of(sink: &dyn Sink, file: output::OutputFile) -> Result<Handed, Diagnostic> {
+        let taken = sink.take(file)?;
+        Ok(Handed { taken, entry: None, remembered: false, page: false, rendered: true, warnings: Vec::new() })
+    }
 }
 
 /// Frees `value` on another thread: taking apart the values of a whole site takes tens of

@@ -42,6 +42,13 @@ pub struct WrittenFile {
 /// folder as they come (`build`), so a large site's pages are never all in memory at once.
 pub trait Sink: Sync {
     fn take(&self, file: OutputFile) -> Result<Taken, Diagnostic>;
+
+    /// Whether everything rendered is published (`build`): then the search index is made
+    /// as soon as the Markdown is, and its texts let go of before the pages' values are
+    /// made, instead of being deferred.
+    fn publishes(&self) -> bool {
+        false
+    }
 }
 
 /// What a [`Sink`] did with a file.
@@ -91,8 +98,8 @@ pub struct Output {
     pub deferred: Vec<Deferred>,
 }
 
-/// Files made from what rendering leaves: the search index (from the pages' text), the
-/// photos' versions (those the pages show). They are made while the rendered files are
+/// Files made from what rendering leaves: the photos' versions (those the pages show), and
+/// in `serve` the search index (from the pages' text). They are made while the rendered files are
 /// written, as writing leaves a core idle; made beside the pages, their work would hold
 /// the pages up. `check`, which writes nothing, does not make them.
 pub struct Deferred(Box<dyn FnOnce(Finish) -> Result<Made, Vec<Diagnostic>> + Send + Sync>);

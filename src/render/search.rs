@@ -53,30 +53,35 @@ pub fn sources(site: &Site, rendered: &mut [Arc<Rendered>]) -> Vec<Source> {
         .collect()
 }
 
-/// The index files of every language, made while the pages are written; none when the
-/// site has no search. `serve` (without `--output`) makes them when a page first asks for
-/// one, so an edit's pages are served without waiting for the whole index.
+/// The index files of every language; none when the site has no search. A `build` makes
+/// them as soon as the Markdown is rendered, so that the texts are let go of before the
+/// pages' values are made (the most memory a build holds).
+pub fn index_now(site: &Site, sources: Vec<Source>, i18n: &I18n) -> Vec<OutputFile> {
+    if !site.config.search {
+        return Vec::new();
+    }
+    let as_file = |(rel, bytes): (String, Vec<u8>)| OutputFile {
+        rel,
+        bytes: bytes.into(),
+        origin: Origin::SearchIndex,
+        warnings: Vec::new(),
+        rendered_text: None,
+    };
+    crate::search::index_files(site, sources, i18n).into_iter().map(as_file).collect()
+}
+
+/// [`index_now`], deferred: `serve` makes the index while the pages are written (with
+/// `--output`), or when a page first asks for one, so an edit's pages are served without
+/// waiting for the whole index.
 pub fn deferred_index(site: &Arc<Site>, sources: Vec<Source>, i18n: &Arc<I18n>) -> Option<Deferred> {
     if !site.config.search {
         return None;
     }
     let (site, i18n) = (site.clone(), i18n.clone());
-    let make = move || crate::search::index_files(&site, sources, &i18n);
     Some(Deferred::new(move |finish| match finish {
-        Finish::Everything => {
-            let files = make()
-                .into_iter()
-                .map(|(rel, bytes)| OutputFile {
-                    rel,
-                    bytes: bytes.into(),
-                    origin: Origin::SearchIndex,
-                    warnings: Vec::new(),
-                    rendered_text: None,
-                })
-                .collect();
-            Ok(Made { files, ..Made::default() })
-        }
+        Finish::Everything => Ok(Made { files: index_now(&site, sources, &i18n), ..Made::default() }),
         Finish::QuickNowRestOnRequest => {
+            let make = move || crate::search::index_files(&site, sources, &i18n);
             // Made once, by the first request; the others wait for it and share it.
             let made: LazyLock<InMemory, _> =
                 LazyLock::new(move || make().into_iter().map(|(rel, bytes)| (rel, Arc::from(bytes))).collect());
