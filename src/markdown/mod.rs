@@ -77,7 +77,7 @@ pub struct Rendered {
     pub external: Vec<ExternalLink>,
     pub summary: Option<String>,
     pub toc: Vec<TocEntry>,
-    pub anchors: BTreeSet<String>,
+    pub anchors: Anchors,
     pub links: Vec<AnchorLink>,
     pub local: Vec<LocalLink>,
     pub words: usize,
@@ -87,6 +87,22 @@ pub struct Rendered {
     /// The `src` of each image shown as a photo's `<picture>`, so that a rendering kept
     /// for the next build can ask for the photos' versions again.
     pub photos: Vec<String>,
+}
+
+/// The ids a document's headings and HTML give, which `@/page.md#id` links must name.
+/// Every rendering holds them until the links are checked: a sorted slice, not a set
+/// (whose smallest node takes some 280 bytes).
+#[derive(Clone, Debug, Default)]
+pub struct Anchors(Box<[String]>);
+
+impl Anchors {
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.binary_search_by(|anchor| anchor.as_str().cmp(id)).is_ok()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + Clone {
+        self.0.iter().map(String::as_str)
+    }
 }
 
 /// The Markdown of one document: `text` is the whole file, `body` the Markdown in it.
@@ -134,6 +150,7 @@ pub fn render(input: &DocInput<'_>, host: &dyn Host) -> (Rendered, Vec<Diagnosti
     out.html = html;
     out.summary = summary;
     out.toc = nest_toc(renderer.flat_toc);
+    out.anchors = Anchors(renderer.anchors.into_iter().collect());
     // The text waits for the search index until every page is written.
     out.text.shrink_to_fit();
     (out, renderer.diags)
@@ -155,6 +172,8 @@ struct Renderer<'a> {
     host: &'a dyn Host,
     out: Rendered,
     flat_toc: Vec<TocEntry>,
+    /// The ids given so far.
+    anchors: BTreeSet<String>,
     nth: BTreeMap<String, usize>,
     /// The next number to try after a heading id that is taken: `overskrift` → 3 means
     /// `overskrift-1` and `overskrift-2` are taken too. Keeps many equal headings linear.
@@ -171,6 +190,7 @@ impl<'a> Renderer<'a> {
             host,
             out: Rendered::default(),
             flat_toc: Vec::new(),
+            anchors: BTreeSet::new(),
             nth: BTreeMap::new(),
             next_suffix: BTreeMap::new(),
             diags: Vec::new(),
@@ -321,7 +341,7 @@ impl<'a> Renderer<'a> {
                     if slug.is_empty() { "section".to_string() } else { slug }
                 });
                 let id = if explicit.is_some() { base } else { self.unique_id(base) };
-                self.out.anchors.insert(id.clone());
+                self.anchors.insert(id.clone());
                 if top {
                     self.flat_toc.push(TocEntry {
                         level: heading_number(level),
@@ -337,7 +357,7 @@ impl<'a> Renderer<'a> {
             }
             if let Event::Html(html) | Event::InlineHtml(html) = &events[i] {
                 for id in html_ids(html) {
-                    self.out.anchors.insert(id);
+                    self.anchors.insert(id);
                 }
             }
             i += 1;
@@ -345,13 +365,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn unique_id(&mut self, base: String) -> String {
-        if !self.out.anchors.contains(&base) {
+        if !self.anchors.contains(&base) {
             return base;
         }
         let next = self.next_suffix.entry(base.clone()).or_insert(1);
         let (n, id) = (*next..)
             .map(|n| (n, format!("{base}-{n}")))
-            .find(|(_, id)| !self.out.anchors.contains(id))
+            .find(|(_, id)| !self.anchors.contains(id))
             .unwrap_or((*next, base));
         *next = n + 1;
         id

@@ -200,7 +200,7 @@ fn check_anchors(site: &Site, rendered: &[Arc<Rendered>], diags: &mut Diagnostic
                 continue;
             }
             let target = site.doc(link.target);
-            let hint = suggest(&link.anchor, anchors.iter().map(String::as_str));
+            let hint = suggest(&link.anchor, anchors.iter());
             let d = if doc.is_fallback() {
                 let lang = &site.config.languages[doc.lang].key;
                 Diagnostic::warning(format!(
