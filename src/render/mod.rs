@@ -202,7 +202,7 @@ pub fn render(
     let plan = plan::plan(&site, &templates, has_code, &unrenderable);
     let originals = photos.originals(&copies);
     // Each file is looked through for photo originals it names, and handed to the sink.
-    let mut results: Vec<Result<Handed, Diagnostic>> = plan
+    let results: Vec<Result<Handed, Diagnostic>> = plan
         .par_iter()
         .map(|job| {
             let mut got = Diagnostic::catch(|| format!("making {}", job.describe(&site)), || renderer.render(job))?;
@@ -213,13 +213,16 @@ pub fn render(
             Ok(Handed { taken: sink.take(value)?, entry, remembered, page: job.is_page(), rendered, warnings })
         })
         .collect();
-    results.extend(index);
-    let mut files = Vec::with_capacity(results.len());
-    let mut written = Vec::new();
+    // Room for the files the sink kept and for those it wrote, each made once: a build
+    // keeps none, `serve` writes none, and at 50,000 pages per language a list of every
+    // file, empty or grown, is tens of megabytes at the build's peak.
+    let kept = results.iter().filter(|result| matches!(result, Ok(Handed { taken: Taken::Kept(_), .. }))).count();
+    let mut files = Vec::with_capacity(kept);
+    let mut written = Vec::with_capacity(results.len() + index.len() - kept);
     let mut made = Vec::new();
     let (mut pages, mut pages_rendered) = (0, 0);
     let mut failures = Vec::new();
-    for result in results {
+    for result in results.into_iter().chain(index) {
         match result {
             Ok(Handed { taken, entry, remembered, page, rendered, warnings }) => {
                 diags.extend(warnings);
