@@ -145,12 +145,13 @@ pub fn render(
     let search_sources = search::sources(&site, &mut rendered);
     // A build makes the index now and writes it, so that its texts are gone before the
     // pages' values are made; `serve` defers it.
-    let (index, deferred_index) = match sink.publishes() {
+    let index_now = sink.publishes();
+    let (index, deferred_index) = match index_now {
         true => (search::index_now(&site, search_sources, &parts.i18n), None),
         false => (Vec::new(), search::deferred_index(&site, search_sources, &parts.i18n)),
     };
     let index: Vec<Result<Handed, Diagnostic>> = index.into_par_iter().map(|file| Handed::of(sink, file)).collect();
-    if site.config.search && sink.publishes() {
+    if index_now && site.config.search {
         timings.lap("search index");
     }
     let originals_only = site.docs.iter().filter(|d| !d.is_fallback());
