@@ -99,9 +99,9 @@ pub struct Output {
 }
 
 /// Files made from what rendering leaves: the photos' versions (those the pages show), and
-/// in `serve` the search index (from the pages' text). They are made while the rendered files are
-/// written, as writing leaves a core idle; made beside the pages, their work would hold
-/// the pages up. `check`, which writes nothing, does not make them.
+/// in `serve` the search index (from the pages' text). They are made while the rendered
+/// files are written, as writing leaves a core idle; made beside the pages, their work
+/// would hold the pages up. `check`, which writes nothing, does not make them.
 pub struct Deferred(Box<dyn FnOnce(Finish) -> Result<Made, Vec<Diagnostic>> + Send + Sync>);
 
 /// How much a deferred job does now.

@@ -44,8 +44,9 @@ pub fn index_files(site: &Site, sources: Vec<Source>, i18n: &I18n) -> Vec<(Strin
     }
     // One language after the other, each on every core: side by side, their working sets
     // added up, for no time saved.
-    let by_language = by_language.into_iter().enumerate();
     by_language
+        .into_iter()
+        .enumerate()
         .flat_map(|(lang, docs)| {
             let folder = format!("{INDEX_FOLDER}{}/", site.config.languages[lang].key);
             let files = language_files(site, lang, docs, i18n);
