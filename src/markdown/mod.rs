@@ -19,12 +19,12 @@ mod hooks;
 mod host;
 mod placeholders;
 pub mod shortcode;
+mod toc;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
-use serde::Serialize;
 
 use crate::diag::{Diagnostic, LineIndex, Location};
 use crate::ids::{DocId, LangId};
@@ -35,17 +35,10 @@ use events::{heading_number, html_ids, to_html};
 pub use host::{CallSite, Hook, Host, ImageLookup, Local, Resolved};
 use placeholders::{PLACEHOLDER_START, plain_text};
 pub use shortcode::{Arg, ArgValue, Call};
+pub use toc::{Heading, Toc, TocEntry};
 
 /// Shortcode bodies inside bodies deeper than this are an error, not a stack overflow.
 const MAX_DEPTH: usize = 16;
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
-}
 
 /// A link to an anchor in another page, checked once every page is rendered.
 #[derive(Clone, Debug)]
@@ -76,7 +69,7 @@ pub struct Rendered {
     pub html: String,
     pub external: Vec<ExternalLink>,
     pub summary: Option<String>,
-    pub toc: Vec<TocEntry>,
+    pub toc: Toc,
     pub anchors: Anchors,
     pub links: Vec<AnchorLink>,
     pub local: Vec<LocalLink>,
@@ -149,7 +142,7 @@ pub fn render(input: &DocInput<'_>, host: &dyn Host) -> (Rendered, Vec<Diagnosti
     let mut out = renderer.out;
     out.html = html;
     out.summary = summary;
-    out.toc = nest_toc(renderer.flat_toc);
+    out.toc = Toc::new(renderer.headings);
     out.anchors = Anchors(renderer.anchors.into_iter().collect());
     // The text waits for the search index until every page is written.
     out.text.shrink_to_fit();
@@ -171,7 +164,7 @@ struct Renderer<'a> {
     input: &'a DocInput<'a>,
     host: &'a dyn Host,
     out: Rendered,
-    flat_toc: Vec<TocEntry>,
+    headings: Vec<Heading>,
     /// The ids given so far.
     anchors: BTreeSet<String>,
     nth: BTreeMap<String, usize>,
@@ -189,7 +182,7 @@ impl<'a> Renderer<'a> {
             input,
             host,
             out: Rendered::default(),
-            flat_toc: Vec::new(),
+            headings: Vec::new(),
             anchors: BTreeSet::new(),
             nth: BTreeMap::new(),
             next_suffix: BTreeMap::new(),
@@ -343,12 +336,8 @@ impl<'a> Renderer<'a> {
                 let id = if explicit.is_some() { base } else { self.unique_id(base) };
                 self.anchors.insert(id.clone());
                 if top {
-                    self.flat_toc.push(TocEntry {
-                        level: heading_number(level),
-                        id: id.clone(),
-                        title,
-                        children: vec![],
-                    });
+                    let (id, title) = (id.as_str().into(), title.into_boxed_str());
+                    self.headings.push(Heading { level: heading_number(level), id, title });
                 }
                 if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
                     *slot = Some(CowStr::from(id));
@@ -524,23 +513,6 @@ impl<'a> Renderer<'a> {
             }
         }
     }
-}
-
-fn nest_toc(flat: Vec<TocEntry>) -> Vec<TocEntry> {
-    fn insert(into: &mut Vec<TocEntry>, entry: TocEntry) {
-        if let Some(last) = into.last_mut()
-            && entry.level > last.level
-        {
-            insert(&mut last.children, entry);
-            return;
-        }
-        into.push(entry);
-    }
-    let mut out = Vec::new();
-    for entry in flat {
-        insert(&mut out, entry);
-    }
-    out
 }
 
 #[cfg(test)]

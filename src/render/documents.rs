@@ -18,7 +18,7 @@ use super::views::{self, SharedValues};
 use super::world::{SiteDigests, World};
 use crate::data::DataSet;
 use crate::diag::{Diagnostic, Diagnostics, suggest};
-use crate::markdown::{self, DocInput, Rendered};
+use crate::markdown::{self, DocInput, Rendered, Toc};
 use crate::site::{Body, Doc, Site};
 use crate::source::SourceTree;
 
@@ -161,6 +161,17 @@ pub fn render_all(
     memo.keep_markdown(world, made, documents_rendered, site.docs.len());
     check_anchors(site, &rendered, diags);
     rendered
+}
+
+/// Each document's headings, by `DocId`, for its page's `toc`: taken out of a rendering
+/// that is let go of once its HTML is in the document's value (in `build`), copied from one
+/// the memo keeps for the next build.
+pub fn tocs(rendered: &mut [Arc<Rendered>]) -> Vec<Toc> {
+    let take = |r: &mut Arc<Rendered>| match Arc::get_mut(r) {
+        Some(own) => std::mem::take(&mut own.toc),
+        None => r.toc.clone(),
+    };
+    rendered.iter_mut().map(take).collect()
 }
 
 /// Each document's file's text, by `DocId` (a fallback shares its original's), taken so

@@ -1,11 +1,14 @@
 //! What only a page's own template sees besides its document's value: hreflang
-//! alternates, the language switcher, the breadcrumb trail and JSON-LD. Made for each
-//! page rather than kept for every document, and hashed as the struct it is: it becomes
-//! Tera values only for a page that is rendered.
+//! alternates, the language switcher, the breadcrumb trail, JSON-LD and the table of
+//! contents. Made for each page rather than kept for every document, and hashed as the
+//! structs they are: they become Tera values only for a page that is rendered.
+
+use tera::Value;
 
 use super::json_ld;
-use super::values::{Markup, view};
+use super::values::{Markup, serialized, view};
 use crate::ids::LangId;
+use crate::markdown::Toc;
 use crate::site::{Doc, Site};
 
 view! {
@@ -65,6 +68,15 @@ pub fn page_extras<'a>(site: &'a Site, doc: &'a Doc) -> PageExtras<'a> {
         json_ld: json_ld::for_doc(site, doc).map(Markup),
         navigation_json_ld: json_ld::Navigation::new(site, doc),
     }
+}
+
+/// The page's extras with `toc`, its headings nested. The extras are made of the site model
+/// and the toc of the page's Markdown, so each is hashed apart: [`PageExtras`] as it is,
+/// the toc as the headings it is made of.
+pub fn with_toc(extras: PageExtras<'_>, toc: &Toc) -> Vec<(&'static str, Value)> {
+    let mut entries: Vec<(&'static str, Value)> = extras.into();
+    entries.push(("toc", serialized(&toc.nested())));
+    entries
 }
 
 fn switcher<'a>(site: &'a Site, doc: &'a Doc) -> Vec<SwitcherEntry<'a>> {

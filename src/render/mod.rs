@@ -143,6 +143,7 @@ pub fn render(
     }
     let has_code = rendered.iter().any(|r| r.has_code);
     let search_sources = search::sources(&site, &mut rendered);
+    let tocs = documents::tocs(&mut rendered);
     // A build makes the index now and writes it, so that its texts are gone before the
     // pages' values are made; `serve` defers it.
     let index_now = sink.publishes();
@@ -198,6 +199,7 @@ pub fn render(
         recall: memo.files(&world),
         minifier: minify::Minifier::default(),
         extras: ExtrasDigests::new(&site, world.digests.is_some(), memo.extras_digests(&site)),
+        tocs: &tocs,
     };
     timings.lap("document values");
     let plan = plan::plan(&site, &templates, has_code, &unrenderable);

@@ -21,6 +21,7 @@ use super::{builtin, extras, feeds, hash, minify, relative};
 use crate::diag::Diagnostic;
 use crate::highlight;
 use crate::ids::LangId;
+use crate::markdown::Toc;
 use crate::site::{Doc, Site};
 use crate::source::SourceTree;
 
@@ -32,6 +33,8 @@ pub struct PageRenderer<'a> {
     pub recall: Recall<'a, String, OutputFile>,
     pub minifier: minify::Minifier,
     pub extras: ExtrasDigests<'a>,
+    /// Each document's headings, by `DocId`, for its page's `toc`.
+    pub tocs: &'a [Toc],
 }
 
 /// Each document's page extras' digest (in `serve`): the last build's when it was made of
@@ -296,8 +299,9 @@ impl PageRenderer<'_> {
         let docs = &self.world.docs;
         let rel = if pager > 1 { format!("{}page/{pager}/", doc.rel) } else { doc.rel.clone() };
         let mut context = self.context(doc.lang, &rel);
-        let extras = self.extras.of(site, doc);
-        let make_extras = || extras::page_extras(site, doc);
+        let toc = &self.tocs[doc.id];
+        let extras = self.extras.of(site, doc).map(|digest| hash::of((digest, toc)));
+        let make_extras = || extras::with_toc(extras::page_extras(site, doc), toc);
         match doc.section() {
             Some(info) => {
                 let section = self.world.sections[doc.id].as_ref().unwrap_or(&docs[doc.id]);

@@ -62,7 +62,6 @@ view! {
         pub translations: Shared,
         pub content: Option<Held>,
         pub summary: Option<Held>,
-        pub toc: Option<Held>,
         pub reading_time: Option<usize>,
         pub word_count: Option<usize>,
         pub has_code: bool,
@@ -76,7 +75,6 @@ view! {
     pub struct RenderedView {
         pub content: Value,
         pub summary: Option<Value>,
-        pub toc: Value,
         pub reading_time: usize,
         pub word_count: usize,
         pub has_code: bool,
@@ -320,7 +318,6 @@ pub fn doc_view<'a>(
             .unwrap_or_else(|| Shared::made_of(hash::of(()), Vec::<Value>::new())),
         content: None,
         summary: None,
-        toc: None,
         reading_time: None,
         word_count: None,
         has_code: false,
@@ -333,7 +330,6 @@ pub fn with_rendered(value: Value, rendered: &Rendered) -> Value {
     let view = RenderedView {
         content: Value::safe_string(&rendered.html),
         summary: rendered.summary.as_deref().map(Value::safe_string),
-        toc: serialized(&rendered.toc),
         reading_time: rendered.words.div_ceil(200),
         word_count: rendered.words,
         has_code: rendered.has_code,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::i18n::{Entry, I18n};
-use crate::markdown::{Rendered, TocEntry};
+use crate::markdown::Rendered;
 use crate::site::{Doc, Site};
 
 use super::analyze::for_each_word;
@@ -46,10 +46,10 @@ impl Source {
     /// Takes the text out of `rendered` (which keeps the rest).
     pub fn take(rendered: &mut Rendered) -> Source {
         let mut headings = String::new();
-        for_each_heading(&rendered.toc, &mut |title| {
-            headings.push_str(title);
+        for heading in rendered.toc.headings() {
+            headings.push_str(&heading.title);
             headings.push(' ');
-        });
+        }
         Source::Taken { text: std::mem::take(&mut rendered.text), headings, words: rendered.words }
     }
 
@@ -72,15 +72,8 @@ impl Source {
     fn headings(&self, each: &mut impl FnMut(&str)) {
         match self {
             Source::Taken { headings, .. } => each(headings),
-            Source::Kept(rendered) => for_each_heading(&rendered.toc, each),
+            Source::Kept(rendered) => rendered.toc.headings().iter().for_each(|heading| each(&heading.title)),
         }
-    }
-}
-
-fn for_each_heading(toc: &[TocEntry], each: &mut impl FnMut(&str)) {
-    for entry in toc {
-        each(&entry.title);
-        for_each_heading(&entry.children, each);
     }
 }
 
