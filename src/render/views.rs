@@ -7,9 +7,11 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use tera::{Map, Value};
 
-use super::hash;
+use super::hash::{self, Digest};
 use super::photos::Cover;
 use super::values::{Held, Shared, extended, serialized, view, with};
 use crate::config::Config;
@@ -199,14 +201,15 @@ view! {
     }
 }
 
-/// Values many documents share, built once: each taxonomy term's reference, and each
-/// translation group's list of language versions. Each is hashed as the views it is made
-/// of, and a list whose views hash as in the last build (`serve`) is that build's.
+/// Values many documents share, built once: each translation group's list of language
+/// versions, and each set of taxonomy terms documents are given (made of each term's
+/// reference, [`TermRef`], also made once). Each is hashed as the views it is made of, and a
+/// list whose views hash as in the last build (`serve`) is that build's.
 pub struct SharedValues {
-    /// (taxonomy index, term slug) → [`TermRef`].
-    terms: BTreeMap<(usize, String), Shared>,
     /// Translation key → the list of language versions.
     translations: BTreeMap<String, Shared>,
+    /// Each document's `taxonomies`, by `DocId`: documents given the same terms share one.
+    taxonomies: Vec<Shared>,
 }
 
 impl SharedValues {
@@ -250,28 +253,48 @@ impl SharedValues {
             let shared = last.cloned().unwrap_or_else(|| Shared::made_of(digest, list));
             translations.insert(doc.key.clone(), shared);
         }
-        SharedValues { terms, translations }
+        // Made side by side, then each set of terms made a value once.
+        let given: Vec<(Digest, GivenTerms)> = site.docs.par_iter().map(|doc| given_terms(site, &terms, doc)).collect();
+        let mut by_digest: FxHashMap<Digest, Shared> = FxHashMap::default();
+        let taxonomies = given
+            .into_iter()
+            .map(|(digest, given)| by_digest.entry(digest).or_insert_with(|| taxonomies_value(digest, given)).clone())
+            .collect();
+        SharedValues { translations, taxonomies }
     }
+}
 
-    /// `{tags: [term, …]}` with every taxonomy of the site as a key, its digest made of its
-    /// terms'.
-    fn taxonomies(&self, site: &Site, doc: &Doc) -> Shared {
-        let mut map = Map::new();
-        let mut parts: Vec<(&str, Vec<&Shared>)> = Vec::with_capacity(site.config.taxonomies.len());
-        for name in &site.config.taxonomies {
-            let index = site.taxonomies.iter().position(|t| &t.name == name && t.lang == doc.lang);
-            let written = doc.meta.taxonomies.get(name).map(Vec::as_slice).unwrap_or_default();
-            let mut slugs: Vec<String> = written.iter().map(|w| crate::slug::slugify(w)).collect();
-            slugs.dedup();
-            let terms: Vec<&Shared> = match index {
-                Some(t) => slugs.into_iter().filter_map(|slug| self.terms.get(&(t, slug))).collect(),
-                None => Vec::new(),
-            };
-            map.insert(name.clone().into(), Value::from(terms.iter().map(|t| t.value().clone()).collect::<Vec<_>>()));
-            parts.push((name, terms));
-        }
-        Shared::made_of(hash::of(parts), map)
+/// Each taxonomy of the site with the terms a document is given in it.
+type GivenTerms<'a> = Vec<(&'a str, Vec<&'a Shared>)>;
+
+/// The terms `doc` is given, with their digest: made of the terms' own.
+fn given_terms<'a>(
+    site: &'a Site,
+    terms: &'a BTreeMap<(usize, String), Shared>,
+    doc: &Doc,
+) -> (Digest, GivenTerms<'a>) {
+    let mut given: GivenTerms = Vec::with_capacity(site.config.taxonomies.len());
+    for name in &site.config.taxonomies {
+        let index = site.taxonomies.iter().position(|t| &t.name == name && t.lang == doc.lang);
+        let written = doc.meta.taxonomies.get(name).map(Vec::as_slice).unwrap_or_default();
+        let mut slugs: Vec<String> = written.iter().map(|w| crate::slug::slugify(w)).collect();
+        slugs.dedup();
+        let refs: Vec<&Shared> = match index {
+            Some(t) => slugs.into_iter().filter_map(|slug| terms.get(&(t, slug))).collect(),
+            None => Vec::new(),
+        };
+        given.push((name, refs));
     }
+    (hash::of(&given), given)
+}
+
+/// `{tags: [term, …]}` with every taxonomy of the site as a key.
+fn taxonomies_value(digest: Digest, given: GivenTerms) -> Shared {
+    let mut map = Map::with_capacity(given.len());
+    for (name, refs) in given {
+        map.insert(name.to_string().into(), Value::from(refs.iter().map(|t| t.value().clone()).collect::<Vec<_>>()));
+    }
+    Shared::made_of(digest, map)
 }
 
 /// One document as it is before its Markdown is rendered.
@@ -310,7 +333,7 @@ pub fn doc_view<'a>(
         file: doc.source.map(|s| tree.file(s).display.as_str()),
         job: doc.meta.job.as_deref().map(|job| Held(serialized(job))),
         event: doc.meta.event.as_deref().map(|event| Held(serialized(event))),
-        taxonomies: shared.taxonomies(site, doc),
+        taxonomies: shared.taxonomies[doc.id].clone(),
         translations: shared
             .translations
             .get(&doc.key)
