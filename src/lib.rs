@@ -11,6 +11,7 @@ pub mod data;
 pub mod dates;
 pub mod diag;
 pub mod fetch;
+pub mod fitted;
 pub mod highlight;
 pub mod html;
 pub mod i18n;

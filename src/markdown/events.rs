@@ -43,8 +43,7 @@ pub fn to_html<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // Grown by doubling, a document's HTML holds up to twice its length until the build is
     // done with it; a large site keeps all of it at once.
-    html.shrink_to_fit();
-    html
+    crate::fitted::text(html)
 }
 
 pub fn heading_number(level: HeadingLevel) -> u8 {

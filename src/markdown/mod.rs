@@ -144,8 +144,8 @@ pub fn render(input: &DocInput<'_>, host: &dyn Host) -> (Rendered, Vec<Diagnosti
     out.summary = summary;
     out.toc = Toc::new(renderer.headings);
     out.anchors = Anchors(renderer.anchors.into_iter().collect());
-    // The text waits for the search index until every page is written.
-    out.text.shrink_to_fit();
+    // The text waits for the search index until every document is rendered.
+    out.text = crate::fitted::text(out.text);
     (out, renderer.diags)
 }
 
@@ -336,7 +336,7 @@ impl<'a> Renderer<'a> {
                 let id = if explicit.is_some() { base } else { self.unique_id(base) };
                 self.anchors.insert(id.clone());
                 if top {
-                    let (id, title) = (id.as_str().into(), title.into_boxed_str());
+                    let (id, title) = (id.as_str().into(), crate::fitted::text(title).into_boxed_str());
                     self.headings.push(Heading { level: heading_number(level), id, title });
                 }
                 if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {

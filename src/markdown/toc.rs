@@ -29,7 +29,7 @@ pub struct TocEntry<'a> {
 
 impl Toc {
     pub fn new(headings: Vec<Heading>) -> Toc {
-        Toc(headings.into_boxed_slice())
+        Toc(crate::fitted::list(headings).into_boxed_slice())
     }
 
     pub fn headings(&self) -> &[Heading] {

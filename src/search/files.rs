@@ -294,8 +294,7 @@ fn gzip(text: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&crc.sum().to_le_bytes());
     out.extend_from_slice(&crc.amount().to_le_bytes());
     // Kept until every file of the index is made: without the room it grew into.
-    out.shrink_to_fit();
-    out
+    crate::fitted::list(out)
 }
 
 fn keyed_list(keys: &[String], files: &[&str]) -> String {
