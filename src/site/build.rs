@@ -173,12 +173,12 @@ fn doc_from_file(id: DocId, key: &str, lang: LangId, file: &ContentFile, config:
                     hidden_from_search: section.search == Some(false),
                     ..Meta::default()
                 },
-                Kind::Section(SectionInfo {
+                Kind::Section(Box::new(SectionInfo {
                     sort_by: section.sort_by,
                     paginate: section.paginate.unwrap_or(config.paginate),
                     page_template: section.page_template.clone(),
                     ..SectionInfo::default()
-                }),
+                })),
             )
         }
     };
@@ -216,7 +216,7 @@ fn implicit_home(id: DocId, lang: LangId, config: &Config) -> Doc {
             description: Some(language.description.clone()).filter(|d| !d.is_empty()),
             ..Meta::default()
         },
-        kind: Kind::Section(SectionInfo { paginate: config.paginate, ..SectionInfo::default() }),
+        kind: Kind::Section(Box::new(SectionInfo { paginate: config.paginate, ..SectionInfo::default() })),
         slug: String::new(),
         rel: String::new(),
         parent_folder: Vec::new(),

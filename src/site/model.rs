@@ -236,7 +236,8 @@ pub struct Meta {
 #[derive(Clone, Debug)]
 pub enum Kind {
     Page,
-    Section(SectionInfo),
+    // Boxed: most documents are pages, and every document holds its kind.
+    Section(Box<SectionInfo>),
 }
 
 #[derive(Clone, Debug, Default)]
