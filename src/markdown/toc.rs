@@ -1,5 +1,6 @@
-//! A document's table of contents: its top-level headings in order, held flat and small
-//! by every rendering until its page is made, and nested only for the page's own template.
+//! A document's table of contents: the headings of its own Markdown in order, held flat
+//! and small by every rendering until its page is made, and nested only for the page's
+//! own template.
 
 use serde::Serialize;
 
