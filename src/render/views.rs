@@ -210,6 +210,8 @@ pub struct SharedValues {
     translations: BTreeMap<String, Shared>,
     /// Each document's `taxonomies`, by `DocId`: documents given the same terms share one.
     taxonomies: Vec<Shared>,
+    /// `extra` of every document without one.
+    no_extra: Value,
 }
 
 impl SharedValues {
@@ -260,7 +262,7 @@ impl SharedValues {
             .into_iter()
             .map(|(digest, given)| by_digest.entry(digest).or_insert_with(|| taxonomies_value(digest, given)).clone())
             .collect();
-        SharedValues { translations, taxonomies }
+        SharedValues { translations, taxonomies, no_extra: Value::from(Map::new()) }
     }
 }
 
@@ -329,7 +331,11 @@ pub fn doc_view<'a>(
             .and_then(|c| c.picture.as_ref())
             .filter(|_| doc.meta.image.is_some())
             .map(|p| Held(serialized(p))),
-        extra: Held(serialized(&doc.meta.extra)),
+        extra: Held(match doc.meta.extra.is_empty() {
+            // Most documents have none: they share one empty map.
+            true => shared.no_extra.clone(),
+            false => serialized(&doc.meta.extra),
+        }),
         file: doc.source.map(|s| tree.file(s).display.as_str()),
         job: doc.meta.job.as_deref().map(|job| Held(serialized(job))),
         event: doc.meta.event.as_deref().map(|event| Held(serialized(event))),
