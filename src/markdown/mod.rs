@@ -336,7 +336,7 @@ impl<'a> Renderer<'a> {
                 let id = if explicit.is_some() { base } else { self.unique_id(base) };
                 self.anchors.insert(id.clone());
                 if top {
-                    let (id, title) = (id.as_str().into(), crate::fitted::text(title).into_boxed_str());
+                    let (id, title) = (id.as_str().into(), title.as_str().into());
                     self.headings.push(Heading { level: heading_number(level), id, title });
                 }
                 if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {

@@ -2,6 +2,8 @@
 //! and small by every rendering until its page is made, and nested only for the page's
 //! own template.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// One heading of a document's own Markdown (not of a shortcode's body).
@@ -15,9 +17,10 @@ pub struct Heading {
 
 /// A document's headings, in the order they stand. Every document holds its own while the
 /// pages are made: a slice of boxed texts costs a fraction of the nested entries templates
-/// get (each a map of four keys and a list of children).
+/// get (each a map of four keys and a list of children). Shared, so that `serve`, whose
+/// memo keeps each rendering, hands a page its headings without copying them.
 #[derive(Clone, Debug, Default, PartialEq, Hash)]
-pub struct Toc(Box<[Heading]>);
+pub struct Toc(Arc<[Heading]>);
 
 /// `toc` of a page: a heading with the deeper headings after it, up to the next one as high.
 #[derive(Debug, PartialEq, Serialize)]
@@ -30,7 +33,8 @@ pub struct TocEntry<'a> {
 
 impl Toc {
     pub fn new(headings: Vec<Heading>) -> Toc {
-        Toc(crate::fitted::list(headings).into_boxed_slice())
+        // Into room of their number: a vector grown by pushing has more.
+        Toc(Arc::from(headings))
     }
 
     pub fn headings(&self) -> &[Heading] {

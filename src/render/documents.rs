@@ -164,7 +164,7 @@ pub fn render_all(
 }
 
 /// Each document's headings, by `DocId`, for its page's `toc`: taken out of a rendering
-/// that is let go of once its HTML is in the document's value (in `build`), copied from one
+/// that is let go of once its HTML is in the document's value (in `build`), shared with one
 /// the memo keeps for the next build.
 pub fn tocs(rendered: &mut [Arc<Rendered>]) -> Vec<Toc> {
     let take = |r: &mut Arc<Rendered>| match Arc::get_mut(r) {
