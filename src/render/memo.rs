@@ -13,11 +13,12 @@
 use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, Weak};
+use std::sync::{Arc, RwLock};
 
 use rustc_hash::FxHashMap;
 use tera::Value;
 
+use super::changed::{LastWorld, MadeOf, ReadSet};
 use super::digest::{self, Digest};
 use super::output::OutputFile;
 use super::photos::Cover;
@@ -65,6 +66,8 @@ fn resolved_digest(world: &World, path: &str, lang: LangId) -> Digest {
 pub struct Entry<T> {
     inputs: Digest,
     reads: Vec<(Read, Option<Digest>)>,
+    /// `reads`, as a set to rule out quickly.
+    read_set: ReadSet,
     value: T,
     /// The last build that made or reused it (see [`Remembered::keep`]).
     used_in: AtomicU64,
@@ -140,27 +143,6 @@ impl ValueBefore {
     }
 }
 
-/// The site model something was made of: the very one, which cannot change once built,
-/// known by its address. A weak reference keeps its allocation, so no other model can take
-/// that address while it is held.
-struct MadeOf(Weak<Site>);
-
-impl MadeOf {
-    fn new(site: &Arc<Site>) -> MadeOf {
-        MadeOf(Arc::downgrade(site))
-    }
-
-    fn is(&self, site: &Arc<Site>) -> bool {
-        std::ptr::eq(self.0.as_ptr(), Arc::as_ptr(site))
-    }
-}
-
-impl PartialEq for MadeOf {
-    fn eq(&self, other: &Self) -> bool {
-        Weak::ptr_eq(&self.0, &other.0)
-    }
-}
-
 /// What every document's value before rendering is made of (see [`super::views::doc_view`]):
 /// the site model, the data files, the paths of the documents' files, and their
 /// link-preview images.
@@ -222,13 +204,16 @@ pub struct Memo {
 struct Remembered<K, T> {
     site: Option<Digest>,
     entries: FxHashMap<K, Entry<T>>,
+    /// What the reads of the build that kept `entries` found: every entry's reads have
+    /// the digests found there.
+    last: Option<LastWorld>,
     /// Counts the builds that recalled these pieces, to mark the entries each one used.
     builds: AtomicU64,
 }
 
 impl<K, T> Default for Remembered<K, T> {
     fn default() -> Self {
-        Remembered { site: None, entries: FxHashMap::default(), builds: AtomicU64::new(0) }
+        Remembered { site: None, entries: FxHashMap::default(), last: None, builds: AtomicU64::new(0) }
     }
 }
 
@@ -236,7 +221,8 @@ impl<K: Eq + Hash, T> Remembered<K, T> {
     fn recall<'a>(&'a self, world: &'a World) -> Recall<'a, K, T> {
         let usable = world.digests.as_ref().is_some_and(|d| Some(d.site) == self.site);
         let build = self.builds.fetch_add(1, Ordering::Relaxed) + 1;
-        Recall { previous: usable.then_some(&self.entries), world, resolved: RwLock::default(), build }
+        let changed = self.last.as_ref().filter(|_| usable).and_then(|last| last.changed(world));
+        Recall { previous: usable.then_some(&self.entries), world, changed, resolved: RwLock::default(), build }
     }
 
     /// Keeps this build's pieces: `made`, the new ones, and those it reused, which stay
@@ -248,8 +234,10 @@ impl<K: Eq + Hash, T> Remembered<K, T> {
         self.site = world.digests.as_ref().filter(|_| complete).map(|d| d.site);
         if !complete {
             self.entries = FxHashMap::default();
+            self.last = None;
             return;
         }
+        self.last = LastWorld::of(world);
         let this_build = self.builds.load(Ordering::Relaxed);
         self.entries.extend(made);
         // Pieces this build did not make or reuse (a page gone, a render failed) are let go.
@@ -377,6 +365,8 @@ impl<T> Got<T> {
 pub struct Recall<'a, K, T> {
     previous: Option<&'a FxHashMap<K, Entry<T>>>,
     world: &'a World,
+    /// The reads that may have changed since the previous build, when they are known.
+    changed: Option<ReadSet>,
     /// This build's number, marked on each entry it reuses.
     build: u64,
     /// What the `@/` paths the previous pieces looked up mean now. Many pieces look up the
@@ -401,7 +391,8 @@ impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
         let inputs = inputs();
         if let Some(entry) = self.previous.and_then(|p| p.get(key))
             && entry.inputs == inputs
-            && entry.reads.iter().all(|(read, digest)| self.current(read) == *digest)
+            && (self.changed.is_some_and(|changed| !entry.read_set.may_meet(&changed))
+                || entry.reads.iter().all(|(read, digest)| self.current(read) == *digest))
         {
             entry.used_in.store(self.build, Ordering::Relaxed);
             return Ok(Got { value: entry.value.clone(), entry: None, rendered: false });
@@ -410,6 +401,7 @@ impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
         let result = render(trace);
         let reads = self.world.tracer.close(trace);
         let value = result?;
+        let read_set = ReadSet::of(&reads);
         let reads = reads
             .into_iter()
             .map(|read| {
@@ -418,7 +410,7 @@ impl<'a, K: Eq + Hash, T: Clone> Recall<'a, K, T> {
             })
             .collect();
         let used_in = AtomicU64::new(self.build);
-        Ok(Got { entry: Some(Entry { inputs, reads, value: value.clone(), used_in }), value, rendered: true })
+        Ok(Got { entry: Some(Entry { inputs, reads, read_set, value: value.clone(), used_in }), value, rendered: true })
     }
 
     /// The last build's piece at `key`, whether or not what it was made of is unchanged

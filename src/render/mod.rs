@@ -15,6 +15,7 @@
 //! file over all.
 
 pub mod builtin;
+mod changed;
 mod digest;
 mod documents;
 mod engine;

@@ -537,6 +537,26 @@ fn a_rebuild_renders_only_what_depends_on_the_change() {
 }
 
 #[test]
+fn an_edit_of_markdown_alone_reaches_every_page_that_shows_the_page() {
+    let site = incremental_site();
+    // Every page shows page B's content; no page lists B but its section and the home page.
+    let shows_b = marked_page_template(&site)
+        .replace("</h1>", "</h1>{% set b = get_page(path=\"@/jobb/b.md\") %}<aside>{{ b.content }}</aside>");
+    site.write("templates/page.html", &shows_b);
+    let server = Server::start(&site, &[]);
+    let first = server.get("/om/").body;
+    assert!(first.contains("Om stilling B."), "{first}");
+    // The front matter as it was: the site model is kept, and only B's value changes.
+    site.write("content/jobb/b.md", "---\ntitle: Stilling B\ndate: 2026-11-02\n---\nOm stilling B, endret.\n");
+    let line = server.wait_for_line("content/jobb/b.md changed");
+    assert!(line.contains("rendered 1 of 10 documents and 9 of 12 pages"), "{line}");
+    for path in ["/om/", "/en/om/", "/jobb/a/", "/tall/"] {
+        let body = server.get(path).body;
+        assert!(body.contains("Om stilling B, endret."), "{path}: {body}");
+    }
+}
+
+#[test]
 fn every_rebuild_gives_what_a_full_build_gives() {
     let site = incremental_site();
     let served = tempfile::tempdir().expect("folder");
