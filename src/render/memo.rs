@@ -25,6 +25,7 @@ use super::photos::Cover;
 use super::trace::{DocRef, Read, TraceId, doc_ref};
 use super::views::SharedValues;
 use super::world::World;
+use crate::highlight::Highlighter;
 use crate::ids::{DocId, LangId};
 use crate::markdown::Rendered;
 use crate::site::Site;
@@ -198,6 +199,9 @@ pub struct Memo {
     pub file_order: Vec<usize>,
     /// What the last build rendered and reused.
     pub reuse: Reuse,
+    /// The code highlighter, which loads its syntaxes and compiles their patterns when
+    /// first asked: once per `serve`, not once per rebuild.
+    pub highlighter: Arc<Highlighter>,
 }
 
 /// The pieces of one kind, and the site-wide inputs they were made with.

@@ -97,7 +97,7 @@ pub fn render(
         locales: Arc::new(locales),
         i18n: Arc::new(i18n),
         data: Arc::new(data),
-        highlighter: Arc::new(Highlighter::new()),
+        highlighter: memo.as_ref().map_or_else(|| Arc::new(Highlighter::new()), |m| m.highlighter.clone()),
         fingerprints: Arc::new(fingerprints(tree)),
         search: Arc::new(search),
         photos: photos.clone(),
