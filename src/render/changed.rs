@@ -155,9 +155,8 @@ fn changed_keys<'a, V: PartialEq>(
     old: &'a BTreeMap<String, V>,
     new: &'a BTreeMap<String, V>,
 ) -> impl Iterator<Item = &'a String> {
-    let same = std::ptr::eq(old, new);
-    let moved = new.iter().filter(move |(key, value)| !same && old.get(*key) != Some(*value)).map(|(key, _)| key);
-    moved.chain(old.keys().filter(move |key| !same && !new.contains_key(*key)))
+    let moved = new.iter().filter(|(key, value)| old.get(*key) != Some(*value)).map(|(key, _)| key);
+    moved.chain(old.keys().filter(|key| !new.contains_key(*key)))
 }
 
 #[cfg(test)]

@@ -163,15 +163,10 @@ pub fn render_all(
     rendered
 }
 
-/// Each document's headings, by `DocId`, for its page's `toc`: taken out of a rendering
-/// that is let go of once its HTML is in the document's value (in `build`), shared with one
-/// the memo keeps for the next build.
-pub fn tocs(rendered: &mut [Arc<Rendered>]) -> Vec<Toc> {
-    let take = |r: &mut Arc<Rendered>| match Arc::get_mut(r) {
-        Some(own) => std::mem::take(&mut own.toc),
-        None => r.toc.clone(),
-    };
-    rendered.iter_mut().map(take).collect()
+/// Each document's headings, by `DocId`, for its page's `toc`: shared with its rendering,
+/// which may be let go of (in `build`) or kept by the memo (in `serve`).
+pub fn tocs(rendered: &[Arc<Rendered>]) -> Vec<Toc> {
+    rendered.iter().map(|r| r.toc.clone()).collect()
 }
 
 /// Each document's file's text, by `DocId` (a fallback shares its original's), taken so

@@ -144,7 +144,7 @@ pub fn render(
     }
     let has_code = rendered.iter().any(|r| r.has_code);
     let search_sources = search::sources(&site, &mut rendered);
-    let tocs = documents::tocs(&mut rendered);
+    let tocs = documents::tocs(&rendered);
     // A build makes the index now and writes it, so that its texts are gone before the
     // pages' values are made; `serve` defers it.
     let index_now = sink.publishes();
