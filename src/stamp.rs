@@ -39,11 +39,48 @@ impl Stamp {
         Stamp::of_metadata(&std::fs::metadata(path).ok()?)
     }
 
-    /// Whether the file had settled when it was looked at, at `seen`: some file systems
-    /// keep times to a second or two, and within that a file can change again without its
-    /// stamp changing.
+    /// Whether the file had settled when it was looked at, at `seen`: whether a later
+    /// change is sure to give it another stamp. A file system that keeps times to the
+    /// nanosecond (ext4, XFS, Btrfs, tmpfs, APFS, NTFS) stamps a change with a clock that
+    /// moves on every few milliseconds; one that keeps a second or two (FAT, HFS+, some
+    /// network shares) gives whole seconds, and a change within them keeps the stamp. A
+    /// stamp with a fraction of a second is taken for the first kind (a fine clock lands
+    /// on a whole second once in a billion, and is then waited for as a coarse one).
     pub fn settled_before(&self, seen: SystemTime) -> bool {
-        const CLOCK_RESOLUTION: Duration = Duration::from_secs(2);
-        self.modified + CLOCK_RESOLUTION < seen
+        self.modified + self.clock_resolution() < seen
+    }
+
+    /// How long the file system's clock may stay on one stamp: see [`Stamp::settled_before`].
+    fn clock_resolution(&self) -> Duration {
+        // Well above a kernel tick (1–10 ms), which is how far file times may lag.
+        const FINE: Duration = Duration::from_millis(100);
+        const COARSE: Duration = Duration::from_secs(2);
+        let fraction = self.modified.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        if fraction == 0 { COARSE } else { FINE }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp_at(nanos: u64) -> Stamp {
+        Stamp { len: 1, modified: std::time::UNIX_EPOCH + Duration::from_nanos(nanos) }
+    }
+
+    #[test]
+    fn a_stamp_to_the_nanosecond_settles_within_a_fraction_of_a_second() {
+        let stamp = stamp_at(1_795_651_200_123_456_789);
+        let written = stamp.modified;
+        assert!(!stamp.settled_before(written + Duration::from_millis(50)));
+        assert!(stamp.settled_before(written + Duration::from_millis(150)));
+    }
+
+    #[test]
+    fn a_stamp_in_whole_seconds_settles_only_after_two() {
+        let stamp = stamp_at(1_795_651_200_000_000_000);
+        let written = stamp.modified;
+        assert!(!stamp.settled_before(written + Duration::from_millis(1_900)));
+        assert!(stamp.settled_before(written + Duration::from_millis(2_100)));
     }
 }
