@@ -64,23 +64,21 @@ impl Stamp {
 mod tests {
     use super::*;
 
-    fn stamp_at(nanos: u64) -> Stamp {
-        Stamp { len: 1, modified: std::time::UNIX_EPOCH + Duration::from_nanos(nanos) }
+    /// Whether a file stamped at `nanos` since 1970 had settled `after_ms` later.
+    fn settled(nanos: u128, after_ms: u64) -> bool {
+        let stamp = Stamp::from_numbers(1, nanos).expect("a time after 1970");
+        stamp.settled_before(stamp.modified + Duration::from_millis(after_ms))
     }
 
     #[test]
     fn a_stamp_to_the_nanosecond_settles_within_a_fraction_of_a_second() {
-        let stamp = stamp_at(1_795_651_200_123_456_789);
-        let written = stamp.modified;
-        assert!(!stamp.settled_before(written + Duration::from_millis(50)));
-        assert!(stamp.settled_before(written + Duration::from_millis(150)));
+        assert!(!settled(1_795_651_200_123_456_789, 50));
+        assert!(settled(1_795_651_200_123_456_789, 150));
     }
 
     #[test]
     fn a_stamp_in_whole_seconds_settles_only_after_two() {
-        let stamp = stamp_at(1_795_651_200_000_000_000);
-        let written = stamp.modified;
-        assert!(!stamp.settled_before(written + Duration::from_millis(1_900)));
-        assert!(stamp.settled_before(written + Duration::from_millis(2_100)));
+        assert!(!settled(1_795_651_200_000_000_000, 1_900));
+        assert!(settled(1_795_651_200_000_000_000, 2_100));
     }
 }
