@@ -112,16 +112,41 @@ fn key_at(body: &str, key: &str) -> Option<usize> {
 
 fn to_diagnostic(error: &serde_yaml::Error, yaml: &str, source: YamlSource<'_>) -> Diagnostic {
     debug_assert_eq!(source.yaml(yaml.len()), yaml);
-    let (start, end) = match error.location() {
-        Some(loc) => {
+    let raw = error.to_string();
+    // A quote or bracket never closed is reported where the text ran out; the author needs
+    // to see where it opened.
+    let opened = OPENERS.iter().find_map(|opener| opened_at(&raw, opener, yaml));
+    let (start, end) = match (opened, error.location()) {
+        // The rest of the line, from the quote or bracket.
+        (Some(start), _) => (start, start + yaml[start..].lines().next().unwrap_or_default().trim_end().len()),
+        (None, Some(loc)) => {
             let start = loc.index().min(yaml.len());
             (start, token_end(yaml, start))
         }
-        None => (0, 0),
+        (None, None) => (0, 0),
     };
     let location = Location::in_text(source.file, source.full_text, source.offset + start..source.offset + end);
-    let (message, hint) = reword(&error.to_string());
+    let (message, hint) = reword(&raw);
     Diagnostic::error(message).at(location).maybe_hint(hint)
+}
+
+/// What libyaml was reading when it met the end of a value that never closed.
+const OPENERS: [&str; 3] = ["scanning a quoted scalar", "parsing a flow sequence", "parsing a flow mapping"];
+
+/// The byte offset in `yaml` of the `opener` that libyaml's `message` names as still open
+/// (", while scanning a quoted scalar at line 1 column 8": lines and columns from 1,
+/// columns in characters).
+fn opened_at(message: &str, opener: &str, yaml: &str) -> Option<usize> {
+    let rest = &message[message.find(&format!("while {opener} at line "))? + opener.len() + 15..];
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let (line, column): (usize, usize) = (line.parse().ok()?, column.parse().ok()?);
+    let line_start = match line {
+        1 => 0,
+        _ => yaml.match_indices('\n').nth(line - 2)?.0 + 1,
+    };
+    let in_line = yaml[line_start..].char_indices().nth(column.checked_sub(1)?)?.0;
+    Some(line_start + in_line)
 }
 
 /// The end of the key or scalar that starts at `start`, for underlining.
@@ -169,6 +194,8 @@ fn reword(raw: &str) -> (String, Option<String>) {
     }
     let plain = match message {
         m if m.contains("while scanning a quoted scalar") => "a quoted value is never closed",
+        m if m.contains("while parsing a flow sequence") => "a list in `[ ]` is never closed",
+        m if m.contains("while parsing a flow mapping") => "keys and values in `{ }` are never closed",
         m if m.contains("mapping values are not allowed") => "a value holds `: ` without quotes",
         m if m.contains("found character that cannot start any token") => {
             "a value starts with a character YAML reserves"
@@ -247,6 +274,12 @@ fn yaml_syntax_hint(message: &str) -> Option<String> {
     if message.contains("while scanning a quoted scalar") {
         return Some("a value that starts with a quote must end with the same quote".into());
     }
+    if message.contains("while parsing a flow sequence") {
+        return Some("close the list with `]`, and separate its items with commas".into());
+    }
+    if message.contains("while parsing a flow mapping") {
+        return Some("close it with `}`, and separate its entries with commas".into());
+    }
     if message.contains("did not find expected") || message.contains("could not find expected") {
         return Some("check the indentation and that every quote and bracket is closed".into());
     }
@@ -268,6 +301,10 @@ mod tests {
         title: String,
         #[serde(default)]
         weight: Option<i64>,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        extra: std::collections::BTreeMap<String, String>,
     }
 
     fn check(text: &str, offset: usize) -> Diagnostic {
@@ -297,6 +334,22 @@ mod tests {
         assert_eq!(locate_key(text, &["languages", "en", "path"]).map(|r| r.start), text.find("path: en"));
         assert_eq!(locate_key(text, &["path"]).map(|r| r.start), text.find("path: top"));
         assert_eq!(locate_key(text, &["languages", "de"]), None);
+    }
+
+    #[test]
+    fn a_quote_or_bracket_never_closed_is_shown_where_it_opened() {
+        for (text, message, line, col) in [
+            ("---\ntitle: \"Jobb\nweight: 2\n", "a quoted value is never closed", 2, 8),
+            ("---\ntitle: Å\ntags: [øl, b\nweight: 2\n", "a list in `[ ]` is never closed", 3, 7),
+            ("---\ntitle: x\nextra: {a: b\nweight: 2\n", "keys and values in `{ }` are never closed", 3, 8),
+            // Columns count characters: `ø` is two bytes.
+            ("---\ntitle: x\ntags: [øl, \"b\nweight: 2\n", "a quoted value is never closed", 3, 12),
+        ] {
+            let d = check(text, 4);
+            assert_eq!(d.message, message);
+            assert_eq!(d.location.map(|l| (l.line, l.col)), Some((line, col)), "{text}");
+            assert!(d.hint.is_some());
+        }
     }
 
     #[test]

@@ -26,7 +26,7 @@ fn five_mistakes_are_five_located_errors_at_once() {
     for (line, file) in located.iter().zip([
         "content/jobb/lege.md:3:7",
         "content/jobb/sykepleier.md:3:1",
-        "content/nyheter.md:4:1",
+        "content/nyheter.md:2:8",
         "content/om.md:4:15",
         "content/om.md:6:4",
     ]) {
