@@ -65,7 +65,10 @@ impl Site {
         if self.broken.contains(&key) {
             return Err(NotFound::Broken { key });
         }
-        let hint = crate::diag::suggest(&key, self.docs.iter().map(|d| d.key.as_str()));
+        // The nearest page of the language, if one is near: a list of every page says
+        // little on a site of thousands.
+        let keys = self.docs.iter().filter(|d| d.lang == lang).map(|d| d.key.as_str());
+        let hint = crate::diag::did_you_mean(&key, keys).map(|near| format!("did you mean `@/{near}`?"));
         Err(NotFound::Missing { key, hint })
     }
 
