@@ -102,6 +102,11 @@ fn find_spans(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>)
             continue;
         }
         let rest = &text[start..];
+        if let Some(error) = hugo_shortcode(rest, start) {
+            at = error.span.end;
+            errors.push(error);
+            continue;
+        }
         let block = rest.starts_with("{%");
         if !(block || rest.starts_with("{{")) {
             at = start + 1;
@@ -180,6 +185,32 @@ fn find_spans(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>)
         }
     }
     (calls, errors)
+}
+
+/// Hugo's `{{< name … >}}` or `{{% name … %}}` (or its closing `{{< /name >}}`) at the start
+/// of `rest`, which is at `start` in the text: a site moved from Hugo keeps its calls, which
+/// would otherwise be shown as text.
+fn hugo_shortcode(rest: &str, start: usize) -> Option<ParseError> {
+    let (open, close) = [("{{<", ">}}"), ("{{%", "%}}")].into_iter().find(|(open, _)| rest.starts_with(open))?;
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let inner = line[open.len()..].trim_start();
+    let name: String =
+        inner.trim_start_matches('/').chars().take_while(|c| c.is_alphanumeric() || "_-".contains(*c)).collect();
+    let length = line.find(close)? + close.len();
+    if name.is_empty() {
+        return None;
+    }
+    let hint = match inner.starts_with('/') {
+        true => "a shortcode's body ends with {% end %} here".to_string(),
+        false => format!(
+            "write {{{{ {name}() }}}}, or {{% {name}() %}} … {{% end %}} around a body; in `code` it is shown as text"
+        ),
+    };
+    Some(ParseError {
+        message: format!("`{}` is a Hugo shortcode", &line[..length]),
+        span: start..start + length,
+        hint: Some(hint),
+    })
 }
 
 /// The `{% end %}` that closes a body opened before `from`, skipping nested bodies and code:
@@ -469,6 +500,22 @@ mod tests {
         let (calls, errors) = find_spans(text, std::slice::from_ref(&(0..code_span)));
         assert!(errors.is_empty());
         assert_eq!(calls.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["real"]);
+    }
+
+    #[test]
+    fn a_hugo_shortcode_is_an_error_that_says_how_to_write_it() {
+        let text = "a {{< figure src=\"x.jpg\" >}} b {{% note %}}c{{% /note %}} `{{< x >}}` {{<3 and {{< y";
+        let code = text.find('`').map(|i| i..i + 11).into_iter().collect::<Vec<_>>();
+        let (calls, errors) = find_spans(text, &code);
+        assert!(calls.is_empty());
+        let found: Vec<(&str, &str)> =
+            errors.iter().map(|e| (&text[e.span.clone()], e.hint.as_deref().unwrap_or_default())).collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].0, "{{< figure src=\"x.jpg\" >}}");
+        assert!(found[0].1.starts_with("write {{ figure() }}, or {% figure() %}"), "{}", found[0].1);
+        assert_eq!(found[1].0, "{{% note %}}");
+        assert_eq!(found[2].0, "{{% /note %}}");
+        assert!(found[2].1.contains("{% end %}"), "{}", found[2].1);
     }
 
     #[test]
