@@ -258,9 +258,11 @@ fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnos
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut lines = LineCounter::default();
+    let mut last_start = 0;
     for result in reader.records() {
         match result {
             Ok(record) => {
+                last_start = record.position().map_or(0, |p| p.byte() as usize);
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
@@ -284,7 +286,43 @@ fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnos
             }
         }
     }
+    // The csv reader takes a quote that never closes to run to the end of the file, so
+    // only the last record can hold one, and the lines after it are in its cell.
+    if let Some(open) = unclosed_quote(&text[last_start.min(text.len())..], delimiter) {
+        let open = last_start + open;
+        let end = text[open..].find(['\r', '\n']).map_or(text.len(), |i| open + i);
+        return Err(Diagnostic::error("a quoted cell is never closed")
+            .at(Location::in_text(file, text, open..end))
+            .hint("end the cell with `\"`; as it is, every line after it is read into this cell"));
+    }
     Ok(out)
+}
+
+/// Where a quoted field opens and never closes in `record`, the text of a record and what
+/// follows it. A quote opens a field only at its start, as the csv reader reads it, and
+/// `""` inside is a quote.
+fn unclosed_quote(record: &str, delimiter: u8) -> Option<usize> {
+    let bytes = record.as_bytes();
+    let (mut at, mut field_start) = (0, true);
+    while at < bytes.len() {
+        if field_start && bytes[at] == b'"' {
+            let open = at;
+            at += 1;
+            loop {
+                let Some(close) = memchr::memchr(b'"', &bytes[at..]) else { return Some(open) };
+                at += close + 1;
+                if bytes.get(at) != Some(&b'"') {
+                    break;
+                }
+                at += 1;
+            }
+            field_start = false;
+            continue;
+        }
+        field_start = matches!(bytes[at], b'\n' | b'\r') || bytes[at] == delimiter;
+        at += 1;
+    }
+    None
 }
 
 /// Line numbers from byte offsets. (The csv crate's own line count is one short after a
@@ -589,6 +627,19 @@ mod tests {
         assert_eq!(t.rows[0].line, 4);
         assert_eq!(t.rows[0].cells[1], Cell::Number(28601.0));
         assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_an_error_where_it_opens() {
+        let text = "kommune,2024\nGausdal,\"6,050\nØyer,5150\n";
+        let d = read(text.as_bytes(), "t", "data/t.csv", &DataOptions::default()).expect_err("open quote");
+        assert_eq!(d.message, "a quoted cell is never closed");
+        assert_eq!(d.location.map(|l| (l.line, l.col)), Some((2, 9)));
+        // Quotes that close, doubled quotes, a line break inside quotes and a quote inside
+        // an unquoted cell are all fine.
+        let fine = "a;b\n\"x \"\"y\"\" z\";\"two\nlines\"\n5\" tall;2\n";
+        assert_eq!(unclosed_quote(fine, b';'), None);
+        assert!(read(fine.as_bytes(), "t", "data/t.csv", &DataOptions::default()).is_ok());
     }
 
     #[test]
