@@ -185,8 +185,23 @@ impl Templates {
         let block = message.strip_prefix("Block `")?.split('`').next()?;
         let parents = self.sources.get(template).map(|(_, t)| tags(t, "extends")).unwrap_or_default();
         let parents = self.reached(parents, &["extends"]);
-        let blocks: Vec<&str> =
+        let mut blocks: Vec<&str> =
             parents.iter().filter_map(|p| self.sources.get(*p)).flat_map(|(_, text)| tags(text, "block")).collect();
+        // A block that more than one parent defines is offered once.
+        let mut offered = BTreeSet::new();
+        blocks.retain(|b| offered.insert(*b));
+        // A theme template over a parent the site replaced: the site's copy lacks a block
+        // the theme's had, and it is the site's copy that needs it.
+        let is_site_own =
+            |name: &str| self.sources.get(name).is_some_and(|(display, _)| *display == format!("templates/{name}"));
+        if !is_site_own(template)
+            && let Some(replaced) = parents.iter().find(|p| is_site_own(p))
+        {
+            return Some(format!(
+                "`templates/{replaced}` replaces the theme's `{replaced}`, which the theme's `{template}` extends: \
+                 give it `{{% block {block} %}}{{% endblock %}}`, or replace `{template}` too"
+            ));
+        }
         // Shown by path, so a site template that replaced the theme's is plain to see.
         let names = parents
             .iter()
@@ -273,6 +288,51 @@ mod tests {
         assert_eq!(
             found,
             [("Unknown filter `nope`".to_string(), 10, 8), ("Unknown filter `nix`".to_string(), 11, 8)].to_vec()
+        );
+    }
+
+    #[test]
+    fn a_block_missing_from_a_replaced_parent_is_asked_of_the_site_s_copy() {
+        let source = |display: &str, text: &str| (display.to_string(), text.to_string());
+        let templates = Templates {
+            sources: [
+                (
+                    "base.html".to_string(),
+                    source("<built-in theme>/templates/base.html", "{% block content %}{% endblock %}"),
+                ),
+                (
+                    "page.html".to_string(),
+                    source("templates/page.html", "{% extends \"base.html\" %}{% block content %}{% endblock %}"),
+                ),
+                (
+                    "job.html".to_string(),
+                    source(
+                        "<built-in theme>/templates/job.html",
+                        "{% extends \"page.html\" %}{% block facts %}{% endblock %}",
+                    ),
+                ),
+                (
+                    "own.html".to_string(),
+                    source("templates/own.html", "{% extends \"page.html\" %}{% block contnt %}{% endblock %}"),
+                ),
+            ]
+            .into(),
+        };
+        let hint = templates.block_hint("Block `facts` is not defined in any parent template", "job.html");
+        assert_eq!(
+            hint.as_deref(),
+            Some(
+                "`templates/page.html` replaces the theme's `page.html`, which the theme's `job.html` extends: \
+                 give it `{% block facts %}{% endblock %}`, or replace `job.html` too"
+            )
+        );
+        // The site's own template is told the blocks it may fill, each once.
+        let hint = templates.block_hint("Block `contnt` is not defined in any parent template", "own.html");
+        assert_eq!(
+            hint.as_deref(),
+            Some(
+                "a template fills only the blocks of the templates it extends (`<built-in theme>/templates/base.html`, `templates/page.html`): did you mean `content`?"
+            )
         );
     }
 
