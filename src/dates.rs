@@ -1,9 +1,11 @@
-//! Dates as authors write them: `YYYY-MM-DD` or RFC 3339, and the site's time zone.
+//! Dates as authors write them: `YYYY-MM-DD`, a time of day, or RFC 3339, and the site's
+//! time zone.
 //!
 //! A [`Moment`] keeps the text the author wrote (templates see it as written) and what it
 //! stands for: a plain date is a day in the site's time zone (`time_zone`, default
 //! `Europe/Oslo`), which starts at its midnight there ([`Moment::start`]) and, as a
-//! deadline, lasts until the next ([`Moment::end`]); an RFC 3339 time is that instant.
+//! deadline, lasts until the next ([`Moment::end`]); a date and time without an offset
+//! (`2027-01-06 18:00`) is that time of day there; an RFC 3339 time is that instant.
 //! Time zones come from the IANA database compiled into the program, so every machine
 //! gives the same answer, with or without a system time zone database.
 
@@ -12,13 +14,13 @@ use std::str::FromStr;
 use std::sync::LazyLock;
 
 use jiff::Timestamp;
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use jiff::tz::{TimeZone, TimeZoneDatabase};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diag::{Diagnostic, suggest};
 
-pub const DATE_HINT: &str = "write dates as YYYY-MM-DD (2026-11-26) or RFC 3339 (2026-11-26T09:00:00+01:00)";
+pub const DATE_HINT: &str = "write dates as YYYY-MM-DD (2026-11-26), with a time of day in the site's zone (2026-11-26 09:00), or RFC 3339 (2026-11-26T09:00:00+01:00)";
 
 /// The hint for `text`, which is not a date as written here: a day written the Norwegian
 /// way (`03.05.2026`, `3/5/2026`) is shown converted (`2026-05-03`), else [`DATE_HINT`].
@@ -62,6 +64,8 @@ pub struct Moment {
 enum When {
     /// A plain date: a day in the site's time zone.
     Day(Date),
+    /// A time of day on a date, without an offset: that time in the site's time zone.
+    Local(DateTime),
     /// An RFC 3339 time.
     At(Timestamp),
 }
@@ -76,6 +80,7 @@ impl Moment {
     pub fn start(&self, zone: &TimeZone) -> Timestamp {
         match self.when {
             When::Day(date) => start_of(date, zone),
+            When::Local(time) => instant_of(time, zone),
             When::At(instant) => instant,
         }
     }
@@ -85,6 +90,7 @@ impl Moment {
     pub fn end(&self, zone: &TimeZone) -> Timestamp {
         match self.when {
             When::Day(date) => date.tomorrow().map_or_else(|_| start_of(date, zone), |next| start_of(next, zone)),
+            When::Local(time) => instant_of(time, zone),
             When::At(instant) => instant,
         }
     }
@@ -93,6 +99,7 @@ impl Moment {
     pub fn date(&self, zone: &TimeZone) -> Date {
         match self.when {
             When::Day(date) => date,
+            When::Local(time) => time.date(),
             When::At(instant) => instant.to_zoned(zone.clone()).date(),
         }
     }
@@ -102,6 +109,12 @@ impl Moment {
 /// lands). Only a day past what instants can hold has none: then the end of time.
 fn start_of(date: Date, zone: &TimeZone) -> Timestamp {
     date.to_zoned(zone.clone()).map_or(Timestamp::MAX, |z| z.timestamp())
+}
+
+/// A time of day in `zone` as an instant (where a clock change skips it, the same time
+/// after the change, as `jiff` resolves it); past what instants can hold, the end of time.
+fn instant_of(time: DateTime, zone: &TimeZone) -> Timestamp {
+    time.to_zoned(zone.clone()).map_or(Timestamp::MAX, |z| z.timestamp())
 }
 
 /// An instant as RFC 3339 with `zone`'s offset at that instant: `2027-01-16T00:00:00+01:00`
@@ -122,9 +135,16 @@ impl FromStr for Moment {
         let bad = || Diagnostic::error(format!("`{trimmed}` is not {EXPECTING}")).hint(date_hint(trimmed));
         let when = if trimmed.len() == 10 {
             When::Day(Date::strptime("%Y-%m-%d", trimmed).map_err(|_| bad())?)
-        } else {
+        } else if let Ok(instant) = Timestamp::from_str(trimmed) {
             // RFC 3339 requires an offset; a space instead of `T` is allowed by RFC 3339 too.
-            When::At(Timestamp::from_str(trimmed).map_err(|_| bad())?)
+            When::At(instant)
+        } else {
+            // No offset: hours and minutes (and seconds) on the day, `T` or a space between.
+            let time = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
+                .iter()
+                .find_map(|format| DateTime::strptime(format, trimmed).ok())
+                .ok_or_else(bad)?;
+            When::Local(time)
         };
         Ok(Moment { text: trimmed.to_string(), when })
     }
@@ -213,8 +233,24 @@ mod tests {
     }
 
     #[test]
+    fn a_time_of_day_without_an_offset_is_that_time_in_the_site_s_zone() {
+        for text in ["2027-01-06 18:00", "2027-01-06T18:00", "2027-01-06 18:00:00"] {
+            let t: Moment = text.parse().expect(text);
+            assert_eq!(t.as_str(), text);
+            assert_eq!(rfc3339(t.start(&oslo()), &oslo()), "2027-01-06T18:00:00+01:00");
+            // A deadline at a time of day passes at that time, not at the end of the day.
+            assert_eq!(t.end(&oslo()), t.start(&oslo()));
+            assert_eq!(rfc3339(t.start(&TimeZone::UTC), &TimeZone::UTC), "2027-01-06T18:00:00+00:00");
+        }
+        // Summer time, and the day it falls on.
+        let summer: Moment = "2027-07-01 00:30".parse().expect("summer");
+        assert_eq!(rfc3339(summer.start(&oslo()), &TimeZone::UTC), "2027-06-30T22:30:00+00:00");
+        assert_eq!(summer.date(&oslo()).to_string(), "2027-07-01");
+    }
+
+    #[test]
     fn impossible_dates_are_rejected() {
-        for bad in ["2026-13-01", "2026-02-30", "26.11.2026", "2026-11-26T09:00", "tomorrow"] {
+        for bad in ["2026-13-01", "2026-02-30", "26.11.2026", "2026-11-26 25:00", "2026-11-26 9", "tomorrow"] {
             assert!(bad.parse::<Moment>().is_err(), "{bad}");
         }
     }
