@@ -44,7 +44,7 @@ pub struct SiteArgs {
     /// Include pages marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
-    /// Build as if it were this date or time (YYYY-MM-DD or RFC 3339); default: SOURCE_DATE_EPOCH, else now
+    /// Build as if it were this date or time (YYYY-MM-DD, YYYY-MM-DD HH:MM in UTC, or RFC 3339); default: SOURCE_DATE_EPOCH, else now
     #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
 }
