@@ -11,7 +11,7 @@ use tera::{ErrorKind, Tera};
 use super::templates::Templates;
 use super::world::World;
 use super::{filters, functions};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 
 /// Which templates a Tera is made with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,15 +36,14 @@ pub fn compile(templates: &Templates, world: Arc<World>, phase: Phase) -> Result
 }
 
 fn compile_only(templates: &Templates, world: &Arc<World>, wanted: impl Fn(&str) -> bool) -> Result<Tera, Diagnostics> {
+    let diagnostics = |e: &tera::Error| templates.diagnostics(e).into_iter().map(with_nearest_name);
     let mut tera = empty(world);
     let sources = templates.sources().filter(|(name, _)| wanted(name));
     match tera.add_raw_templates(sources.clone()) {
         Ok(()) => Ok(tera),
         // Checks across templates (includes, parents, blocks, filters) report every mistake
         // in one error.
-        Err(first) if !matches!(first.kind(), ErrorKind::SyntaxError(_)) => {
-            Err(templates.diagnostics(&first).into_iter().collect())
-        }
+        Err(first) if !matches!(first.kind(), ErrorKind::SyntaxError(_)) => Err(diagnostics(&first).collect()),
         Err(first) => {
             // Tera stops at the first template that does not parse: compile each alone to
             // report them all. Alone, a template's parent and includes are missing, which is
@@ -58,14 +57,29 @@ fn compile_only(templates: &Templates, world: &Arc<World>, wanted: impl Fn(&str)
                 if let Err(e) = alone.add_raw_template(name, text)
                     && !matches!(e.kind(), ErrorKind::MissingParent { .. })
                 {
-                    diags.extend(templates.diagnostics(&e).into_iter().filter(|d| !known_include(d)));
+                    diags.extend(diagnostics(&e).filter(|d| !known_include(d)));
                 }
             }
             if !diags.has_errors() {
-                diags.extend(templates.diagnostics(&first));
+                diags.extend(diagnostics(&first));
             }
             Err(diags)
         }
+    }
+}
+
+/// "Unknown filter `uper`" and "Unknown function `get_pag`", with the nearest name that
+/// exists.
+fn with_nearest_name(d: Diagnostic) -> Diagnostic {
+    let near = match d.message.split_once(" `") {
+        _ if d.hint.is_some() => None,
+        Some(("Unknown filter", name)) => did_you_mean(name.trim_end_matches('`'), filters::NAMES),
+        Some(("Unknown function", name)) => did_you_mean(name.trim_end_matches('`'), functions::names()),
+        _ => None,
+    };
+    match near {
+        Some(near) => d.hint(format!("did you mean `{near}`?")),
+        None => d,
     }
 }
 

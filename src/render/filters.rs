@@ -13,6 +13,59 @@ use crate::diag::Diagnostic;
 use crate::locale::DateStyle;
 use crate::markdown::{self, CallSite, Hook, Host, Resolved};
 
+/// Every filter a template can use — Tera's own, then those [`register`] adds — for the
+/// nearest name when a template uses one that does not exist.
+pub const NAMES: [&str; 47] = [
+    "safe",
+    "default",
+    "upper",
+    "lower",
+    "wordcount",
+    "escape",
+    "escape_html",
+    "escape_xml",
+    "newlines_to_br",
+    "pluralize",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "replace",
+    "capitalize",
+    "title",
+    "truncate",
+    "indent",
+    "str",
+    "int",
+    "float",
+    "length",
+    "reverse",
+    "split",
+    "abs",
+    "round",
+    "first",
+    "last",
+    "nth",
+    "join",
+    "sort",
+    "unique",
+    "get",
+    "values",
+    "keys",
+    "pairs",
+    "group_by",
+    // Registered here.
+    "num",
+    "percent",
+    "date_local",
+    "markdown",
+    "slugify",
+    "date",
+    "json_encode",
+    "urlencode",
+    "urlencode_strict",
+    "striptags",
+];
+
 pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
     let w = world.clone();
     tera.register_filter("num", move |value: &Value, kwargs: Kwargs, state: &State| {
@@ -100,5 +153,21 @@ impl Host for FragmentHost<'_> {
 
     fn base_path(&self) -> &str {
         &self.world.site.config.base_url.prefix
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_tera_filter_named_is_one() {
+        let tera_own = &super::NAMES[..super::NAMES.iter().position(|n| *n == "num").unwrap_or(0)];
+        for name in tera_own {
+            let rendered = tera::Tera::one_off(&format!("{{{{ 1 | {name} }}}}"), &tera::Context::new(), false);
+            let error = rendered.err().map(|e| format!("{e:?}")).unwrap_or_default();
+            assert!(!error.contains("Unknown filter") && !error.contains("not found"), "{name}: {error}");
+        }
+        let unknown = tera::Tera::one_off("{{ 1 | uper }}", &tera::Context::new(), false).expect_err("unknown");
+        let unknown = format!("{unknown:?}");
+        assert!(unknown.contains("Unknown filter") || unknown.contains("not found"), "{unknown}");
     }
 }

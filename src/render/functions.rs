@@ -34,6 +34,11 @@ const FUNCTIONS: [(&str, Function); 9] = [
     ("resize", resize),
 ];
 
+/// Every function a template can call: Tera's own and those [`register`] adds.
+pub fn names() -> impl Iterator<Item = &'static str> + Clone {
+    ["range", "throw"].into_iter().chain(FUNCTIONS.iter().map(|(name, _)| *name))
+}
+
 pub fn register(tera: &mut tera::Tera, world: Arc<World>) {
     for (name, function) in FUNCTIONS {
         let world = world.clone();
