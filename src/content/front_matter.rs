@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::dates::Moment;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::yaml::{self, YamlSource};
 
 /// Where the parts of a content file are.
@@ -321,26 +321,25 @@ pub struct SectionMeta {
 }
 
 /// Parses a page's front matter; `taxonomies` are the extra list keys `site.yaml` allows.
-pub fn parse_page(text: &str, split: &Split, file: &str, taxonomies: &[String]) -> Result<PageMeta, Diagnostic> {
+/// When it fails, every key's mistake is reported, not only the first.
+pub fn parse_page(text: &str, split: &Split, file: &str, taxonomies: &[String]) -> Result<PageMeta, Diagnostics> {
     if !split.has_front_matter {
-        return Err(missing_front_matter(text, file));
+        return Err(missing_front_matter(text, file).into());
     }
     let source = YamlSource { file, full_text: text, offset: split.yaml.start };
     let yaml = &text[split.yaml.clone()];
     if yaml.trim().is_empty() {
-        return Err(Diagnostic::error("the page has no `title`")
-            .at(Location::in_text(file, text, 0..3))
-            .hint("add `title: …` between the `---` lines"));
+        return Err(no_title(text, file).into());
     }
     // A key's mistake comes back through serde as text; its hint, which depends on the
     // site's taxonomies, is left here by the key's reader.
     let hint = Cell::new(None);
-    let (meta, has_title) = yaml::from_str_seed(yaml, PageSeed { taxonomies, hint: &hint }, source)
-        .map_err(|d| d.maybe_hint(hint.take()))?;
+    let (meta, has_title) = match yaml::from_str_seed(yaml, PageSeed { taxonomies, hint: &hint }, source) {
+        Ok(parsed) => parsed,
+        Err(first) => return Err(every_entry_s_mistake(first.maybe_hint(hint.take()), yaml, source, taxonomies)),
+    };
     if !has_title {
-        return Err(Diagnostic::error("the page has no `title`")
-            .at(Location::in_text(file, text, 0..3))
-            .hint("add `title: …` between the `---` lines"));
+        return Err(no_title(text, file).into());
     }
     Ok(meta)
 }
@@ -352,6 +351,38 @@ pub fn parse_section(text: &str, split: &Split, file: &str) -> Result<SectionMet
     }
     let source = YamlSource { file, full_text: text, offset: split.yaml.start };
     yaml::from_str(yaml, source)
+}
+
+/// `first`, the mistake that stopped a page's front matter, with those of its other keys:
+/// serde stops at the first, so each top-level entry is read again on its own. Only when
+/// the YAML reads as keys and values (a broken quote or indentation is reported alone).
+fn every_entry_s_mistake(first: Diagnostic, yaml: &str, source: YamlSource<'_>, taxonomies: &[String]) -> Diagnostics {
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else {
+        return first.into();
+    };
+    let mut starts: Vec<usize> =
+        map.keys().filter_map(|key| yaml::locate_key(yaml, &[key.as_str()?]).map(|at| at.start)).collect();
+    starts.sort_unstable();
+    let mut all = vec![first];
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(yaml.len());
+        let hint = Cell::new(None);
+        let entry = YamlSource { offset: source.offset + start, ..source };
+        if let Err(d) = yaml::from_str_seed(&yaml[start..end], PageSeed { taxonomies, hint: &hint }, entry) {
+            let d = d.maybe_hint(hint.take());
+            if !all.iter().any(|seen| seen.message == d.message && seen.location == d.location) {
+                all.push(d);
+            }
+        }
+    }
+    all.sort_by_key(|d| d.location.as_ref().map(|at| (at.line, at.col)));
+    all.into_iter().collect()
+}
+
+fn no_title(text: &str, file: &str) -> Diagnostic {
+    Diagnostic::error("the page has no `title`")
+        .at(Location::in_text(file, text, 0..3))
+        .hint("add `title: …` between the `---` lines")
 }
 
 fn missing_front_matter(text: &str, file: &str) -> Diagnostic {
@@ -510,8 +541,33 @@ mod tests {
     }
 
     fn page(text: &str) -> Result<PageMeta, Diagnostic> {
+        page_mistakes(text).map_err(|all| all.into_iter().next().expect("a mistake"))
+    }
+
+    fn page_mistakes(text: &str) -> Result<PageMeta, Diagnostics> {
         let s = split(text, "content/a.md")?;
         parse_page(text, &s, "content/a.md", &["tags".to_string()])
+    }
+
+    #[test]
+    fn every_key_s_mistake_is_reported_at_once() {
+        let text = "---\ntitle: A\npublish_date: 24.12.2026\ntags: [x]\ndate: 2026-02-30\nweigth: 3\n---\n";
+        let found: Vec<(String, u32)> = page_mistakes(text)
+            .expect_err("three mistakes")
+            .into_iter()
+            .map(|d| (d.message, d.location.map_or(0, |at| at.line)))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("`24.12.2026` is not a date".to_string(), 3),
+                ("`2026-02-30` is not a date".to_string(), 5),
+                ("unknown key `weigth`".to_string(), 6)
+            ]
+        );
+        // A mistake in the YAML itself is reported alone: the keys cannot be told apart.
+        let broken = page_mistakes("---\ntitle: \"A\ndate: x\n---\n").expect_err("broken");
+        assert_eq!(broken.iter().count(), 1);
     }
 
     #[test]

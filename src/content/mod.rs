@@ -98,8 +98,8 @@ pub fn load(tree: &SourceTree, config: &Config, parsed: Option<&mut ParsedBefore
                 }
                 files.push(file);
             }
-            Err(d) => {
-                diags.push(d);
+            Err(mistakes) => {
+                diags.extend(mistakes);
                 broken.insert(key);
             }
         }
@@ -139,7 +139,7 @@ fn parse(
     taxonomies: &[String],
     earlier: Option<&ParsedBefore>,
     keep: bool,
-) -> Result<(ContentFile, Option<Parse>), Diagnostic> {
+) -> Result<(ContentFile, Option<Parse>), Diagnostics> {
     let file = tree.file(c.source);
     let is_section = matches!(c.kind, Kind::Section);
     let parse = match earlier.and_then(|e| e.get(file, is_section)) {
@@ -162,7 +162,7 @@ fn parse_front_matter(
     file: &SourceFile,
     is_section: bool,
     taxonomies: &[String],
-) -> Result<(Split, FileMeta), Diagnostic> {
+) -> Result<(Split, FileMeta), Diagnostics> {
     let text = file.text();
     let split = front_matter::split(text, &file.display)?;
     let meta = if is_section {
