@@ -336,7 +336,7 @@ pub fn parse_page(text: &str, split: &Split, file: &str, taxonomies: &[String]) 
     let hint = Cell::new(None);
     let (meta, has_title) = match yaml::from_str_seed(yaml, PageSeed { taxonomies, hint: &hint }, source) {
         Ok(parsed) => parsed,
-        Err(first) => return Err(every_entry_s_mistake(first.maybe_hint(hint.take()), yaml, source, taxonomies)),
+        Err(first) => return Err(mistakes_of_each_key(first.maybe_hint(hint.take()), yaml, source, taxonomies)),
     };
     if !has_title {
         return Err(no_title(text, file).into());
@@ -356,7 +356,7 @@ pub fn parse_section(text: &str, split: &Split, file: &str) -> Result<SectionMet
 /// `first`, the mistake that stopped a page's front matter, with those of its other keys:
 /// serde stops at the first, so each top-level entry is read again on its own. Only when
 /// the YAML reads as keys and values (a broken quote or indentation is reported alone).
-fn every_entry_s_mistake(first: Diagnostic, yaml: &str, source: YamlSource<'_>, taxonomies: &[String]) -> Diagnostics {
+fn mistakes_of_each_key(first: Diagnostic, yaml: &str, source: YamlSource<'_>, taxonomies: &[String]) -> Diagnostics {
     let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else {
         return first.into();
     };
