@@ -314,6 +314,14 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
+/// The byte offset of a 1-based line and character column in `text` (a column past the
+/// line's end is its end), as Tera and libyaml report places.
+pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_text = &text[line_start.min(text.len())..];
+    line_start + line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i)
+}
+
 /// The candidate closest to `name`, if any is close enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let name_lower = name.to_lowercase();

@@ -115,7 +115,7 @@ fn to_diagnostic(error: &serde_yaml::Error, yaml: &str, source: YamlSource<'_>) 
     let raw = error.to_string();
     // A quote or bracket never closed is reported where the text ran out; the author needs
     // to see where it opened.
-    let opened = OPENERS.iter().find_map(|opener| opened_at(&raw, opener, yaml));
+    let opened = opened_at(&raw, yaml);
     let (start, end) = match (opened, error.location()) {
         // The rest of the line, from the quote or bracket.
         (Some(start), _) => (start, start + yaml[start..].lines().next().unwrap_or_default().trim_end().len()),
@@ -130,23 +130,41 @@ fn to_diagnostic(error: &serde_yaml::Error, yaml: &str, source: YamlSource<'_>) 
     Diagnostic::error(message).at(location).maybe_hint(hint)
 }
 
-/// What libyaml was reading when it met the end of a value that never closed.
-const OPENERS: [&str; 3] = ["scanning a quoted scalar", "parsing a flow sequence", "parsing a flow mapping"];
+/// Values never closed, by what libyaml says it was reading when the text ran out: the
+/// message and hint an author gets for each.
+const NEVER_CLOSED: [(&str, &str, &str); 3] = [
+    (
+        "scanning a quoted scalar",
+        "a quoted value is never closed",
+        "a value that starts with a quote must end with the same quote",
+    ),
+    (
+        "parsing a flow sequence",
+        "a list in `[ ]` is never closed",
+        "close the list with `]`, and separate its items with commas",
+    ),
+    (
+        "parsing a flow mapping",
+        "keys and values in `{ }` are never closed",
+        "close it with `}`, and separate its entries with commas",
+    ),
+];
 
-/// The byte offset in `yaml` of the `opener` that libyaml's `message` names as still open
-/// (", while scanning a quoted scalar at line 1 column 8": lines and columns from 1,
-/// columns in characters).
-fn opened_at(message: &str, opener: &str, yaml: &str) -> Option<usize> {
-    let rest = &message[message.find(&format!("while {opener} at line "))? + opener.len() + 15..];
+/// The entry of [`NEVER_CLOSED`] that libyaml's `message` names.
+fn never_closed(message: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    NEVER_CLOSED.iter().find(|(reading, _, _)| message.contains(&format!("while {reading}")))
+}
+
+/// The byte offset in `yaml` where libyaml's `message` says the value that never closed
+/// opened (", while scanning a quoted scalar at line 1 column 8": from 1, columns in
+/// characters).
+fn opened_at(message: &str, yaml: &str) -> Option<usize> {
+    let (reading, _, _) = never_closed(message)?;
+    let marker = format!("while {reading} at line ");
+    let rest = &message[message.find(&marker)? + marker.len()..];
     let (line, rest) = rest.split_once(" column ")?;
     let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    let (line, column): (usize, usize) = (line.parse().ok()?, column.parse().ok()?);
-    let line_start = match line {
-        1 => 0,
-        _ => yaml.match_indices('\n').nth(line - 2)?.0 + 1,
-    };
-    let in_line = yaml[line_start..].char_indices().nth(column.checked_sub(1)?)?.0;
-    Some(line_start + in_line)
+    Some(crate::diag::offset_of(yaml, line.parse().ok()?, column.parse().ok()?))
 }
 
 /// The end of the key or scalar that starts at `start`, for underlining.
@@ -193,9 +211,7 @@ fn reword(raw: &str) -> (String, Option<String>) {
         return (format!("{}{within}", plain_types(message)), None);
     }
     let plain = match message {
-        m if m.contains("while scanning a quoted scalar") => "a quoted value is never closed",
-        m if m.contains("while parsing a flow sequence") => "a list in `[ ]` is never closed",
-        m if m.contains("while parsing a flow mapping") => "keys and values in `{ }` are never closed",
+        m if let Some((_, plain, _)) = never_closed(m) => plain,
         m if m.contains("mapping values are not allowed") => "a value holds `: ` without quotes",
         m if m.contains("found character that cannot start any token") => {
             "a value starts with a character YAML reserves"
@@ -271,14 +287,8 @@ fn yaml_syntax_hint(message: &str) -> Option<String> {
     if message.contains("found character that cannot start any token") {
         return Some("quote values that start with `@`, `` ` ``, `%` or `|`".into());
     }
-    if message.contains("while scanning a quoted scalar") {
-        return Some("a value that starts with a quote must end with the same quote".into());
-    }
-    if message.contains("while parsing a flow sequence") {
-        return Some("close the list with `]`, and separate its items with commas".into());
-    }
-    if message.contains("while parsing a flow mapping") {
-        return Some("close it with `}`, and separate its entries with commas".into());
+    if let Some((_, _, hint)) = never_closed(message) {
+        return Some(hint.to_string());
     }
     if message.contains("did not find expected") || message.contains("could not find expected") {
         return Some("check the indentation and that every quote and bracket is closed".into());

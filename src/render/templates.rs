@@ -163,7 +163,7 @@ impl Templates {
             let d = Diagnostic::error(message.clone());
             out.push(match place.and_then(|(name, line, col)| Some((self.sources.get(&name)?, name, line, col))) {
                 Some(((display, text), name, line, col)) => {
-                    let start = offset_of(text, line, col);
+                    let start = crate::diag::offset_of(text, line, col);
                     // Underline the name the message quotes (with its quotes, for a template name).
                     let name_len = message.split('`').nth(1).map_or(1, str::len).max(1);
                     let quoted = text[start..].starts_with(['"', '\'']);
@@ -250,13 +250,6 @@ fn tags<'a>(text: &'a str, tag: &str) -> Vec<&'a str> {
         }
     }
     names
-}
-
-/// The byte offset of a 1-based line and character column.
-fn offset_of(text: &str, line: usize, col: usize) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    let line_text = &text[line_start.min(text.len())..];
-    line_start + line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i)
 }
 
 fn first_line(message: &str) -> String {
