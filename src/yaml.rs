@@ -7,7 +7,7 @@
 
 use serde::de::{DeserializeOwned, DeserializeSeed};
 
-use crate::diag::{Diagnostic, Location, suggest};
+use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 
 /// Where a YAML document sits: the file it is in, the whole text of that file, and the
 /// byte offset at which the YAML starts.
@@ -38,6 +38,67 @@ pub fn from_str_seed<'de, S: DeserializeSeed<'de>>(
     source: YamlSource<'_>,
 ) -> Result<S::Value, Diagnostic> {
     seed.deserialize(serde_yaml::Deserializer::from_str(yaml)).map_err(|e| to_diagnostic(&e, yaml, source))
+}
+
+/// [`from_str`], reporting every top-level key's mistake when there are several: serde
+/// stops at the first, so a file with three takes three builds to mend.
+pub fn from_str_all<T: DeserializeOwned>(yaml: &str, source: YamlSource<'_>) -> Result<T, Diagnostics> {
+    from_str(yaml, source).map_err(|first| every_mistake(first, yaml, source, from_str::<T>))
+}
+
+/// `first`, the mistake that stopped `read` on `yaml`, with those of its other top-level
+/// entries, each read again on its own with `read`. A field that an entry read alone lacks
+/// is no mistake (another entry gives it), unless the whole file lacks it, as `first`
+/// says. YAML that does not read as keys and values (a quote never closed, a broken
+/// indentation) gives `first` alone.
+pub fn every_mistake<T>(
+    first: Diagnostic,
+    yaml: &str,
+    source: YamlSource<'_>,
+    read: impl Fn(&str, YamlSource<'_>) -> Result<T, Diagnostic>,
+) -> Diagnostics {
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else {
+        return first.into();
+    };
+    let mut starts: Vec<usize> =
+        map.keys().filter_map(|key| locate_key(yaml, &[key.as_str()?]).map(|at| at.start)).collect();
+    starts.sort_unstable();
+    let mut all = vec![first];
+    // The entries that read well on their own (but for keys others give), which must also
+    // read well together.
+    let mut good = String::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(yaml.len());
+        let entry = YamlSource { offset: source.offset + start, ..source };
+        match read(&yaml[start..end], entry) {
+            Err(d) if !lacks_a_key(&d, source.full_text, entry.offset) => all.push(d),
+            _ => {
+                good.push_str(yaml[start..end].trim_end());
+                good.push('\n');
+            }
+        }
+    }
+    // A key the whole file lacks: reported, as serde does, at the first key.
+    let lacking =
+        read(&good, YamlSource::whole_file(source.file, &good)).err().filter(|d| d.message.starts_with("missing "));
+    if let (Some(d), Some(&first_key)) = (lacking, starts.first()) {
+        let at = source.offset + first_key;
+        all.push(d.at(Location::in_text(source.file, source.full_text, at..token_end(source.full_text, at))));
+    }
+    all.sort_by(|a, b| (position(a), &a.message).cmp(&(position(b), &b.message)));
+    all.dedup_by(|a, b| a.message == b.message && a.location == b.location);
+    all.into_iter().collect()
+}
+
+fn position(d: &Diagnostic) -> Option<(u32, u32)> {
+    d.location.as_ref().map(|at| (at.line, at.col))
+}
+
+/// Whether `d` says that the entry at `offset` in `full_text`, read alone, lacks a key
+/// (one that another entry may give).
+fn lacks_a_key(d: &Diagnostic, full_text: &str, offset: usize) -> bool {
+    let entry_at = Location::in_text("", full_text, offset..offset);
+    d.message.starts_with("missing ") && position(d) == Some((entry_at.line, entry_at.col))
 }
 
 /// `value` as YAML (for files regionprofil writes, such as data/fetch.lock).
@@ -171,6 +232,8 @@ fn opened_at(message: &str, yaml: &str) -> Option<usize> {
 fn token_end(yaml: &str, start: usize) -> usize {
     let rest = &yaml[start..];
     let len = rest.find(['\n', ':', ',', ']', '}']).unwrap_or(rest.len());
+    // A `#` after a space starts a comment.
+    let len = rest[..len].find(" #").unwrap_or(len);
     start + rest[..len].trim_end().len()
 }
 
@@ -208,7 +271,14 @@ fn reword(raw: &str) -> (String, Option<String>) {
         return (format!("missing key `{name}`{within}"), Some(format!("add `{name}: …`")));
     }
     if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        return (format!("{}{within}", plain_types(message)), None);
+        let plain = plain_types(message);
+        // Text where a number or `true`/`false` belongs: `relative_urls: ja`, `paginate: ti`.
+        if let Some(rest) = plain.strip_prefix("invalid type: string \"")
+            && let Some((value, expected)) = rest.rsplit_once("\", expected ")
+        {
+            return (format!("`{value}` is not {expected}{within}"), hint_for(expected, value));
+        }
+        return (format!("{plain}{within}"), None);
     }
     let plain = match message {
         m if let Some((_, plain, _)) = never_closed(m) => plain,
@@ -276,6 +346,8 @@ fn plain_types(message: &str) -> String {
 fn hint_for(expected: &str, value: &str) -> Option<String> {
     match expected {
         crate::dates::EXPECTING => Some(crate::dates::date_hint(value)),
+        "`true` or `false`" => Some("write `true` for yes and `false` for no".into()),
+        "a whole number" => Some("write the number in digits, with no spaces: 10000".into()),
         _ => None,
     }
 }
@@ -365,7 +437,7 @@ mod tests {
     #[test]
     fn wrong_type_is_said_in_plain_words() {
         let d = check("---\ntitle: a\nweight: heavy\n---\n", 4);
-        assert!(d.message.contains("expected a whole number"), "{}", d.message);
+        assert_eq!(d.message, "`heavy` is not a whole number");
         assert_eq!(d.location.map(|l| (l.line, l.col)), Some((3, 9)));
     }
 }

@@ -305,7 +305,7 @@ impl Config {
 
     pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         let source = YamlSource::whole_file(CONFIG_FILE, text);
-        let raw: RawConfig = yaml::from_str(text, source).map_err(Diagnostics::from)?;
+        let raw: RawConfig = yaml::from_str_all(text, source)?;
         validate(raw, text, overrides)
     }
 }
@@ -544,6 +544,38 @@ mod tests {
         assert_eq!(d.message, "unknown key `nmae` in `languages.nb`");
         assert_eq!(d.hint.as_deref(), Some("did you mean `name`?"));
         assert_eq!(d.location.map(|l| l.line), Some(4));
+    }
+
+    #[test]
+    fn every_mistake_of_site_yaml_is_reported_at_once() {
+        let text =
+            "#title: T\nbase_url: https://e.org/\npaginat: 10\nrelative_urls: ja   # a comment\nfeed_limit: ti\n";
+        let found: Vec<(String, u32, u32, Option<String>)> = parse(text)
+            .expect_err("four mistakes")
+            .into_iter()
+            .map(|d| {
+                let at = d.location.expect("located");
+                (d.message, at.line, at.len, d.hint)
+            })
+            .collect();
+        let hint = |h: &str| Some(h.to_string());
+        assert_eq!(
+            found,
+            [
+                ("missing key `title`".to_string(), 2, 8, hint("add `title: …`")),
+                ("unknown key `paginat`".to_string(), 3, 7, hint("did you mean `paginate`?")),
+                ("`ja` is not `true` or `false`".to_string(), 4, 2, hint("write `true` for yes and `false` for no")),
+                (
+                    "`ti` is not a whole number".to_string(),
+                    5,
+                    2,
+                    hint("write the number in digits, with no spaces: 10000")
+                ),
+            ]
+        );
+        // A key missing from the whole file is reported once, not once for each key read alone.
+        let lacking = parse("base_url: https://e.org/\npaginate: 10\n").expect_err("no title");
+        assert_eq!(lacking.iter().count(), 1);
     }
 
     #[test]

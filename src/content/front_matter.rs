@@ -336,7 +336,14 @@ pub fn parse_page(text: &str, split: &Split, file: &str, taxonomies: &[String]) 
     let hint = Cell::new(None);
     let (meta, has_title) = match yaml::from_str_seed(yaml, PageSeed { taxonomies, hint: &hint }, source) {
         Ok(parsed) => parsed,
-        Err(first) => return Err(mistakes_of_each_key(first.maybe_hint(hint.take()), yaml, source, taxonomies)),
+        Err(first) => {
+            let read = |entry: &str, at: YamlSource<'_>| {
+                let hint = Cell::new(None);
+                yaml::from_str_seed(entry, PageSeed { taxonomies, hint: &hint }, at)
+                    .map_err(|d| d.maybe_hint(hint.take()))
+            };
+            return Err(yaml::every_mistake(first.maybe_hint(hint.take()), yaml, source, read));
+        }
     };
     if !has_title {
         return Err(no_title(text, file).into());
@@ -344,39 +351,13 @@ pub fn parse_page(text: &str, split: &Split, file: &str, taxonomies: &[String]) 
     Ok(meta)
 }
 
-pub fn parse_section(text: &str, split: &Split, file: &str) -> Result<SectionMeta, Diagnostic> {
+pub fn parse_section(text: &str, split: &Split, file: &str) -> Result<SectionMeta, Diagnostics> {
     let yaml = &text[split.yaml.clone()];
     if !split.has_front_matter || yaml.trim().is_empty() {
         return Ok(SectionMeta::default());
     }
     let source = YamlSource { file, full_text: text, offset: split.yaml.start };
-    yaml::from_str(yaml, source)
-}
-
-/// `first`, the mistake that stopped a page's front matter, with those of its other keys:
-/// serde stops at the first, so each top-level entry is read again on its own. Only when
-/// the YAML reads as keys and values (a broken quote or indentation is reported alone).
-fn mistakes_of_each_key(first: Diagnostic, yaml: &str, source: YamlSource<'_>, taxonomies: &[String]) -> Diagnostics {
-    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else {
-        return first.into();
-    };
-    let mut starts: Vec<usize> =
-        map.keys().filter_map(|key| yaml::locate_key(yaml, &[key.as_str()?]).map(|at| at.start)).collect();
-    starts.sort_unstable();
-    let mut all = vec![first];
-    for (i, &start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(yaml.len());
-        let hint = Cell::new(None);
-        let entry = YamlSource { offset: source.offset + start, ..source };
-        if let Err(d) = yaml::from_str_seed(&yaml[start..end], PageSeed { taxonomies, hint: &hint }, entry) {
-            let d = d.maybe_hint(hint.take());
-            if !all.iter().any(|seen| seen.message == d.message && seen.location == d.location) {
-                all.push(d);
-            }
-        }
-    }
-    all.sort_by_key(|d| d.location.as_ref().map(|at| (at.line, at.col)));
-    all.into_iter().collect()
+    yaml::from_str_all(yaml, source)
 }
 
 fn no_title(text: &str, file: &str) -> Diagnostic {
@@ -568,6 +549,18 @@ mod tests {
         // A mistake in the YAML itself is reported alone: the keys cannot be told apart.
         let broken = page_mistakes("---\ntitle: \"A\ndate: x\n---\n").expect_err("broken");
         assert_eq!(broken.iter().count(), 1);
+    }
+
+    #[test]
+    fn every_mistake_of_a_section_is_reported_at_once() {
+        let text = "---\ntitle: Bo\nsort_by: dato\npaginate_by: ti\n---\n";
+        let s = split(text, "content/bo/_index.md").expect("split");
+        let found: Vec<(String, u32)> = parse_section(text, &s, "content/bo/_index.md")
+            .expect_err("two mistakes")
+            .into_iter()
+            .map(|d| (d.message, d.location.map_or(0, |at| at.line)))
+            .collect();
+        assert_eq!(found, [("unknown value `dato`".to_string(), 3), ("unknown key `paginate_by`".to_string(), 4)]);
     }
 
     #[test]
