@@ -14,14 +14,17 @@
 use std::collections::HashMap;
 
 use crate::config::DataOptions;
-use crate::diag::{Diagnostic, Location, suggest};
+use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 
 use super::table::{Cell, Column, Row, Table, leading_code};
 
 pub const MISSING_MARKS: [&str; 6] = ["", "..", "...", ".", ":", "-"];
 
+/// [`read_checked`] without the warnings; an error is the file's first.
 pub fn read(bytes: &[u8], name: &str, file: &str, options: &DataOptions) -> Result<Table, Diagnostic> {
-    read_checked(bytes, name, file, options).map(|(table, _)| table)
+    read_checked(bytes, name, file, options)
+        .map(|(table, _)| table)
+        .map_err(|all| all.into_iter().next().unwrap_or_else(|| Diagnostic::error(format!("{file} cannot be read"))))
 }
 
 /// [`read`], with a warning for each cell that reads as text in a column of numbers.
@@ -30,7 +33,7 @@ pub fn read_checked(
     name: &str,
     file: &str,
     options: &DataOptions,
-) -> Result<(Table, Vec<Diagnostic>), Diagnostic> {
+) -> Result<(Table, Vec<Diagnostic>), Diagnostics> {
     let text = decode(bytes, options.encoding.as_deref()).map_err(|d| d.at(Location::file(file)))?;
     let (text, title) = unframe(&text);
     let delimiter = match options.delimiter.as_deref() {
@@ -39,11 +42,25 @@ pub fn read_checked(
         Some(d) => {
             return Err(Diagnostic::error(format!("the delimiter `{d}` must be one character"))
                 .at(Location::file(file))
-                .hint("use \";\", \",\" or tab"));
+                .hint("use \";\", \",\" or tab")
+                .into());
         }
         None => sniff_delimiter(&text),
     };
     let records = without_empty_edges(records(&text, delimiter, file)?);
+    read_table(records, title, &text, delimiter, name, file, options).map_err(Diagnostics::from)
+}
+
+/// The table of `records` (header first), read as `options` say.
+fn read_table(
+    records: Vec<Record>,
+    title: Option<String>,
+    text: &str,
+    delimiter: u8,
+    name: &str,
+    file: &str,
+    options: &DataOptions,
+) -> Result<(Table, Vec<Diagnostic>), Diagnostic> {
     let Some((header, body)) = records.split_first() else {
         return Err(Diagnostic::error(format!("{file} is empty"))
             .at(Location::file(file))
@@ -58,7 +75,7 @@ pub fn read_checked(
         }
         None => guess_decimal(body, if delimiter == b';' { ',' } else { '.' }),
     };
-    let dialect = Dialect { file, text: &text, delimiter, decimal, decimal_set: options.decimal.is_some() };
+    let dialect = Dialect { file, text, delimiter, decimal, decimal_set: options.decimal.is_some() };
     let (table, positions) = match (&options.rows, &options.columns) {
         (Some(rows), Some(columns)) => long(name, &dialect, header, body, rows, columns, options)?,
         (None, None) => wide(name, file, header, body, decimal),
@@ -254,9 +271,13 @@ struct Record {
     fields: Vec<String>,
 }
 
-fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnostic> {
+/// The most lines of a file reported as unreadable; the last one says how many more.
+const MOST_BAD_LINES: usize = 10;
+
+fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnostics> {
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).from_reader(text.as_bytes());
     let mut out = Vec::new();
+    let mut bad = Vec::new();
     let mut lines = LineCounter::default();
     let mut last_start = 0;
     for result in reader.records() {
@@ -269,6 +290,7 @@ fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnos
                 let line = record.position().map_or(1, |p| lines.line_at(text, p.byte() as usize));
                 out.push(Record { line, fields: record.iter().map(str::to_string).collect() });
             }
+            // The reader goes on after a line of the wrong length: every such line is told.
             Err(e) => {
                 let line = e.position().map_or(1, |p| lines.line_at(text, p.byte() as usize) as usize);
                 let message = match e.kind() {
@@ -280,9 +302,7 @@ fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnos
                     }
                     _ => format!("this line cannot be read: {e}"),
                 };
-                return Err(Diagnostic::error(message)
-                    .at(line_location(file, text, line))
-                    .hint("every line needs as many fields as the header; quote fields that contain the delimiter"));
+                bad.push(Diagnostic::error(message).at(line_location(file, text, line)));
             }
         }
     }
@@ -291,11 +311,29 @@ fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnos
     if let Some(open) = unclosed_quote(&text[last_start.min(text.len())..], delimiter) {
         let open = last_start + open;
         let end = text[open..].find(['\r', '\n']).map_or(text.len(), |i| open + i);
-        return Err(Diagnostic::error("a quoted cell is never closed")
-            .at(Location::in_text(file, text, open..end))
-            .hint("end the cell with `\"`; as it is, every line after it is read into this cell"));
+        bad.push(
+            Diagnostic::error("a quoted cell is never closed")
+                .at(Location::in_text(file, text, open..end))
+                .hint("end the cell with `\"`; as it is, every line after it is read into this cell"),
+        );
     }
-    Ok(out)
+    if bad.is_empty() {
+        return Ok(out);
+    }
+    let more = bad.len().saturating_sub(MOST_BAD_LINES);
+    bad.truncate(MOST_BAD_LINES);
+    let hint = "every line needs as many fields as the header; quote fields that contain the delimiter";
+    for d in &mut bad {
+        if d.hint.is_none() {
+            d.hint = Some(hint.to_string());
+        }
+    }
+    if more > 0
+        && let Some(last) = bad.last_mut()
+    {
+        last.hint = Some(format!("and {} like it; {hint}", crate::diag::count(more, "more line", "more lines")));
+    }
+    Err(bad.into_iter().collect())
 }
 
 /// Where a quoted field opens and never closes in `record`, the text of a record and what
@@ -643,9 +681,25 @@ mod tests {
     }
 
     #[test]
-    fn unequal_lines_point_at_their_line() {
-        let text = "a;b\n1;2\n3;4;5\n";
-        let d = read(text.as_bytes(), "t", "data/t.csv", &DataOptions::default()).expect_err("bad line");
-        assert_eq!(d.location.map(|l| l.line), Some(3));
+    fn every_unequal_line_points_at_its_line() {
+        let text = "a;b\n1;2\n3;4;5\n6\n7;8\n";
+        let all = read_checked(text.as_bytes(), "t", "data/t.csv", &DataOptions::default()).expect_err("bad lines");
+        let found: Vec<(String, u32)> =
+            all.into_iter().map(|d| (d.message, d.location.map_or(0, |l| l.line))).collect();
+        assert_eq!(
+            found,
+            [
+                ("this line has 3 fields, the header has 2".to_string(), 3),
+                ("this line has 1 field, the header has 2".to_string(), 4)
+            ]
+        );
+        // A file in the wrong dialect is told in a few lines, not in thousands.
+        let text = format!("a;b\n{}", "1;2;3\n".repeat(25));
+        let all: Vec<Diagnostic> = read_checked(text.as_bytes(), "t", "data/t.csv", &DataOptions::default())
+            .expect_err("bad")
+            .into_iter()
+            .collect();
+        assert_eq!(all.len(), MOST_BAD_LINES);
+        assert_eq!(all[MOST_BAD_LINES - 1].hint.as_deref().map(|h| &h[..25]), Some("and 15 more lines like it"));
     }
 }

@@ -85,7 +85,7 @@ pub fn load(tree: &SourceTree, config: &Config) -> (DataSet, Diagnostics) {
         }
     }
     let default_options = DataOptions::default();
-    let loaded: Vec<(String, Result<Loaded, Diagnostic>)> = files
+    let loaded: Vec<(String, Result<Loaded, Diagnostics>)> = files
         .par_iter()
         .map(|(name, file)| {
             let options = config.data.get(name).unwrap_or(&default_options);
@@ -106,8 +106,8 @@ pub fn load(tree: &SourceTree, config: &Config) -> (DataSet, Diagnostics) {
                 set.plain.insert(name, value);
             }
             Ok(Loaded::Skipped) => {}
-            Err(d) => {
-                diags.push(d);
+            Err(all) => {
+                diags.extend(all);
                 set.broken.insert(name);
             }
         }
@@ -145,7 +145,7 @@ pub fn load(tree: &SourceTree, config: &Config) -> (DataSet, Diagnostics) {
     (set, diags)
 }
 
-fn read(name: &str, file: &crate::source::SourceFile, options: &DataOptions) -> Result<Loaded, Diagnostic> {
+fn read(name: &str, file: &crate::source::SourceFile, options: &DataOptions) -> Result<Loaded, Diagnostics> {
     let bytes = file.bytes().unwrap_or_default();
     let extension = file.rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     match extension.as_str() {
@@ -170,7 +170,8 @@ fn read(name: &str, file: &crate::source::SourceFile, options: &DataOptions) -> 
             })?;
             if is_json_stat(&value) {
                 return jsonstat::read(bytes, name, &file.display, options)
-                    .map(|t| Loaded::Table(Box::new(t), Vec::new()));
+                    .map(|t| Loaded::Table(Box::new(t), Vec::new()))
+                    .map_err(Diagnostics::from);
             }
             Ok(structured(value, name, &file.display, text))
         }
