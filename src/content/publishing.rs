@@ -88,6 +88,16 @@ pub fn next_change<'a>(
     metas.filter_map(|meta| changes(meta, drafts, from, None, zone).map(|(_, at)| at).min()).min()
 }
 
+/// The front-matter key and date of an expiry that comes before the page's publish date,
+/// so that no build ever has the page: an author's mistake (the two swapped, a year
+/// mistyped), not a schedule.
+pub fn expires_before_published<'a>(meta: &'a PageMeta, zone: &TimeZone) -> Option<(&'static str, &'a Moment)> {
+    let publish = meta.publish_date.as_ref()?.start(zone);
+    let expiry_date = meta.expiry_date.iter().map(|m| ("expiry_date", m));
+    let valid_through = meta.job.iter().map(|job| ("valid_through", &job.valid_through));
+    expiry_date.chain(valid_through).find(|(_, moment)| moment.end(zone) <= publish)
+}
+
 fn expiries(meta: &PageMeta) -> impl Iterator<Item = &Moment> {
     meta.expiry_date.iter().chain(meta.job.as_ref().map(|job| &job.valid_through))
 }
@@ -107,6 +117,18 @@ mod tests {
 
     fn oslo() -> TimeZone {
         crate::dates::time_zone("Europe/Oslo").expect("zone")
+    }
+
+    #[test]
+    fn an_expiry_before_the_publish_date_is_found() {
+        let swapped = page(Some("2027-02-01"), Some("2027-01-01"));
+        assert_eq!(
+            expires_before_published(&swapped, &oslo()).map(|(key, m)| (key, m.as_str())),
+            Some(("expiry_date", "2027-01-01"))
+        );
+        // One day, shown from its start to its end, is a schedule.
+        assert_eq!(expires_before_published(&page(Some("2027-01-01"), Some("2027-01-01")), &oslo()), None);
+        assert_eq!(expires_before_published(&page(None, Some("2027-01-01")), &oslo()), None);
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub fn build(
 ) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::new();
     let zone = config.time_zone.clone();
+    check_schedules(&content.files, tree, &zone, &mut diags);
     let (files, unpublished) = published(content.files, options, &zone);
     let mut docs = make_docs(&files, &config);
     let from_data = from_data::pages(&docs, &files, data, tree, &mut diags);
@@ -375,6 +376,29 @@ fn link_translations(docs: &mut [Doc]) {
         for id in &group {
             docs[*id].translations = group.clone();
         }
+    }
+}
+
+/// A page whose expiry comes before its publish date is never in any build: said, rather
+/// than the page silently left out of every one.
+fn check_schedules(files: &[ContentFile], tree: &SourceTree, zone: &TimeZone, diags: &mut Diagnostics) {
+    for file in files {
+        let FileMeta::Page(meta) = &file.meta else { continue };
+        let Some((key, expiry)) = publishing::expires_before_published(meta, zone) else { continue };
+        let publish = meta.publish_date.as_ref().map_or("", |m| m.as_str());
+        let source = tree.file(file.source);
+        let path: &[&str] = if key == "valid_through" { &["job", key] } else { &[key] };
+        // Said where the expiry is written: a translation that takes it from the
+        // default language's page is not told again.
+        let Some(range) = crate::yaml::locate_key(source.text(), path) else { continue };
+        diags.push(
+            Diagnostic::error(format!(
+                "the page expires ({key}: {}) before it is published (publish_date: {publish}), so it is never shown",
+                expiry.as_str()
+            ))
+            .at(Location::in_text(&source.display, source.text(), range))
+            .hint("the two dates may be swapped, or one has a wrong year"),
+        );
     }
 }
 

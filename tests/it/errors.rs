@@ -124,4 +124,34 @@ mod newcomer {
         assert!(said.contains("this line has 1 field, the header has 2"), "{said}");
         assert!(said.contains("error: 1 error found"), "{said}");
     }
+
+    #[test]
+    fn a_campaign_that_expires_before_it_is_published_is_an_error() {
+        let site = Site::named("sites", "minimal");
+        let yaml = site.read("site.yaml");
+        site.write("site.yaml", &format!("{yaml}time_zone: Europe/Oslo\n"));
+        // The two dates swapped: no build would ever have the page.
+        site.write(
+            "content/kampanje.md",
+            "---\ntitle: Kampanje\npublish_date: 2027-02-01\nexpiry_date: 2027-01-01\n---\nTekst.\n",
+        );
+        let output = site.command().arg("check").output().expect("run");
+        let said = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{said}");
+        assert!(
+            said.contains(
+                "the page expires (expiry_date: 2027-01-01) before it is published (publish_date: 2027-02-01)"
+            ),
+            "{said}"
+        );
+        assert!(said.contains("content/kampanje.md:4:1"), "{said}");
+        assert!(said.contains("error: 1 error found"), "{said}");
+        // A page shown for one day is a schedule, not a mistake.
+        site.write(
+            "content/kampanje.md",
+            "---\ntitle: Kampanje\npublish_date: 2027-01-01\nexpiry_date: 2027-01-01\n---\nTekst.\n",
+        );
+        let output = site.command().args(["check", "--now", "2027-01-01T12:00:00+01:00"]).output().expect("run");
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
 }
