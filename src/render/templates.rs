@@ -104,7 +104,8 @@ impl Templates {
                     Some((display, text)) => {
                         let range = report.span().range.clone();
                         let range = range.start.min(text.len())..range.end.min(text.len());
-                        Diagnostic::error(message).at(Location::in_text(display, text, range))
+                        let hint = unclosed_tag_hint(&message, text, range.start);
+                        Diagnostic::error(message).at(Location::in_text(display, text, range)).maybe_hint(hint)
                     }
                     None => Diagnostic::error(format!("{message} (in template `{}`)", report.filename())),
                 }
@@ -252,6 +253,63 @@ fn tags<'a>(text: &'a str, tag: &str) -> Vec<&'a str> {
     names
 }
 
+/// Tags that a `{% endTAG %}` closes.
+const PAIRED_TAGS: [&str; 6] = ["if", "for", "block", "filter", "raw", "component"];
+
+/// The first word of the tag that starts at or just after `{%` in `text`: `for`, `endif`.
+fn tag_word(text: &str) -> &str {
+    let inner = text.trim_start_matches(['{', '%', '-']).trim_start();
+    inner.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or_default()
+}
+
+/// The paired tags still open at `at` in `text`, outermost first, with their lines.
+fn open_tags(text: &str, at: usize) -> Vec<(&str, usize)> {
+    let mut open: Vec<(&str, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..at].find("{%").map(|i| from + i) {
+        let word = tag_word(&text[start..]);
+        if let Some(closed) = word.strip_prefix("end") {
+            if open.last().is_some_and(|(tag, _)| *tag == closed) {
+                open.pop();
+            }
+        } else if PAIRED_TAGS.contains(&word) {
+            open.push((word, text[..start].matches('\n').count() + 1));
+        }
+        from = start + 2;
+    }
+    open
+}
+
+/// A hint for Tera's syntax errors about tags: at an `end…` tag it does not expect, the
+/// tag still open there (`{% for %}` on line 4 with no `{% endfor %}`) or that nothing is
+/// open; at the end of the template, every tag left open.
+fn unclosed_tag_hint(message: &str, text: &str, at: usize) -> Option<String> {
+    match message {
+        "Unknown tag" => {
+            let closing = tag_word(&text[at..]).strip_prefix("end")?;
+            let open = open_tags(text, at);
+            // A closing tag that nothing opened is the mistake itself; otherwise the
+            // innermost open tag is the one left unclosed.
+            Some(match open.last().filter(|_| open.iter().any(|(tag, _)| *tag == closing)) {
+                Some((tag, line)) => format!(
+                    "the `{{% {tag} %}}` on line {line} is not closed: add `{{% end{tag} %}}` before this `{{% end{closing} %}}`"
+                ),
+                None => format!("there is no `{{% {closing} %}}` open here for this `{{% end{closing} %}}` to close"),
+            })
+        }
+        "Unexpected end of input" => {
+            let open = open_tags(text, text.len());
+            let (tag, line) = open.last()?;
+            let closers: Vec<String> = open.iter().rev().map(|(tag, _)| format!("{{% end{tag} %}}")).collect();
+            Some(format!(
+                "the `{{% {tag} %}}` on line {line} is not closed: end the template with `{}`",
+                closers.join("")
+            ))
+        }
+        _ => None,
+    }
+}
+
 fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_string()
 }
@@ -327,6 +385,27 @@ mod tests {
                 "a template fills only the blocks of the templates it extends (`<built-in theme>/templates/base.html`, `templates/page.html`): did you mean `content`?"
             )
         );
+    }
+
+    #[test]
+    fn a_tag_left_open_is_named_with_its_line() {
+        let text = "{% block content %}\n{% for p in pages %}{{ p.title }}\n{% endblock content %}";
+        let at = text.rfind("endblock").expect("endblock");
+        assert_eq!(
+            unclosed_tag_hint("Unknown tag", text, at).as_deref(),
+            Some("the `{% for %}` on line 2 is not closed: add `{% endfor %}` before this `{% endblock %}`")
+        );
+        let stray = "{% block content %}{% endif %}{% endblock content %}";
+        assert_eq!(
+            unclosed_tag_hint("Unknown tag", stray, stray.find("endif").expect("endif")).as_deref(),
+            Some("there is no `{% if %}` open here for this `{% endif %}` to close")
+        );
+        let unended = "{% block content %}\n{%- if page %}x";
+        assert_eq!(
+            unclosed_tag_hint("Unexpected end of input", unended, unended.len()).as_deref(),
+            Some("the `{% if %}` on line 2 is not closed: end the template with `{% endif %}{% endblock %}`")
+        );
+        assert_eq!(unclosed_tag_hint("Unknown tag", "{% frobnicate %}", 3), None);
     }
 
     #[test]
