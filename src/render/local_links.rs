@@ -7,7 +7,7 @@ use super::photos::{Photos, folder_and_name};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::ids::DocId;
 use crate::markdown::LocalLink;
-use crate::site::{Doc, Site};
+use crate::site::{Doc, NotFound, Site};
 
 /// Each link in `links` (by the document it is in) must name a file in `published` (output
 /// paths), or a folder with an `index.html` in it.
@@ -33,9 +33,10 @@ pub fn check(
             let nearby = nearby.get_or_insert_with(|| Nearby::new(published));
             let nearest = || photos.nearest_beside(doc, &link.href).or_else(|| nearby.nearest(&rel).map(String::from));
             let hint = match page_by_file(site, doc, &link.href, &rel) {
-                Some(key) => {
+                Some(ByFile::Is(key)) => {
                     format!("link to the page by its file: `@/{key}` (its address follows its slug and language)")
                 }
+                Some(ByFile::Near(hint)) => hint,
                 None => match nearest() {
                     Some(path) => format!("did you mean `{path}`?"),
                     None => "link to a page by its file under content/, like [Kontakt](@/kontakt.md), so the \
@@ -52,22 +53,42 @@ pub fn check(
     }
 }
 
-/// The page a broken link meant, when the author wrote its file's path (`../jobb/x.md`) or
-/// its folder under content/ where its slug differs: its `@/` path.
-fn page_by_file(site: &Site, doc: &Doc, href: &str, rel: &str) -> Option<String> {
+/// The page a broken link named by its file.
+enum ByFile {
+    /// The author wrote its file's path (`../jobb/x.md`) or its folder under content/ where
+    /// its slug differs: its `@/` path.
+    Is(String),
+    /// A file path that names no page, with the nearest page's `@/` path.
+    Near(String),
+}
+
+fn page_by_file(site: &Site, doc: &Doc, href: &str, rel: &str) -> Option<ByFile> {
     let path = href.split(['?', '#']).next().unwrap_or_default();
     let mut keys = Vec::new();
+    let mut file_key = None;
     if path.ends_with(".md") && !path.starts_with('/') {
         let folder = doc.own_folder.as_ref().unwrap_or(&doc.parent_folder);
         let joined: String = folder.iter().map(|part| format!("{part}/")).chain([path.to_string()]).collect();
-        keys.extend(super::photos::normalized(&joined));
+        file_key = super::photos::normalized(&joined);
+        keys.extend(file_key.clone());
     }
     let rooted = rel.strip_prefix(&site.lang_rel(doc.lang)).unwrap_or(rel);
     keys.extend([format!("{rooted}.md"), format!("{rooted}/index.md"), format!("{rooted}/_index.md"), rooted.into()]);
-    keys.into_iter().find_map(|key| {
+    let found = keys.into_iter().find_map(|key| {
         let id = site.lookup(&key, doc.lang).ok()?;
         Some(site.doc(id).key.clone())
-    })
+    });
+    match (found, file_key) {
+        (Some(key), _) => Some(ByFile::Is(key)),
+        // A misspelt file: the nearest page, by the same rule as an `@/` link's.
+        (None, Some(key)) => match site.lookup(&key, doc.lang) {
+            Err(NotFound::Missing { hint: Some(hint), .. }) => {
+                Some(ByFile::Near(format!("{hint} (a link by the page's file follows its slug and language)")))
+            }
+            _ => None,
+        },
+        (None, None) => None,
+    }
 }
 
 /// The published pages and files by folder, to name the one nearest a broken link.
