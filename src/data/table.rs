@@ -135,8 +135,19 @@ impl Table {
     pub fn column(&self, key: &str) -> Result<usize, Diagnostic> {
         self.columns_by_key.get(key.trim()).copied().ok_or_else(|| {
             let labels = self.columns.iter().map(|c| c.label.as_str());
-            Diagnostic::error(format!("the table `{}` has no column `{key}`", self.name))
-                .hint(suggest(key, labels).unwrap_or_else(|| "check the header row of the data file".into()))
+            let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+            // A year the data does not have is no misspelling of the year next to it.
+            let years = match (self.columns.first(), self.columns.last()) {
+                (Some(first), Some(last)) if digits(key.trim()) && labels.clone().all(digits) => {
+                    Some(format!("the table's columns run from `{}` to `{}`", first.label, last.label))
+                }
+                _ => None,
+            };
+            Diagnostic::error(format!("the table `{}` has no column `{key}`", self.name)).hint(
+                years
+                    .or_else(|| suggest(key, labels))
+                    .unwrap_or_else(|| "check the header row of the data file".into()),
+            )
         })
     }
 
@@ -248,7 +259,10 @@ mod tests {
         let e = t.row("0501 Lilehammer").expect_err("typo");
         assert_eq!(e.message, "the table `befolkning` has no row `0501 Lilehammer`");
         assert_eq!(e.hint.as_deref(), Some("did you mean `0501 Lillehammer`?"));
-        let e = t.column("2031").expect_err("typo");
+        // A year the table lacks is told the years it has, not the one a digit away.
+        let e = t.column("2031").expect_err("not there");
+        assert_eq!(e.hint.as_deref(), Some("the table's columns run from `2000` to `2013`"));
+        let e = t.column("20l3").expect_err("typo");
         assert_eq!(e.hint.as_deref(), Some("did you mean `2013`?"));
     }
 
