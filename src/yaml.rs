@@ -47,10 +47,10 @@ pub fn from_str_all<T: DeserializeOwned>(yaml: &str, source: YamlSource<'_>) -> 
 }
 
 /// `first`, the mistake that stopped `read` on `yaml`, with those of its other top-level
-/// entries, each read again on its own with `read`. A field that an entry read alone lacks
-/// is no mistake (another entry gives it), unless the whole file lacks it, as `first`
-/// says. YAML that does not read as keys and values (a quote never closed, a broken
-/// indentation) gives `first` alone.
+/// entries, each read again on its own with `read`. A key that an entry read alone lacks
+/// is no mistake (another entry gives it); the entries that read well are read again
+/// together, to find a key the whole file lacks. YAML that does not read as keys and
+/// values (a quote never closed, a broken indentation) gives `first` alone.
 pub fn every_mistake<T>(
     first: Diagnostic,
     yaml: &str,
@@ -79,8 +79,7 @@ pub fn every_mistake<T>(
         }
     }
     // A key the whole file lacks: reported, as serde does, at the first key.
-    let lacking =
-        read(&good, YamlSource::whole_file(source.file, &good)).err().filter(|d| d.message.starts_with("missing "));
+    let lacking = read(&good, YamlSource::whole_file(source.file, &good)).err().filter(says_missing_key);
     if let (Some(d), Some(&first_key)) = (lacking, starts.first()) {
         let at = source.offset + first_key;
         all.push(d.at(Location::in_text(source.file, source.full_text, at..token_end(source.full_text, at))));
@@ -94,11 +93,16 @@ fn position(d: &Diagnostic) -> Option<(u32, u32)> {
     d.location.as_ref().map(|at| (at.line, at.col))
 }
 
+/// Whether `d` is [`reword`]'s "missing key `x`".
+fn says_missing_key(d: &Diagnostic) -> bool {
+    d.message.starts_with("missing key ")
+}
+
 /// Whether `d` says that the entry at `offset` in `full_text`, read alone, lacks a key
 /// (one that another entry may give).
 fn lacks_a_key(d: &Diagnostic, full_text: &str, offset: usize) -> bool {
     let entry_at = Location::in_text("", full_text, offset..offset);
-    d.message.starts_with("missing ") && position(d) == Some((entry_at.line, entry_at.col))
+    says_missing_key(d) && position(d) == Some((entry_at.line, entry_at.col))
 }
 
 /// `value` as YAML (for files regionprofil writes, such as data/fetch.lock).
@@ -248,12 +252,6 @@ fn reword(raw: &str) -> (String, Option<String>) {
     // A top-level key is visible in the snippet; a nested one is worth naming.
     let within = path.filter(|p| p.contains(['.', '['])).map(|p| format!(" in `{p}`")).unwrap_or_default();
 
-    // A value that is not what its type expects: `invalid value: string "x", expected a date`.
-    if let Some(rest) = message.strip_prefix("invalid value: string \"")
-        && let Some((value, expected)) = rest.rsplit_once("\", expected ")
-    {
-        return (format!("`{value}` is not {expected}{within}"), hint_for(expected, value));
-    }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let candidates = backticked(expected);
@@ -272,10 +270,11 @@ fn reword(raw: &str) -> (String, Option<String>) {
     }
     if message.starts_with("invalid type") || message.starts_with("invalid value") {
         let plain = plain_types(message);
-        // Text where a number or `true`/`false` belongs: `relative_urls: ja`, `paginate: ti`.
-        if let Some(rest) = plain.strip_prefix("invalid type: string \"")
-            && let Some((value, expected)) = rest.rsplit_once("\", expected ")
-        {
+        // Text that is not what its key expects: `invalid value: string "x", expected a
+        // date`, or where a number or `true`/`false` belongs (`relative_urls: ja`).
+        let text =
+            plain.strip_prefix("invalid value: string \"").or_else(|| plain.strip_prefix("invalid type: string \""));
+        if let Some((value, expected)) = text.and_then(|rest| rest.rsplit_once("\", expected ")) {
             return (format!("`{value}` is not {expected}{within}"), hint_for(expected, value));
         }
         return (format!("{plain}{within}"), None);

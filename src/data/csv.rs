@@ -274,6 +274,8 @@ struct Record {
 /// The most lines of a file reported as unreadable; the last one says how many more.
 const MOST_BAD_LINES: usize = 10;
 
+const UNEQUAL_HINT: &str = "every line needs as many fields as the header; quote fields that contain the delimiter";
+
 fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnostics> {
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).from_reader(text.as_bytes());
     let mut out = Vec::new();
@@ -302,9 +304,17 @@ fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnos
                     }
                     _ => format!("this line cannot be read: {e}"),
                 };
-                bad.push(Diagnostic::error(message).at(line_location(file, text, line)));
+                bad.push(Diagnostic::error(message).at(line_location(file, text, line)).hint(UNEQUAL_HINT));
             }
         }
+    }
+    let more = bad.len().saturating_sub(MOST_BAD_LINES);
+    bad.truncate(MOST_BAD_LINES);
+    if more > 0
+        && let Some(last) = bad.last_mut()
+    {
+        last.hint =
+            Some(format!("and {} like it; {UNEQUAL_HINT}", crate::diag::count(more, "more line", "more lines")));
     }
     // The csv reader takes a quote that never closes to run to the end of the file, so
     // only the last record can hold one, and the lines after it are in its cell.
@@ -317,23 +327,10 @@ fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnos
                 .hint("end the cell with `\"`; as it is, every line after it is read into this cell"),
         );
     }
-    if bad.is_empty() {
-        return Ok(out);
+    match bad.is_empty() {
+        true => Ok(out),
+        false => Err(bad.into_iter().collect()),
     }
-    let more = bad.len().saturating_sub(MOST_BAD_LINES);
-    bad.truncate(MOST_BAD_LINES);
-    let hint = "every line needs as many fields as the header; quote fields that contain the delimiter";
-    for d in &mut bad {
-        if d.hint.is_none() {
-            d.hint = Some(hint.to_string());
-        }
-    }
-    if more > 0
-        && let Some(last) = bad.last_mut()
-    {
-        last.hint = Some(format!("and {} like it; {hint}", crate::diag::count(more, "more line", "more lines")));
-    }
-    Err(bad.into_iter().collect())
 }
 
 /// Where a quoted field opens and never closes in `record`, the text of a record and what
