@@ -58,7 +58,7 @@ enum ByFile {
     /// The author wrote its file's path (`../jobb/x.md`) or its folder under content/ where
     /// its slug differs: its `@/` path.
     Is(String),
-    /// A file path that names no page, with the nearest page's `@/` path.
+    /// A file path that names no page: the hint that names the nearest page's `@/` path.
     Near(String),
 }
 
