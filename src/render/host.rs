@@ -43,10 +43,11 @@ impl DocHost<'_> {
     }
 
     /// A template's error as one line: the message and where in the template.
-    fn failure(&self, error: &tera::Error) -> String {
+    /// A template's error as `WHAT failed: message (file:line:col)`, with its hint.
+    fn failure(&self, what: &str, error: &tera::Error) -> Diagnostic {
         let d = self.templates.diagnostic(error);
-        let at = d.location.map(|l| format!(" ({}:{}:{})", l.file, l.line, l.col)).unwrap_or_default();
-        format!("{}{at}", d.message)
+        let place = d.location.map(|l| format!(" ({}:{}:{})", l.file, l.line, l.col)).unwrap_or_default();
+        Diagnostic::error(format!("{what} failed: {}{place}", d.message)).maybe_hint(d.hint)
     }
 }
 
@@ -87,7 +88,15 @@ impl Host for DocHost<'_> {
         let mut context = self.context(site.doc, args.chain(body));
         context.insert_value("nth", Value::from(site.nth));
         self.tera.render(&template, &context).map_err(|e| {
-            Diagnostic::error(format!("the shortcode `{}` failed: {}", call.name, self.failure(&e))).at(site.at())
+            let d = self.failure(&format!("the shortcode `{}`", call.name), &e).at(site.at());
+            // A shortcode that shows a body, called without one.
+            match d.message.contains("Variable `body` is not defined") && call.body.is_none() {
+                true => d.hint(format!(
+                    "`{0}` shows a body: write `{{% {0}() %}}`, the text, then `{{% end %}}`",
+                    call.name
+                )),
+                false => d,
+            }
         })
     }
 
@@ -108,11 +117,7 @@ impl Host for DocHost<'_> {
             Some((key, value))
         });
         let context = self.context(doc, fields);
-        Some(
-            self.tera
-                .render(template, &context)
-                .map_err(|e| Diagnostic::error(format!("the render hook {template} failed: {}", self.failure(&e)))),
-        )
+        Some(self.tera.render(template, &context).map_err(|e| self.failure(&format!("the render hook {template}"), &e)))
     }
 
     fn has_hooks(&self) -> bool {

@@ -324,6 +324,8 @@ impl PageRenderer<'_> {
         let d = self.templates.diagnostic(error);
         let while_rendering = format!("while rendering {} ({})", self.origin(doc), self.site().path_of(&doc.rel));
         let hint = match d.hint.clone() {
+            // Not `did you mean `title`?;`.
+            Some(h) if h.ends_with('?') => format!("{h} — {while_rendering}"),
             Some(h) => format!("{h}; {while_rendering}"),
             None => while_rendering,
         };

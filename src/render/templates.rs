@@ -104,7 +104,8 @@ impl Templates {
                     Some((display, text)) => {
                         let range = report.span().range.clone();
                         let range = range.start.min(text.len())..range.end.min(text.len());
-                        let hint = unclosed_tag_hint(&message, text, range.start);
+                        let (message, available) = without_available_names(message);
+                        let hint = unclosed_tag_hint(&message, text, range.start).or(available);
                         Diagnostic::error(message).at(Location::in_text(display, text, range)).maybe_hint(hint)
                     }
                     None => Diagnostic::error(format!("{message} (in template `{}`)", report.filename())),
@@ -253,6 +254,23 @@ fn tags<'a>(text: &'a str, tag: &str) -> Vec<&'a str> {
     names
 }
 
+/// Tera's "Field `titel` is not defined. Available fields: a, b, …" (or variables): the
+/// first sentence as the message, and the nearest name, else the whole list, as the hint.
+fn without_available_names(message: String) -> (String, Option<String>) {
+    let Some((said, names)) =
+        message.split_once(". Available fields: ").or_else(|| message.split_once(". Available variables: "))
+    else {
+        return (message, None);
+    };
+    let asked = said.split('`').nth(1).unwrap_or_default();
+    let names: Vec<&str> = names.trim_end_matches('.').split(", ").map(str::trim).collect();
+    let hint = match crate::diag::did_you_mean(asked, names.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("there are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+    };
+    (said.to_string(), Some(hint))
+}
+
 /// Tags that a `{% endTAG %}` closes.
 const PAIRED_TAGS: [&str; 6] = ["if", "for", "block", "filter", "raw", "component"];
 
@@ -385,6 +403,20 @@ mod tests {
                 "a template fills only the blocks of the templates it extends (`<built-in theme>/templates/base.html`, `templates/page.html`): did you mean `content`?"
             )
         );
+    }
+
+    #[test]
+    fn an_undefined_field_gets_the_nearest_name() {
+        let (message, hint) =
+            without_available_names("Field `titel` is not defined. Available fields: date, title, toc".into());
+        assert_eq!(
+            (message.as_str(), hint.as_deref()),
+            ("Field `titel` is not defined", Some("did you mean `title`?"))
+        );
+        let (_, hint) =
+            without_available_names("Variable `body` is not defined. Available variables: lang, page".into());
+        assert_eq!(hint.as_deref(), Some("there are `lang`, `page`"));
+        assert_eq!(without_available_names("Unknown tag".into()), ("Unknown tag".to_string(), None));
     }
 
     #[test]
