@@ -42,7 +42,6 @@ impl DocHost<'_> {
         context
     }
 
-    /// A template's error as one line: the message and where in the template.
     /// A template's error as `WHAT failed: message (file:line:col)`, with its hint.
     fn failure(&self, what: &str, error: &tera::Error) -> Diagnostic {
         let d = self.templates.diagnostic(error);

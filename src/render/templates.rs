@@ -255,7 +255,7 @@ fn tags<'a>(text: &'a str, tag: &str) -> Vec<&'a str> {
 }
 
 /// Tera's "Field `titel` is not defined. Available fields: a, b, …" (or variables): the
-/// first sentence as the message, and the nearest name, else the whole list, as the hint.
+/// first sentence as the message, and the nearest name, else the names, as the hint.
 fn without_available_names(message: String) -> (String, Option<String>) {
     let Some((said, names)) =
         message.split_once(". Available fields: ").or_else(|| message.split_once(". Available variables: "))
@@ -263,12 +263,8 @@ fn without_available_names(message: String) -> (String, Option<String>) {
         return (message, None);
     };
     let asked = said.split('`').nth(1).unwrap_or_default();
-    let names: Vec<&str> = names.trim_end_matches('.').split(", ").map(str::trim).collect();
-    let hint = match crate::diag::did_you_mean(asked, names.iter().copied()) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => format!("there are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
-    };
-    (said.to_string(), Some(hint))
+    let names = names.trim_end_matches('.').split(", ").map(str::trim);
+    (said.to_string(), crate::diag::suggest(asked, names))
 }
 
 /// Tags that a `{% endTAG %}` closes.
@@ -415,7 +411,7 @@ mod tests {
         );
         let (_, hint) =
             without_available_names("Variable `body` is not defined. Available variables: lang, page".into());
-        assert_eq!(hint.as_deref(), Some("there are `lang`, `page`"));
+        assert_eq!(hint.as_deref(), Some("expected one of `lang`, `page`"));
         assert_eq!(without_available_names("Unknown tag".into()), ("Unknown tag".to_string(), None));
     }
 
