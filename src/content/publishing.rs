@@ -88,13 +88,16 @@ pub fn next_change<'a>(
     metas.filter_map(|meta| changes(meta, drafts, from, None, zone).map(|(_, at)| at).min()).min()
 }
 
-/// The front-matter key and date of an expiry that comes before the page's publish date,
-/// so that no build ever has the page: an author's mistake (the two swapped, a year
-/// mistyped), not a schedule.
-pub fn expires_before_published<'a>(meta: &'a PageMeta, zone: &TimeZone) -> Option<(&'static str, &'a Moment)> {
+/// The front-matter path (`["job", "valid_through"]`) and date of an expiry that comes
+/// before the page's publish date, so that no build ever has the page: an author's mistake
+/// (the two swapped, a year mistyped), not a schedule.
+pub fn expires_before_published<'a>(
+    meta: &'a PageMeta,
+    zone: &TimeZone,
+) -> Option<(&'static [&'static str], &'a Moment)> {
     let publish = meta.publish_date.as_ref()?.start(zone);
-    let expiry_date = meta.expiry_date.iter().map(|m| ("expiry_date", m));
-    let valid_through = meta.job.iter().map(|job| ("valid_through", &job.valid_through));
+    let expiry_date = meta.expiry_date.iter().map(|m| (&["expiry_date"][..], m));
+    let valid_through = meta.job.iter().map(|job| (&["job", "valid_through"][..], &job.valid_through));
     expiry_date.chain(valid_through).find(|(_, moment)| moment.end(zone) <= publish)
 }
 
@@ -123,8 +126,8 @@ mod tests {
     fn an_expiry_before_the_publish_date_is_found() {
         let swapped = page(Some("2027-02-01"), Some("2027-01-01"));
         assert_eq!(
-            expires_before_published(&swapped, &oslo()).map(|(key, m)| (key, m.as_str())),
-            Some(("expiry_date", "2027-01-01"))
+            expires_before_published(&swapped, &oslo()).map(|(path, m)| (path, m.as_str())),
+            Some((&["expiry_date"][..], "2027-01-01"))
         );
         // One day, shown from its start to its end, is a schedule.
         assert_eq!(expires_before_published(&page(Some("2027-01-01"), Some("2027-01-01")), &oslo()), None);

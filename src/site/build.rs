@@ -384,10 +384,10 @@ fn link_translations(docs: &mut [Doc]) {
 fn check_schedules(files: &[ContentFile], tree: &SourceTree, zone: &TimeZone, diags: &mut Diagnostics) {
     for file in files {
         let FileMeta::Page(meta) = &file.meta else { continue };
-        let Some((key, expiry)) = publishing::expires_before_published(meta, zone) else { continue };
+        let Some((path, expiry)) = publishing::expires_before_published(meta, zone) else { continue };
         let publish = meta.publish_date.as_ref().map_or("", |m| m.as_str());
         let source = tree.file(file.source);
-        let path: &[&str] = if key == "valid_through" { &["job", key] } else { &[key] };
+        let key = path.last().copied().unwrap_or_default();
         // Said where the expiry is written: a translation that takes it from the
         // default language's page is not told again.
         let Some(range) = crate::yaml::locate_key(source.text(), path) else { continue };
