@@ -1,8 +1,8 @@
 // The search as a visitor uses it, in headless Chromium against the served site: type a
 // query in the header of a page, press Enter, and the page that answers it comes first —
-// in Norwegian and in English, for inflected forms, parts of compounds and letters typed
-// without Norwegian keys. Filters narrow the hits; hostile queries show no hits and are
-// echoed as text; axe finds nothing serious on a page of results.
+// in Norwegian and in English, for inflected forms, parts of compounds, letters typed
+// without Norwegian keys and typos. Filters narrow the hits; hostile queries show no hits
+// and are echoed as text; axe finds nothing serious on a page of results.
 //
 // Usage: node search.mjs BASE_URL
 //   BASE_URL  where the repository's site is served, e.g. http://127.0.0.1:8811/region/
@@ -125,6 +125,26 @@ for (const [url, lang] of [[nbSearch, 'nb'], [enSearch, 'en-GB']]) {
     fail(`axe ${v.impact} on the search page: ${v.id} – ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   }
   for (const p of problems) fail(`${page.url()}: ${p}`);
+  await page.close();
+}
+// A typo finds the page, and the status says the hits are for a near spelling.
+for (const [url, query] of [[nbSearch, 'sykeplier'], [enSearch, 'kindergarden']]) {
+  const { page, problems } = await open(`${url}?q=${encodeURIComponent(query)}`);
+  const hits = await hitsOf(page);
+  const near = (await page.getAttribute('#search-results', 'data-near')).replace('{words}', query);
+  const status = await page.textContent('#search-status');
+  if (!hits.length) fail(`"${query}": no hits`);
+  else if (!status.includes(near)) fail(`"${query}": the status does not say the hits are for a near spelling: ${status}`);
+  else console.log(`  "${query}" → ${status}`);
+  for (const p of problems) fail(`${page.url()}: ${p}`);
+  await page.close();
+}
+// An exact word gets no such note.
+{
+  const { page } = await open(`${nbSearch}?q=sykepleier`);
+  await hitsOf(page);
+  const note = (await page.getAttribute('#search-results', 'data-near')).split('{words}')[0];
+  if ((await page.textContent('#search-status')).includes(note)) fail('"sykepleier": a near-spelling note for a word the site has');
   await page.close();
 }
 // Typed (or pasted) into the search page's field: markup, punctuation, 10,000 characters.

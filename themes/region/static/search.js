@@ -1,7 +1,7 @@
 // The region theme's search page: reads `q` from the URL, looks the words up in the
-// language's index (written by `regionprofil build`, see docs/search.md), and lists the
-// hits in #search-results. Plain JavaScript, no other host: the index files sit beside the
-// site's pages.
+// language's index (written by `regionprofil build`; "Search" in docs/site-format.md), and
+// lists the hits in #search-results. Plain JavaScript, no other host: the index files sit
+// beside the site's pages.
 //
 // A query word is folded as the index folds words (lower case, ø → o, æ → ae, accents
 // dropped, aa → a) and matched against the index's terms (folded stems):
@@ -10,7 +10,9 @@
 //     uses still meets its stem (`barnehagen` → `barnehag`);
 //   - a term that ends with the word: the word as the last part of a compound (`ferie` →
 //     `sommerferi`);
-//   - a term that begins with the word: the first part of a compound, or a word being typed.
+//   - a term that begins with the word: the first part of a compound, or a word being typed;
+//   - when none of these is found, a term or form spelt one letter differently (two, for a
+//     word of eight letters or more): a typo (`sykeplier` → `sykepleier`).
 // Each match counts by how sure it is, by how rare the term is and by where the page has
 // it (the stored score); pages with every word come first. The best twenty are then
 // looked at whole: a title that is the query, and a phrase, move a page up.
@@ -34,6 +36,7 @@
   const pageSize = 10;
   const maxWords = 12;
   const maxWordLength = 64;
+  const nearFiles = 4;
 
   const FOLDED = { 'ø': 'o', 'æ': 'ae', 'ß': 'ss', 'œ': 'oe', 'đ': 'd', 'ð': 'd', 'þ': 'th', 'ł': 'l', 'ı': 'i' };
   const fold = (word) => {
@@ -42,16 +45,36 @@
     return folded;
   };
   const WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  // The query's words, folded, each → the word as typed (lower-cased).
   const queryWords = (query) => {
-    const seen = new Set();
+    const seen = new Map();
     for (const word of query.toLowerCase().match(WORD) || []) {
       if ([...word].length < 2 || word.length > maxWordLength) continue;
-      seen.add(fold(word));
+      if (!seen.has(fold(word))) seen.set(fold(word), word);
       if (seen.size === maxWords) break;
     }
-    return [...seen];
+    return seen;
   };
   const reverse = (text) => [...text].reverse().join('');
+
+  // The letters added, dropped or changed, and pairs swapped, that turn `a` into `b`
+  // (optimal string alignment), or `most + 1` as soon as it must be more than `most`.
+  const edits = (a, b, most) => {
+    const [x, y] = [[...a], [...b]];
+    if (Math.abs(x.length - y.length) > most) return most + 1;
+    let [before, row] = [null, Array.from({ length: y.length + 1 }, (_, j) => j)];
+    for (let i = 1; i <= x.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= y.length; j++) {
+        let cost = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+        if (before && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) cost = Math.min(cost, before[j - 2] + 1);
+        next.push(cost);
+      }
+      if (Math.min(...next) > most) return most + 1;
+      [before, row] = [row, next];
+    }
+    return row[y.length];
+  };
 
   // The index's files are gzipped JSON (index.json is plain); a host that already
   // inflated one on the way (Content-Encoding) hands over JSON, which is read as it is.
@@ -120,6 +143,29 @@
     return found;
   }
 
+  // Term → how sure the match is, for a word nothing else matched: the terms and forms
+  // spelt at most one letter differently (two from eight letters on) among those that
+  // begin with the word's first two letters (a typo is rarely there), read from at most
+  // `nearFiles` files around where the word would stand.
+  async function nearMatches(idx, word) {
+    const found = new Map();
+    const length = [...word].length;
+    if (length < 4) return found;
+    const most = length >= 8 ? 2 : 1;
+    const start = [...word].slice(0, 2).join('');
+    const names = filesBetween(idx.forward, start, start + '\uffff');
+    const from = Math.max(0, Math.min(names.indexOf(forwardFile(idx, word)) - 1, names.length - nearFiles));
+    const add = (key, term) => {
+      const n = edits(word, key, most);
+      if (n <= most) found.set(term, Math.max(found.get(term) || 0, n === 1 ? 0.4 : 0.3));
+    };
+    for (const chunk of await Promise.all(names.slice(from, from + nearFiles).map(load))) {
+      for (const term of Object.keys(chunk.t)) add(term, term);
+      for (const [form, term] of Object.entries(chunk.f)) add(form, term);
+    }
+    return found;
+  }
+
   async function postingsOf(idx, term) {
     const file = forwardFile(idx, term);
     if (!file) return null;
@@ -148,8 +194,9 @@
   // [page, score] pairs, best first.
   async function search(query) {
     const idx = await index();
-    const words = queryWords(query);
-    if (!words.length) return { words, hits: [] };
+    const typed = queryWords(query);
+    const words = [...typed.keys()];
+    if (!words.length) return { words, hits: [], near: [] };
     const total = new Map();
     const matched = new Map();
     const credit = (values, wordIndexes, factor) => {
@@ -160,7 +207,10 @@
         matched.set(page, seen);
       }
     };
-    const wordTerms = await Promise.all(words.map((word) => matches(idx, word)));
+    const found = await Promise.all(words.map((word) => matches(idx, word)));
+    const wordTerms = await Promise.all(found.map((terms, i) => (terms.size ? terms : nearMatches(idx, words[i]))));
+    // The words only a near spelling matched, as typed.
+    const near = words.filter((_, i) => !found[i].size && wordTerms[i].size).map((word) => typed.get(word));
     const values = await Promise.all(wordTerms.map((terms) => valuesOf(idx, terms)));
     values.forEach((v, i) => credit(v, [i], 1));
     // Two words that are one compound when joined: `sommer jobb` finds `sommerjobb`.
@@ -176,7 +226,7 @@
       return [page, value * share * share];
     });
     hits.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return { words, wordTerms, hits };
+    return { words, wordTerms, hits, near };
   }
 
   const pageRecord = async (idx, page) => {
@@ -280,7 +330,8 @@
       const matchers = (found.wordTerms || []).map(wordMatcher);
       // A pasted page of text is echoed by its start.
       const echoed = shown.length > 80 ? `${shown.slice(0, 80)}…` : shown;
-      state = { idx, query: echoed, ranked, matchers, chosen: new Map(), shown: pageSize };
+      const near = found.near.join(' ');
+      state = { idx, query: echoed, near, ranked, matchers, chosen: new Map(), shown: pageSize };
       await render();
       if (ranked.length && filtersBox) await showFilters();
     } catch (error) {
@@ -299,12 +350,14 @@
   };
 
   async function render() {
-    const { idx, query, matchers } = state;
+    const { idx, query, near, matchers } = state;
     const hits = filtered();
     const count = hits.length;
     status.textContent = count
       ? format(plural.select(count) === 'one' ? strings.resultsOne : strings.resultsOther, { count, query })
       : format(strings.noHits, { query });
+    // Say so when a word was found only by a near spelling (a theme may leave it out).
+    if (count && near && strings.near) status.textContent += ` ${format(strings.near, { words: near })}`;
     const list = document.createElement('ol');
     list.className = 'search-hits';
     const records = await Promise.all(hits.slice(0, state.shown).map(([page]) => pageRecord(idx, page)));
