@@ -553,8 +553,41 @@ fn generate(site: &Path, pages: usize, style: Style) {
     // The search page of the region theme, with its script.
     write(&theme.join("search.html"), search::SEARCH_PAGE);
     write(&site.join("themes/bench/static/search.js"), search::SEARCH_SCRIPT);
+    let suffix = |lang: &str| if lang == "nb" { String::new() } else { format!(".{lang}") };
+    write_content(
+        site,
+        pages,
+        &Dialect {
+            suffix: &suffix,
+            link: &|sec, slug| {
+                if slug == "_index" {
+                    format!("@/seksjon-{sec}/_index.md")
+                } else {
+                    format!("@/seksjon-{sec}/{slug}.md")
+                }
+            },
+            stat: &|row| format!("{{{{ stat(table=\"tall\", row=\"R{row}\", col=\"2020\") }}}}"),
+            tag: &|tag| format!("emne {tag}"),
+        },
+    );
+}
+
+/// What the two generators write differently in the same content.
+struct Dialect<'a> {
+    /// A language's file-name suffix: `_index.md` or `_index.en.md`.
+    suffix: &'a dyn Fn(&str) -> String,
+    /// A link to a section's page (or to the section, for `_index`).
+    link: &'a dyn Fn(usize, &str) -> String,
+    /// The statistic of a row.
+    stat: &'a dyn Fn(usize) -> String,
+    /// A tag as the front matter's list writes it.
+    tag: &'a dyn Fn(usize) -> String,
+}
+
+/// The home pages, sections and pages of both languages, in `dialect`.
+fn write_content(site: &Path, pages: usize, dialect: &Dialect) {
     for lang in ["nb", "en"] {
-        let suffix = if lang == "nb" { String::new() } else { format!(".{lang}") };
+        let suffix = (dialect.suffix)(lang);
         write(&site.join(format!("content/_index{suffix}.md")), "---\ntitle: Hjem\n---\nVelkommen.\n");
         for s in 0..SECTIONS {
             write(
@@ -563,20 +596,8 @@ fn generate(site: &Path, pages: usize, style: Style) {
             );
         }
         for i in 0..pages {
-            let p = page(
-                i,
-                lang,
-                pages,
-                &|sec, slug| {
-                    if slug == "_index" {
-                        format!("@/seksjon-{sec}/_index.md")
-                    } else {
-                        format!("@/seksjon-{sec}/{slug}.md")
-                    }
-                },
-                &|row| format!("{{{{ stat(table=\"tall\", row=\"R{row}\", col=\"2020\") }}}}"),
-            );
-            let tags: Vec<String> = p.tags.iter().map(|t| format!("emne {t}")).collect();
+            let p = page(i, lang, pages, dialect.link, dialect.stat);
+            let tags: Vec<String> = p.tags.iter().map(|&t| (dialect.tag)(t)).collect();
             write(
                 &site.join(format!("content/seksjon-{}/{}{suffix}.md", p.section, p.slug)),
                 &format!(
@@ -629,40 +650,20 @@ fn generate_hugo(_ours: &Path, site: &Path, pages: usize, style: Style) {
         &layouts.join("shortcodes/stat.html"),
         "{{ $rows := (resources.Get \"tall.csv\" | transform.Unmarshal (dict \"delimiter\" \";\")) }}{{ $row := .Get \"row\" }}{{ range $rows }}{{ if eq (index . 0) $row }}<data value=\"{{ index . 2 }}\">{{ lang.FormatNumber 0 (float (index . 2)) }}</data>{{ end }}{{ end }}",
     );
-    for lang in ["nb", "en"] {
-        write(&site.join(format!("content/_index.{lang}.md")), "---\ntitle: Hjem\n---\nVelkommen.\n");
-        for s in 0..SECTIONS {
-            write(
-                &site.join(format!("content/seksjon-{s}/_index.{lang}.md")),
-                &format!("---\ntitle: Seksjon {s}\n---\nSeksjon {s}.\n"),
-            );
-        }
-        for i in 0..pages {
-            let p = page(
-                i,
-                lang,
-                pages,
-                &|sec, slug| {
-                    if slug == "_index" {
-                        format!("{{{{< relref \"/seksjon-{sec}\" >}}}}")
-                    } else {
-                        format!("{{{{< relref \"/seksjon-{sec}/{slug}.md\" >}}}}")
-                    }
-                },
-                &|row| format!("{{{{< stat row=\"R{row}\" >}}}}"),
-            );
-            let tags: Vec<String> = p.tags.iter().map(|t| format!("\"emne {t}\"")).collect();
-            write(
-                &site.join(format!("content/seksjon-{}/{}.{lang}.md", p.section, p.slug)),
-                &format!(
-                    "---\ntitle: {}\ndate: {}\ndescription: Beskrivelse av {}\ntags: [{}]\n---\n{}",
-                    p.title,
-                    p.date,
-                    p.title,
-                    tags.join(", "),
-                    p.body
-                ),
-            );
-        }
-    }
+    write_content(
+        site,
+        pages,
+        &Dialect {
+            suffix: &|lang| format!(".{lang}"),
+            link: &|sec, slug| {
+                if slug == "_index" {
+                    format!("{{{{< relref \"/seksjon-{sec}\" >}}}}")
+                } else {
+                    format!("{{{{< relref \"/seksjon-{sec}/{slug}.md\" >}}}}")
+                }
+            },
+            stat: &|row| format!("{{{{< stat row=\"R{row}\" >}}}}"),
+            tag: &|tag| format!("\"emne {tag}\""),
+        },
+    );
 }
