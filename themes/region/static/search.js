@@ -50,7 +50,8 @@
     const seen = new Map();
     for (const word of query.toLowerCase().match(WORD) || []) {
       if ([...word].length < 2 || word.length > maxWordLength) continue;
-      if (!seen.has(fold(word))) seen.set(fold(word), word);
+      const folded = fold(word);
+      if (!seen.has(folded)) seen.set(folded, word);
       if (seen.size === maxWords) break;
     }
     return seen;
