@@ -76,9 +76,7 @@ fn a_job_is_shown_all_of_its_last_day_in_the_site_s_time_zone() {
 fn an_unknown_time_zone_is_an_error_naming_the_nearest() {
     let site = Site::named("sites", "minimal");
     site.write("site.yaml", "title: Fixture\nbase_url: https://example.org/\ntheme: plain\ntime_zone: Europe/Olso\n");
-    let out = site.command().arg("build").output().expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = site.failed_build();
     assert!(stderr.contains("`Europe/Olso` is not a time zone"), "{stderr}");
     assert!(stderr.contains("--> site.yaml:4:1"), "{stderr}");
     assert!(stderr.contains("did you mean `Europe/Oslo`?"), "{stderr}");

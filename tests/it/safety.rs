@@ -78,9 +78,7 @@ fn files_that_lead_out_of_the_site_are_refused() {
     std::fs::create_dir_all(site.root.join("data")).expect("data");
     std::os::unix::fs::symlink(outside.path().join("secret.csv"), site.root.join("data/secret.csv")).expect("symlink");
     std::os::unix::fs::symlink(outside.path(), site.root.join("content/utenfor")).expect("symlink");
-    let out = site.command().arg("build").output().expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = site.failed_build();
     assert!(stderr.contains("data/secret.csv is a symlink to a place outside the site folder"), "{stderr}");
     assert!(stderr.contains("content/utenfor is a symlink to a place outside the site folder"), "{stderr}");
     assert!(!site.public().exists());

@@ -53,6 +53,14 @@ impl Site {
         }
     }
 
+    /// Runs `build`, which must fail with exit status 1, and gives what it printed on stderr.
+    pub fn failed_build(&self) -> String {
+        let out = self.command().arg("build").output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        stderr
+    }
+
     pub fn public(&self) -> PathBuf {
         self.root.join("public")
     }
