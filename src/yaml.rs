@@ -347,6 +347,7 @@ fn hint_for(expected: &str, value: &str) -> Option<String> {
         crate::dates::EXPECTING => Some(crate::dates::date_hint(value)),
         "`true` or `false`" => Some("write `true` for yes and `false` for no".into()),
         "a whole number" => Some("write the number in digits, with no spaces: 10000".into()),
+        "a list" => Some(format!("write a list in brackets, `[{value}, …]`, or one `- {value}` a line")),
         _ => None,
     }
 }

@@ -89,6 +89,8 @@ struct RawLanguage {
     locale: Option<String>,
     #[serde(default)]
     search: Option<String>,
+    #[serde(default)]
+    synonyms: Vec<Vec<String>>,
 }
 
 /// What a language gets for a page that was not translated into it.
@@ -201,6 +203,8 @@ pub struct Language {
     pub locale: String,
     /// Search stemmer language: `no` for Bokmål and Nynorsk.
     pub search: String,
+    /// Groups of words the search takes for one another: `[[barnehage, barnepass]]`.
+    pub synonyms: Vec<Vec<String>>,
 }
 
 /// The site's base URL split into what URLs are made of.
@@ -328,7 +332,14 @@ fn validate(raw: RawConfig, text: &str, overrides: &Overrides) -> Result<Config,
         }
     };
 
-    let languages = languages(&raw, &at, &mut diags);
+    // A value written under a key: the first `needle` after it, else the key.
+    let at_value = |path: &[&str], needle: &str| {
+        let key = yaml::locate_key(text, path).unwrap_or(0..0);
+        let after = key.end;
+        let range = text[after..].find(needle).map_or(key, |i| after + i..after + i + needle.len());
+        Location::in_text(CONFIG_FILE, text, range)
+    };
+    let languages = languages(&raw, &at, &at_value, &mut diags);
 
     if raw.title.trim().is_empty() {
         diags.push(Diagnostic::error("the site needs a title").at(at(&["title"])));
@@ -412,7 +423,12 @@ fn validate(raw: RawConfig, text: &str, overrides: &Overrides) -> Result<Config,
     })
 }
 
-fn languages(raw: &RawConfig, at: &dyn Fn(&[&str]) -> Location, diags: &mut Diagnostics) -> Vec<Language> {
+fn languages(
+    raw: &RawConfig,
+    at: &dyn Fn(&[&str]) -> Location,
+    at_value: &dyn Fn(&[&str], &str) -> Location,
+    diags: &mut Diagnostics,
+) -> Vec<Language> {
     let default_key = raw.default_language.as_str();
     let mut entries: Vec<(&str, &RawLanguage)> = raw.languages.iter().map(|(k, v)| (k.as_str(), v)).collect();
     let implicit = RawLanguage::default();
@@ -478,6 +494,7 @@ fn languages(raw: &RawConfig, at: &dyn Fn(&[&str]) -> Location, diags: &mut Diag
                     .hint(hint),
             );
         }
+        check_synonyms(&lang.synonyms, &|entry| at_value(&["languages", key, "synonyms"], entry), diags);
         let search = lang.search.clone().unwrap_or_else(|| match key {
             "nb" | "nn" | "no" => "no".to_string(),
             other => other.split('-').next().unwrap_or(other).to_string(),
@@ -490,9 +507,32 @@ fn languages(raw: &RawConfig, at: &dyn Fn(&[&str]) -> Location, diags: &mut Diag
             path,
             locale,
             search,
+            synonyms: lang.synonyms.clone(),
         });
     }
     out
+}
+
+/// Each group of synonyms must hold two words or more, each a single word: a search
+/// matches words, not phrases. `at` locates an entry.
+fn check_synonyms(groups: &[Vec<String>], at: &dyn Fn(&str) -> Location, diags: &mut Diagnostics) {
+    for group in groups {
+        if group.len() < 2 {
+            let message = "a group of synonyms needs two words or more";
+            let first = group.first().map_or("", String::as_str);
+            diags.push(Diagnostic::error(message).at(at(first)).hint("for example `- [barnehage, barnepass]`"));
+        }
+        for entry in group {
+            // A word as the index reads one: letters and digits, two or more.
+            if entry.chars().count() < 2 || !entry.chars().all(char::is_alphanumeric) {
+                diags.push(
+                    Diagnostic::error(format!("the synonym `{entry}` is not one word"))
+                        .at(at(entry))
+                        .hint("a search matches words, not phrases: write one word of two letters or more"),
+                );
+            }
+        }
+    }
 }
 
 /// The `search` languages with a Snowball stemmer (`search::analyze` has them).

@@ -77,6 +77,22 @@ impl Analyzer {
         }
         fold(&stem)
     }
+
+    /// Each group of synonyms as terms (`[barnehage, barnepass]` → `[barnehag, barnepass]`),
+    /// for the browser to take one for another. A group whose words meet at one term adds
+    /// nothing and is left out.
+    pub fn synonyms(&self, groups: &[Vec<String>]) -> Vec<Vec<String>> {
+        let group_terms = |group: &Vec<String>| {
+            let mut terms: Vec<String> = Vec::new();
+            for entry in group {
+                for_each_word(entry, |word| terms.push(self.term(word)));
+            }
+            terms.sort();
+            terms.dedup();
+            (terms.len() > 1).then_some(terms)
+        };
+        groups.iter().filter_map(group_terms).collect()
+    }
 }
 
 /// Calls `each` with every word of `text`, lower-cased: runs of letters and digits
@@ -209,6 +225,17 @@ mod tests {
         let mut ours = Vec::new();
         for_each_word(text, |w| ours.push(w.to_string()));
         assert_eq!(ours, std::mem::take(&mut split));
+    }
+
+    #[test]
+    fn synonyms_are_terms_and_a_group_of_one_term_is_dropped() {
+        let no = Analyzer::new("no");
+        let groups =
+            |words: &[&[&str]]| words.iter().map(|g| g.iter().map(|w| w.to_string()).collect()).collect::<Vec<_>>();
+        assert_eq!(
+            no.synonyms(&groups(&[&["Barnehage", "barnepass"], &["bolig", "boliger"]])),
+            [["barnehag".to_string(), "barnepass".to_string()]]
+        );
     }
 
     #[test]

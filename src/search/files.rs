@@ -15,6 +15,7 @@
 //!   description (`d`) and the start of the text (`x`).
 //! - `filters`: page numbers by section (first page and count: pages are numbered by
 //!   section), tag, job location and employment type.
+//! - `synonyms`: groups of terms a query takes for one another (a language's `synonyms`).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -95,7 +96,7 @@ impl Writer {
     }
 
     /// Every file of the language: (name in its folder, bytes).
-    pub fn finish(self, postings: &Postings, search: &str) -> Vec<(String, Vec<u8>)> {
+    pub fn finish(self, postings: &Postings, search: &str, synonyms: &[Vec<String>]) -> Vec<(String, Vec<u8>)> {
         let terms = postings.sorted();
         let forms = postings.forms();
         let ((forward, reverse), filters) = rayon::join(
@@ -118,7 +119,8 @@ impl Writer {
         let _ = write!(index, "\"forward\":{},", keyed_list(&forward_keys, forward_files));
         let _ = write!(index, "\"reverse\":{},", keyed_list(&reverse_keys, reverse_files));
         let _ = write!(index, "\"pages_per_file\":{PAGES_PER_FILE},\"page_files\":{},", json(page_files));
-        let _ = write!(index, "\"sections\":{},\"filters\":{}}}", json(&self.sections), json(&filters_file[0]));
+        let _ = write!(index, "\"sections\":{},\"filters\":{},", json(&self.sections), json(&filters_file[0]));
+        let _ = write!(index, "\"synonyms\":{}}}", json(synonyms));
         files.push(("index.json".to_string(), index.into_bytes()));
         files
     }

@@ -79,7 +79,7 @@ fn language_files(site: &Site, lang: LangId, docs: Vec<(&Doc, Source)>, i18n: &I
         postings.add((b * BATCH) as u32, &collected, &analyzer, average);
         writer.pages(&collected.iter().map(|c| &c.shown).collect::<Vec<_>>());
     }
-    writer.finish(&postings, search)
+    writer.finish(&postings, search, &analyzer.synonyms(&site.config.languages[lang].synonyms))
 }
 
 /// The output folder of a language's search page: `sok/`, `en/search/`. Its slug is the UI

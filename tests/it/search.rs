@@ -197,17 +197,40 @@ fn search_false_writes_no_index_and_no_search_page() {
     assert!(!home.contains("role=\"search\""), "{home}");
 }
 
-#[test]
-fn a_search_language_without_a_stemmer_is_an_error_at_its_line() {
+/// The i18n fixture with its Bokmål language written as `nb`.
+fn with_nb(nb: &str) -> Site {
     let site = Site::named("sites", "i18n");
     let config = site.read("site.yaml");
-    site.write("site.yaml", &config.replace("nb: { name: Norsk }", "nb: { name: Norsk, search: norsk }"));
-    let output = site.command().arg("build").output().expect("run");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    site.write("site.yaml", &config.replace("nb: { name: Norsk }", nb));
+    site
+}
+
+#[test]
+fn a_search_language_without_a_stemmer_is_an_error_at_its_line() {
+    let site = with_nb("nb: { name: Norsk, search: norsk }");
+    let stderr = site.failed_build();
     assert!(stderr.contains("no stemmer for the search language `norsk`"), "{stderr}");
     assert!(stderr.contains("site.yaml:6:"), "{stderr}");
     assert!(stderr.contains("leave `search` out"), "{stderr}");
+}
+
+#[test]
+fn synonyms_are_written_as_terms_for_their_language_only() {
+    let site = with_nb("nb: { name: Norsk, synonyms: [[Barnehage, barnepass], [bolig, boliger]] }");
+    build(&site);
+    let nb = read(&site.public().join("search-index/nb/index.json"));
+    // Stemmed and folded as the index's words are; a group that meets at one term is gone.
+    assert_eq!(nb["synonyms"], serde_json::json!([["barnehag", "barnepass"]]));
+    assert_eq!(read(&site.public().join("search-index/en/index.json"))["synonyms"], serde_json::json!([]));
+}
+
+#[test]
+fn a_synonym_of_two_words_and_a_group_of_one_are_errors() {
+    let site = with_nb("nb: { name: Norsk, synonyms: [[barnehage, barne hage], [alene]] }");
+    let stderr = site.failed_build();
+    assert!(stderr.contains("the synonym `barne hage` is not one word"), "{stderr}");
+    assert!(stderr.contains("a group of synonyms needs two words or more"), "{stderr}");
+    assert!(stderr.contains("site.yaml:6:"), "{stderr}");
 }
 
 /// The i18n fixture with the region theme, which has a search page.

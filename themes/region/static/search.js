@@ -11,6 +11,7 @@
 //   - a term that ends with the word: the word as the last part of a compound (`ferie` →
 //     `sommerferi`);
 //   - a term that begins with the word: the first part of a compound, or a word being typed;
+//   - the other terms of a group of synonyms the word's term is in (`barnepass` → `barnehag`);
 //   - when none of these is found, a term or form spelt one letter differently (two, for a
 //     word of eight letters or more): a typo (`sykeplier` → `sykepleier`).
 // Each match counts by how sure it is, by how rare the term is and by where the page has
@@ -140,6 +141,13 @@
       }
       compounds.sort((a, b) => b[1] - a[1]);
       for (const [term] of compounds.slice(0, 24)) add(term, 0.6);
+    }
+    // A word of a group of synonyms (the language's `synonyms` in site.yaml) finds the
+    // others too, a little below itself.
+    for (const group of idx.synonyms || []) {
+      const meets = (term) => (found.get(term) || 0) >= 0.9 || term === word
+        || (word.startsWith(term) && term.length >= 4 && word.length - term.length <= 4);
+      if (group.some(meets)) group.forEach((term) => add(term, 0.8));
     }
     return found;
   }
