@@ -327,10 +327,7 @@ fn records(text: &str, delimiter: u8, file: &str) -> Result<Vec<Record>, Diagnos
                 .hint("end the cell with `\"`; as it is, every line after it is read into this cell"),
         );
     }
-    match bad.is_empty() {
-        true => Ok(out),
-        false => Err(bad.into_iter().collect()),
-    }
+    if bad.is_empty() { Ok(out) } else { Err(bad.into_iter().collect()) }
 }
 
 /// Where a quoted field opens and never closes in `record`, the text of a record and what

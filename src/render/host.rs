@@ -89,12 +89,10 @@ impl Host for DocHost<'_> {
         self.tera.render(&template, &context).map_err(|e| {
             let d = self.failure(&format!("the shortcode `{}`", call.name), &e).at(site.at());
             // A shortcode that shows a body, called without one.
-            match d.message.contains("Variable `body` is not defined") && call.body.is_none() {
-                true => d.hint(format!(
-                    "`{0}` shows a body: write `{{% {0}() %}}`, the text, then `{{% end %}}`",
-                    call.name
-                )),
-                false => d,
+            if d.message.contains("Variable `body` is not defined") && call.body.is_none() {
+                d.hint(format!("`{0}` shows a body: write `{{% {0}() %}}`, the text, then `{{% end %}}`", call.name))
+            } else {
+                d
             }
         })
     }
