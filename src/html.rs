@@ -101,9 +101,57 @@ pub fn strip_tags(html: &str) -> String {
     out
 }
 
+/// The text a reader sees in an HTML fragment: its tags left out, and the entities an
+/// escaper writes (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&nbsp;`, numeric ones) read back.
+pub fn text_of(html: &str) -> String {
+    let stripped = strip_tags(html);
+    let mut out = String::with_capacity(stripped.len());
+    let mut rest = stripped.as_str();
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let entity = rest[1..].find(';').filter(|&len| len <= 8).map(|len| &rest[1..=len]);
+        let decoded = match entity {
+            Some("amp") => Some('&'),
+            Some("lt") => Some('<'),
+            Some("gt") => Some('>'),
+            Some("quot") => Some('"'),
+            Some("apos") => Some('\''),
+            Some("nbsp") => Some('\u{a0}'),
+            Some(number) => number
+                .strip_prefix("#x")
+                .or_else(|| number.strip_prefix("#X"))
+                .map_or_else(
+                    || number.strip_prefix('#').and_then(|n| n.parse().ok()),
+                    |hex| u32::from_str_radix(hex, 16).ok(),
+                )
+                .and_then(char::from_u32),
+            None => None,
+        };
+        match (decoded, entity) {
+            (Some(c), Some(entity)) => {
+                out.push(c);
+                rest = &rest[entity.len() + 2..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_of_html_reads_its_entities_back() {
+        let html = "<b>10&#xa0;797</b> &amp; <i>«Øyer»</i> &lt;3 &#x27;x&#39; &quot;&nbsp;&unknown; & AT&T &#xFFFFFF;";
+        assert_eq!(text_of(html), "10\u{a0}797 & «Øyer» <3 'x' \"\u{a0}&unknown; & AT&T &#xFFFFFF;");
+    }
 
     #[test]
     fn a_string_pushed_is_the_string_serialized() {

@@ -19,6 +19,7 @@ mod hooks;
 mod host;
 mod placeholders;
 pub mod shortcode;
+mod text;
 mod toc;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,8 +34,9 @@ use crate::slug::slugify;
 pub use events::options;
 use events::{heading_number, html_ids, to_html};
 pub use host::{CallSite, Hook, Host, ImageLookup, Local, Resolved};
-use placeholders::{PLACEHOLDER_START, plain_text};
+use placeholders::plain_text;
 pub use shortcode::{Arg, ArgValue, Call};
+use text::{Calls, PlainText};
 pub use toc::{Heading, Toc, TocEntry};
 
 /// Shortcode bodies inside bodies deeper than this are an error, not a stack overflow.
@@ -144,8 +146,10 @@ pub fn render(input: &DocInput<'_>, host: &dyn Host) -> (Rendered, Vec<Diagnosti
     out.summary = summary;
     out.toc = Toc::new(renderer.headings);
     out.anchors = Anchors(renderer.anchors.into_iter().collect());
+    let (text, words) = renderer.text.finish();
     // The text waits for the search index until every document is rendered.
-    out.text = crate::fitted::text(out.text);
+    out.text = crate::fitted::text(text);
+    out.words = words;
     (out, renderer.diags)
 }
 
@@ -174,6 +178,7 @@ struct Renderer<'a> {
     diags: Vec<Diagnostic>,
     /// Where the lines of the file start, to locate links and mistakes in it.
     lines: LineIndex<'a>,
+    text: PlainText,
 }
 
 impl<'a> Renderer<'a> {
@@ -188,6 +193,7 @@ impl<'a> Renderer<'a> {
             next_suffix: BTreeMap::new(),
             diags: Vec::new(),
             lines: LineIndex::new(input.text),
+            text: PlainText::default(),
         }
     }
 
@@ -204,7 +210,8 @@ impl<'a> Renderer<'a> {
         let (calls, errors) =
             shortcode::find(markdown, &code, |span| self.location(offset + span.start..offset + span.end));
         self.diags.extend(errors);
-        let outputs: Vec<String> = calls.iter().map(|call| self.call(call, offset, depth)).collect();
+        let (outputs, bodies): (Vec<String>, Vec<Option<String>>) =
+            calls.iter().map(|call| self.call(call, offset, depth)).unzip();
 
         // The Markdown with each call replaced by a placeholder, and where its pieces were.
         let mut source = String::with_capacity(markdown.len());
@@ -220,6 +227,7 @@ impl<'a> Renderer<'a> {
         source.push_str(&markdown[at..]);
 
         let (events, starts) = self.events(&source, depth, &pieces);
+        self.text.push_events(&events, &Calls { outputs: &outputs, bodies: &bodies });
         let events = placeholders::replace_placeholders(events, &outputs);
         let (host, doc) = (self.host, self.input.doc);
         let (file, lines) = (self.input.file, &self.lines);
@@ -266,7 +274,6 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        self.count_words(&events);
         for (i, message, hint) in accessibility::problems(&events, depth == 0) {
             self.diags.push(Diagnostic::warning(message).at(self.location(ranges[i].clone())).hint(hint));
         }
@@ -279,44 +286,33 @@ impl<'a> Renderer<'a> {
         (events, starts)
     }
 
-    fn call(&mut self, call: &Call, offset: usize, depth: usize) -> String {
-        let body_html = match &call.body {
+    /// A call's HTML, and the plain text of its body (kept apart, to stand in the text
+    /// where the call does).
+    fn call(&mut self, call: &Call, offset: usize, depth: usize) -> (String, Option<String>) {
+        let (body_html, body_text) = match &call.body {
             Some(_) if depth >= MAX_DEPTH => {
                 let at = self.location(offset + call.span.start..offset + call.name_span.end);
                 self.diags.push(Diagnostic::error("shortcodes are nested too deeply").at(at));
-                return String::new();
+                return (String::new(), None);
             }
-            Some(body) => Some(self.fragment(offset + body.start..offset + body.end, depth + 1, false).0),
-            None => None,
+            Some(body) => {
+                let outer = std::mem::take(&mut self.text);
+                let (html, _) = self.fragment(offset + body.start..offset + body.end, depth + 1, false);
+                (Some(html), Some(std::mem::replace(&mut self.text, outer).into_text()))
+            }
+            None => (None, None),
         };
         let nth = *self.nth.entry(call.name.clone()).and_modify(|n| *n += 1).or_insert(1);
         let (file, lines) = (self.input.file, &self.lines);
         let site = CallSite { call, doc: self.input.doc, lang: self.input.lang, nth, file, lines, offset };
-        match self.host.shortcode(&site, body_html.as_deref()) {
+        let html = match self.host.shortcode(&site, body_html.as_deref()) {
             Ok(html) => html,
             Err(d) => {
                 self.diags.push(d.at_if_unlocated(site.at()));
                 String::new()
             }
-        }
-    }
-
-    /// Counts the words and keeps the plain text of `events`.
-    fn count_words(&mut self, events: &[Event]) {
-        for event in events {
-            let text = match event {
-                Event::Text(text) => {
-                    self.out.words += text.split_whitespace().filter(|w| !w.starts_with(PLACEHOLDER_START)).count();
-                    text
-                }
-                Event::Code(text) => text,
-                _ => continue,
-            };
-            if !self.out.text.is_empty() {
-                self.out.text.push(' ');
-            }
-            self.out.text.push_str(&placeholders::without_placeholders(text));
-        }
+        };
+        (html, body_text)
     }
 
     /// Gives every heading a unique id (its own `{#id}`, else a slug of its text) and

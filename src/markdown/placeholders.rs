@@ -2,6 +2,8 @@
 //! parsed (a call's HTML must not be read as Markdown), and the placeholder by the call's
 //! HTML afterwards.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use crate::html::strip_tags;
@@ -29,13 +31,7 @@ pub fn replace_placeholders<'s>(events: Vec<Event<'s>>, outputs: &[String]) -> V
             let end = (i..events.len()).find(|&j| matches!(events[j], Event::End(TagEnd::Paragraph)));
             if let Some(end) = end {
                 let inner = &events[i + 1..end];
-                let only_placeholders = !inner.is_empty()
-                    && inner.iter().all(|e| match e {
-                        Event::Text(t) => t.contains(PLACEHOLDER_START) && without_placeholders(t).trim().is_empty(),
-                        Event::SoftBreak => true,
-                        _ => false,
-                    });
-                if only_placeholders {
+                if only_placeholders(inner) {
                     for e in inner {
                         if let Event::Text(t) = e {
                             out.push(Event::Html(CowStr::from(format!("{}\n", substitute(t, outputs).trim()))));
@@ -75,8 +71,33 @@ pub fn replace_placeholders<'s>(events: Vec<Event<'s>>, outputs: &[String]) -> V
     out
 }
 
+/// Whether a paragraph's events hold placeholders and nothing else: the paragraph is the
+/// calls' own block.
+pub fn only_placeholders(inner: &[Event]) -> bool {
+    !inner.is_empty()
+        && inner.iter().all(|e| match e {
+            Event::Text(t) => t.contains(PLACEHOLDER_START) && without_placeholders(t).trim().is_empty(),
+            Event::SoftBreak => true,
+            _ => false,
+        })
+}
+
 /// Replaces each placeholder in `text` by its output (by nothing when `outputs` is empty).
 pub fn substitute(text: &str, outputs: &[String]) -> String {
+    substitute_with(text, |i, out| {
+        if let Some(html) = outputs.get(i) {
+            out.push_str(html);
+        }
+    })
+    .into_owned()
+}
+
+/// Replaces each placeholder in `text` by what `put` writes for its call's index; lends
+/// `text` as it is when it has none.
+pub fn substitute_with(text: &str, mut put: impl FnMut(usize, &mut String)) -> Cow<'_, str> {
+    if !text.contains(PLACEHOLDER_START) {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find(PLACEHOLDER_START) {
@@ -84,20 +105,20 @@ pub fn substitute(text: &str, outputs: &[String]) -> String {
         let after = &rest[start + PLACEHOLDER_START.len_utf8()..];
         let Some(end) = after.find(PLACEHOLDER_END) else {
             out.push_str(&rest[start..]);
-            return out;
+            return Cow::Owned(out);
         };
-        if let Some(html) = after[..end].parse::<usize>().ok().and_then(|i| outputs.get(i)) {
-            out.push_str(html);
+        if let Ok(i) = after[..end].parse::<usize>() {
+            put(i, &mut out);
         }
         rest = &after[end + PLACEHOLDER_END.len_utf8()..];
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// `text` with its placeholders left out; lent as it is when it has none.
-pub fn without_placeholders(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains(PLACEHOLDER_START) { substitute(text, &[]).into() } else { text.into() }
+pub fn without_placeholders(text: &str) -> Cow<'_, str> {
+    substitute_with(text, |_, _| {})
 }
 
 /// The text of inline events, without markup or placeholders.

@@ -205,3 +205,27 @@ fn the_markdown_filter_reports_every_mistake() {
     let errors = render_fragment("[a](@/borte.md) og [b](@/vekk.md)", 0, 0, &host).expect_err("two broken links");
     assert_eq!(errors.len(), 2, "{errors:?}");
 }
+
+#[test]
+fn the_text_reads_as_sentences_block_by_block() {
+    let (out, _) = check(
+        "Flytter du hit med **barn**, er det lurt.\n\n## Barnehage\n\nDu søker plass\n\n\
+         - Full plass\n- Halv plass!\n\n| Kommune | Plasser |\n|---|---|\n| Øyer | 40 |\n\n## Hva koster det?\n\nLite: se [prisene](https://x.example/).\n",
+    );
+    assert_eq!(
+        out.text,
+        "Flytter du hit med barn, er det lurt. Barnehage. Du søker plass. Full plass. Halv plass! \
+         Kommune Plasser. Øyer 40. Hva koster det? Lite: se prisene."
+    );
+}
+
+#[test]
+fn the_text_holds_an_inline_call_and_a_body_where_they_stand() {
+    let (out, diags) = check(
+        "Folketallet var {{ echo(text=\"10 797 &amp; mer\") }} i fjor.\n\n{% box() %}\nInne i boksen\n{% end %}\n\n\
+         {{ echo(text=\"en blokk\") }}\n\nTil slutt\n",
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(out.text, "Folketallet var 10 797 & mer#1 i fjor. Inne i boksen. Til slutt.");
+    assert_eq!(out.words, 12);
+}

@@ -35,15 +35,22 @@ fn read(path: &Path) -> Value {
     serde_json::from_str(&text_of(path)).expect("JSON")
 }
 
+/// What a hit of each page shows (`u`, `t`, `x`, …), in page number order.
+fn records(site: &Site, lang: &str) -> Vec<Value> {
+    let folder = site.public().join("search-index").join(lang);
+    let meta = read(&folder.join("index.json"));
+    let files = meta["page_files"].as_array().expect("page files");
+    files
+        .iter()
+        .flat_map(|file| read(&folder.join(file.as_str().expect("name"))).as_array().expect("pages").clone())
+        .collect()
+}
+
 fn index(site: &Site, lang: &str) -> Index {
     let folder = site.public().join("search-index").join(lang);
     let meta = read(&folder.join("index.json"));
-    let mut pages = Vec::new();
-    for file in meta["page_files"].as_array().expect("page files") {
-        for page in read(&folder.join(file.as_str().expect("name"))).as_array().expect("pages") {
-            pages.push(page["u"].as_str().expect("path").to_string());
-        }
-    }
+    let pages: Vec<String> =
+        records(site, lang).iter().map(|page| page["u"].as_str().expect("path").to_string()).collect();
     assert_eq!(pages.len() as u64, meta["pages"].as_u64().expect("count"));
     let mut terms = BTreeMap::new();
     let mut forms = BTreeMap::new();
@@ -182,6 +189,35 @@ fn markup_in_the_index_stays_text() {
             assert!(!text.contains('<'), "{}: {text}", entry.path().display());
             let _: Value = serde_json::from_str(&text).expect("valid JSON");
         }
+    }
+}
+
+#[test]
+fn an_excerpt_reads_as_the_page_with_its_numbers_and_without_its_charts() {
+    let site = Site::named("sites", "statistics");
+    site.write(
+        "content/studier.md",
+        &page(
+            "Studier",
+            "",
+            "## Høyere utdanning\n\nLes **mer** om [campus](https://campus.example/) her\n\n- Opptak\n- Bolig",
+        ),
+    );
+    build(&site);
+    let records = records(&site, "nb");
+    let excerpt = |path: &str| {
+        let record = records.iter().find(|r| r["u"] == path).unwrap_or_else(|| panic!("{path} in {records:?}"));
+        record["x"].as_str().expect("excerpt").to_string()
+    };
+    assert_eq!(excerpt("studier/"), "Høyere utdanning. Les mer om campus her. Opptak. Bolig.");
+    let befolkning = excerpt("befolkning/");
+    assert_eq!(
+        befolkning,
+        "Lillehammer hadde 27\u{a0}028 (Kilde: SSB, per 1. januar 2014) innbyggere, en vekst på 9,3\u{a0}% \
+         (SSB oppgir 8,5 %). Gausdal: \u{2212}0,9 %, landet: 5\u{a0}109\u{a0}056\u{a0}personer. Kommuner: 5\u{a0}140."
+    );
+    for chart_text in ["Folkevekst per år", "Folketall i regionen", "Hamar"] {
+        assert!(!befolkning.contains(chart_text), "{chart_text} in {befolkning}");
     }
 }
 
