@@ -262,11 +262,14 @@
     return false;
   };
 
-  // How much of a title the query covers, when every query word is in it: 0 to 1.
+  // How much a title is the query, 0 to 1: the share of its words the query has, times the
+  // share of the query's words it has. `Gausdal` is half of `population gausdal`, and all
+  // of its title is in it; `Population and growth` has half the query in a third of its title.
   const titleCover = (title, matchers) => {
     const words = tokens(title).map((t) => t.folded);
-    if (!words.length || !matchers.every((matches) => words.some(matches))) return 0;
-    return words.filter((word) => matchers.some((matches) => matches(word))).length / words.length;
+    if (!words.length) return 0;
+    const queryShare = matchers.filter((matches) => words.some(matches)).length / matchers.length;
+    return queryShare * words.filter((word) => matchers.some((matches) => matches(word))).length / words.length;
   };
 
   // Reorders the best hits: a page whose title is the query before one whose title holds
