@@ -27,20 +27,14 @@ pub fn replace_placeholders<'s>(events: Vec<Event<'s>>, outputs: &[String]) -> V
     let mut out = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
-        if let Event::Start(Tag::Paragraph) = &events[i] {
-            let end = (i..events.len()).find(|&j| matches!(events[j], Event::End(TagEnd::Paragraph)));
-            if let Some(end) = end {
-                let inner = &events[i + 1..end];
-                if only_placeholders(inner) {
-                    for e in inner {
-                        if let Event::Text(t) = e {
-                            out.push(Event::Html(CowStr::from(format!("{}\n", substitute(t, outputs).trim()))));
-                        }
-                    }
-                    i = end + 1;
-                    continue;
+        if let Some(end) = calls_paragraph_end(&events, i) {
+            for e in &events[i + 1..end] {
+                if let Event::Text(t) = e {
+                    out.push(Event::Html(CowStr::from(format!("{}\n", substitute(t, outputs).trim()))));
                 }
             }
+            i = end + 1;
+            continue;
         }
         match &events[i] {
             Event::Text(t) if t.contains(PLACEHOLDER_START) => {
@@ -71,15 +65,23 @@ pub fn replace_placeholders<'s>(events: Vec<Event<'s>>, outputs: &[String]) -> V
     out
 }
 
-/// Whether a paragraph's events hold placeholders and nothing else: the paragraph is the
-/// calls' own block.
-pub fn only_placeholders(inner: &[Event]) -> bool {
-    !inner.is_empty()
-        && inner.iter().all(|e| match e {
+/// Where the paragraph that opens at `start` ends, if it holds placeholders and nothing
+/// else: the paragraph is the calls' own block. Reads no further than the first event that
+/// is not a placeholder, so an ordinary paragraph costs one look.
+pub fn calls_paragraph_end(events: &[Event], start: usize) -> Option<usize> {
+    if !matches!(events[start], Event::Start(Tag::Paragraph)) {
+        return None;
+    }
+    let inner = events[start + 1..]
+        .iter()
+        .take_while(|e| match e {
             Event::Text(t) => t.contains(PLACEHOLDER_START) && without_placeholders(t).trim().is_empty(),
             Event::SoftBreak => true,
             _ => false,
         })
+        .count();
+    let end = start + 1 + inner;
+    (inner > 0 && matches!(events.get(end), Some(Event::End(TagEnd::Paragraph)))).then_some(end)
 }
 
 /// Replaces each placeholder in `text` by its output (by nothing when `outputs` is empty).

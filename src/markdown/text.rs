@@ -7,7 +7,7 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::placeholders::{only_placeholders, substitute_with};
+use super::placeholders::{calls_paragraph_end, substitute_with};
 use crate::html::text_of;
 
 #[derive(Default)]
@@ -54,8 +54,7 @@ impl PlainText {
                 Event::Code(piece) => self.push(piece),
                 Event::Start(Tag::Paragraph) => {
                     self.part(Some(Break::Sentence));
-                    let end = events[i..].iter().position(|e| matches!(e, Event::End(TagEnd::Paragraph)));
-                    if let Some(end) = end.map(|end| i + end).filter(|&end| only_placeholders(&events[i + 1..end])) {
+                    if let Some(end) = calls_paragraph_end(events, i) {
                         for event in &events[i + 1..end] {
                             if let Event::Text(piece) = event {
                                 self.push(&substitute_with(piece, |n, out| calls.put(n, false, out)));
